@@ -1,0 +1,112 @@
+/**
+ * The one contract between server and UI: what a generation request carries,
+ * every event a run streams, and the final result. The JSON endpoint returns
+ * the `done` payload, the SSE endpoint sends every event, and the Gradio
+ * adapter maps the same events onto Gradio frames: three transports, one
+ * source of truth.
+ */
+import type { DiagramType, Direction } from './limits.ts';
+
+export interface GenerateRequest {
+  /** The process in plain language, any language. Data, never instructions. */
+  description: string;
+  diagramType?: DiagramType;
+  direction?: Direction;
+  /** Refinement: the diagram to change, with `instruction` saying how. */
+  currentDiagram?: string;
+  instruction?: string;
+  maxNewTokens?: number;
+}
+
+/** A parser error, as data: `line` is 1-based within the Mermaid code when known. */
+export interface ParseError {
+  line?: number;
+  message: string;
+}
+
+export type ValidateResult =
+  | { ok: true; diagramType: string }
+  | { ok: false; line?: number; message: string };
+
+export interface RepairResult {
+  code: string;
+  valid: boolean;
+  diagramType: string | null;
+  /** Names of the deterministic repairs applied, in order (e.g. "quote-labels"). */
+  repairs: string[];
+  error?: ParseError;
+}
+
+/** Milliseconds; `null` when the stage did not happen (e.g. no token before the budget). */
+export interface Timings {
+  queueMs: number;
+  loadMs: number;
+  firstTokenMs: number | null;
+  generationMs: number;
+  repairMs: number;
+  totalMs: number;
+}
+
+export type StopReason = 'eos' | 'max_tokens' | 'budget' | 'aborted';
+
+export interface DiagramResult {
+  /** Final Mermaid code (repaired when repairs applied); '' when nothing usable came out. */
+  code: string;
+  diagramType: string | null;
+  valid: boolean;
+  repairs: string[];
+  /** True when a second model pass was used to fix a parse error. */
+  retried: boolean;
+  error?: ParseError;
+  /** True when the GPU budget stopped generation before the model finished. */
+  budgetCut: boolean;
+  stopReason: StopReason;
+  /** Generated tokens (all passes). */
+  tokens: number;
+  tokensPerSecond: number;
+  timings: Timings;
+  /** Device and model that produced it, for the UI's footer and logs. */
+  device?: string;
+  model?: string;
+}
+
+export interface ApiError {
+  /** Stable machine-readable code, e.g. "queue_full", "empty_description". */
+  code: string;
+  /** One sentence for a person, saying what to do. */
+  message: string;
+  retryAfterSeconds?: number;
+}
+
+/** Everything a streamed run can say, in the order it usually says it. */
+export type StreamEvent =
+  /** Waiting for the model; position 1 = next to run. */
+  | { type: 'queued'; position: number; queueLength: number }
+  /** Model download/load/warm-up progress, 0..100. */
+  | { type: 'loading'; progress: number; message: string }
+  /** The request now holds the model; the GPU budget starts. */
+  | { type: 'started'; budgetMs: number }
+  /** New text from the model; `tokens` is the running count. */
+  | { type: 'token'; text: string; tokens: number }
+  /** The diagram extracted so far (may be partial), with its validity when checked. */
+  | { type: 'candidate'; code: string; valid: boolean; error?: ParseError }
+  /** The model's diagram did not parse; repairs follow. */
+  | { type: 'invalid'; code: string; error: ParseError }
+  | { type: 'repairing'; stage: 'deterministic' | 'model'; reason: string }
+  | { type: 'done'; result: DiagramResult }
+  | { type: 'error'; error: ApiError };
+
+export type StreamEventType = StreamEvent['type'];
+
+/** Engine/model readiness, as `/api/ready` reports it and the UI shows it. */
+export interface ReadyStatus {
+  state: 'idle' | 'loading' | 'warming' | 'ready' | 'error';
+  /** 0..100 while loading. */
+  progress: number;
+  message: string;
+  model: string;
+  device: 'cuda' | 'cpu' | null;
+  dtype: string | null;
+  error?: string;
+  queueDepth: number;
+}
