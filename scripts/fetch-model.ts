@@ -1,0 +1,221 @@
+/**
+ * Puts model files on local disk for the image, with progress on stderr.
+ *
+ *   node --import tsx scripts/fetch-model.ts hub --model onnx-community/Qwen3-4B-Instruct-2507-ONNX --dtype q4f16 --out DIR
+ *     Build time (Dockerfile, BAKE_MODEL=1): downloads the config, tokenizer and the one
+ *     ONNX variant named by --dtype with @huggingface/hub. The token is read from the
+ *     BuildKit secret file /run/secrets/HF_TOKEN (or HF_TOKEN in the environment), never
+ *     from an argument, and never printed.
+ *
+ *   node --import tsx scripts/fetch-model.ts gcs --from gs://BUCKET/PREFIX --out DIR
+ *     Start time (scripts/fetch-model-start.sh, MODEL_PATH=gs://…): mirrors the objects
+ *     under PREFIX with the Cloud Storage JSON API and the metadata server's access token
+ *     (the Cloud Run service account; no gcloud in the image). Files already present
+ *     with the same size are skipped, so a restart on a warm disk is quick.
+ *     STORAGE_EMULATOR_HOST and GCE_METADATA_HOST point it elsewhere (tests).
+ *
+ * Imports nothing from the server.
+ */
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+export interface RemoteFile {
+  path: string;
+  size: number;
+}
+
+/** Which files of an onnx-community export a given dtype needs. */
+export function selectModelFiles(files: RemoteFile[], dtype: string): RemoteFile[] {
+  const stem = dtype === 'fp32' ? 'model' : `model_${dtype}`;
+  return files.filter((f) => {
+    if (f.path.startsWith('onnx/')) {
+      const name = f.path.slice('onnx/'.length);
+      return name === `${stem}.onnx` || name.startsWith(`${stem}.onnx_data`);
+    }
+    // Everything else small: config, generation config, tokenizer, chat template.
+    return !/\.(onnx|onnx_data|bin|safetensors|pt|gguf)$/i.test(f.path) && !f.path.includes('/');
+  });
+}
+
+function fmt(n: number): string {
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`;
+}
+
+/** Counts bytes and prints "fetch-model: 41% 1.02 GiB / 2.48 GiB, 95.3 MiB/s" at most every 2 s. */
+export class Progress {
+  done = 0;
+  readonly #start = Date.now();
+  #last = 0;
+  constructor(
+    readonly total: number,
+    readonly write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+  ) {}
+  add(n: number, force = false): void {
+    this.done += n;
+    const now = Date.now();
+    if (!force && now - this.#last < 2000) return;
+    this.#last = now;
+    const pct = this.total ? Math.floor((100 * this.done) / this.total) : 100;
+    const rate = this.done / Math.max(0.001, (now - this.#start) / 1000);
+    this.write(`fetch-model: ${pct}% ${fmt(this.done)} / ${fmt(this.total)}, ${fmt(rate)}/s`);
+  }
+}
+
+async function writeStream(body: ReadableStream<Uint8Array>, file: string, progress: Progress): Promise<void> {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.part`;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      progress.add(chunk.length);
+      cb(null, chunk);
+    },
+  });
+  await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), counter, createWriteStream(tmp));
+  renameSync(tmp, file);
+}
+
+function upToDate(file: string, size: number): boolean {
+  return existsSync(file) && statSync(file).size === size;
+}
+
+// ---- Hub (build time) --------------------------------------------------------
+
+function readBuildToken(): string | undefined {
+  const secretFile = '/run/secrets/HF_TOKEN';
+  if (existsSync(secretFile)) {
+    const t = readFileSync(secretFile, 'utf8').trim();
+    if (t) return t;
+  }
+  return process.env.HF_TOKEN?.trim() || undefined;
+}
+
+export async function fetchFromHub(opts: { model: string; dtype: string; out: string; hubUrl?: string; accessToken?: string; log?: (l: string) => void }): Promise<string[]> {
+  const { listFiles, downloadFile } = await import('@huggingface/hub');
+  const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const creds = { accessToken: opts.accessToken, hubUrl: opts.hubUrl };
+  const all: RemoteFile[] = [];
+  for await (const f of listFiles({ repo: opts.model, recursive: true, ...creds })) {
+    if (f.type === 'file') all.push({ path: f.path, size: f.size });
+  }
+  const wanted = selectModelFiles(all, opts.dtype);
+  if (!wanted.some((f) => f.path.startsWith('onnx/'))) {
+    throw new Error(`${opts.model} has no onnx/${opts.dtype === 'fp32' ? 'model' : `model_${opts.dtype}`}.onnx; pick another --dtype`);
+  }
+  const progress = new Progress(wanted.reduce((s, f) => s + f.size, 0), log);
+  log(`fetch-model: ${opts.model} (${opts.dtype}), ${wanted.length} files, ${fmt(progress.total)} → ${opts.out}`);
+  for (const f of wanted) {
+    const target = join(opts.out, f.path);
+    if (upToDate(target, f.size)) {
+      progress.add(f.size);
+      continue;
+    }
+    const blob = await downloadFile({ repo: opts.model, path: f.path, ...creds });
+    if (!blob) throw new Error(`${opts.model}: ${f.path} disappeared while downloading`);
+    await writeStream(blob.stream(), target, progress);
+  }
+  progress.add(0, true);
+  return wanted.map((f) => f.path);
+}
+
+// ---- Cloud Storage (start time) ----------------------------------------------
+
+export function parseGsUrl(url: string): { bucket: string; prefix: string } {
+  const m = /^gs:\/\/([^/]+)\/?(.*)$/.exec(url);
+  if (!m) throw new Error(`not a gs:// URL: ${url}`);
+  const prefix = m[2]!.replace(/\/*$/, '');
+  return { bucket: m[1]!, prefix: prefix ? `${prefix}/` : '' };
+}
+
+/** The service account's access token from the metadata server; undefined off Google Cloud (public buckets still work). */
+async function metadataToken(): Promise<string | undefined> {
+  const host = process.env.GCE_METADATA_HOST || 'metadata.google.internal';
+  try {
+    const res = await fetch(`http://${host}/computeMetadata/v1/instance/service-accounts/default/token`, {
+      headers: { 'Metadata-Flavor': 'Google' },
+      signal: AbortSignal.timeout(3000),
+    });
+    if (!res.ok) return undefined;
+    return ((await res.json()) as { access_token?: string }).access_token;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function syncFromGcs(opts: { from: string; out: string; log?: (l: string) => void }): Promise<string[]> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const { bucket, prefix } = parseGsUrl(opts.from);
+  const base = (process.env.STORAGE_EMULATOR_HOST || 'https://storage.googleapis.com').replace(/\/$/, '');
+  const token = await metadataToken();
+  const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+  const objects: RemoteFile[] = [];
+  let pageToken = '';
+  do {
+    const q = new URLSearchParams({ prefix, fields: 'items(name,size),nextPageToken' });
+    if (pageToken) q.set('pageToken', pageToken);
+    const res = await fetch(`${base}/storage/v1/b/${encodeURIComponent(bucket)}/o?${q}`, { headers });
+    if (!res.ok) {
+      const hint = res.status === 403 || res.status === 401 ? ' (grant the service account roles/storage.objectViewer on the bucket)' : '';
+      throw new Error(`listing ${opts.from} failed: HTTP ${res.status}${hint}`);
+    }
+    const body = (await res.json()) as { items?: { name: string; size: string }[]; nextPageToken?: string };
+    for (const it of body.items ?? []) {
+      if (!it.name.endsWith('/')) objects.push({ path: it.name, size: Number(it.size) });
+    }
+    pageToken = body.nextPageToken ?? '';
+  } while (pageToken);
+  if (objects.length === 0) throw new Error(`no objects under ${opts.from}`);
+  const progress = new Progress(objects.reduce((s, o) => s + o.size, 0), log);
+  log(`fetch-model: ${opts.from}, ${objects.length} files, ${fmt(progress.total)} → ${opts.out}`);
+  const written: string[] = [];
+  for (const o of objects) {
+    const rel = o.path.slice(prefix.length);
+    if (!rel || rel.split('/').includes('..')) continue;
+    const target = join(opts.out, rel);
+    written.push(rel);
+    if (upToDate(target, o.size)) {
+      progress.add(o.size);
+      continue;
+    }
+    const res = await fetch(`${base}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(o.path)}?alt=media`, { headers });
+    if (!res.ok || !res.body) throw new Error(`downloading gs://${bucket}/${o.path} failed: HTTP ${res.status}`);
+    await writeStream(res.body, target, progress);
+  }
+  progress.add(0, true);
+  return written;
+}
+
+// ---- CLI -------------------------------------------------------------------------
+
+async function main(argv: string[]): Promise<void> {
+  const [mode, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      model: { type: 'string', default: 'onnx-community/Qwen3-4B-Instruct-2507-ONNX' },
+      dtype: { type: 'string', default: 'q4f16' },
+      out: { type: 'string' },
+      from: { type: 'string' },
+      'hub-url': { type: 'string' },
+    },
+  });
+  if (!values.out) throw new Error('--out DIR is required');
+  if (mode === 'hub') {
+    await fetchFromHub({ model: values.model!, dtype: values.dtype!, out: values.out, hubUrl: values['hub-url'] ?? process.env.HF_ENDPOINT, accessToken: readBuildToken() });
+  } else if (mode === 'gcs') {
+    if (!values.from) throw new Error('--from gs://BUCKET/PREFIX is required');
+    await syncFromGcs({ from: values.from, out: values.out });
+  } else {
+    throw new Error('usage: fetch-model.ts hub --model ID --dtype q4f16 --out DIR | gcs --from gs://BUCKET/PREFIX --out DIR');
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`fetch-model: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
