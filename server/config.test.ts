@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_MODEL_ID, loadConfig, modelSource, redacted } from './config.ts';
+
+const CWD = '/srv/app';
+const load = (env: Record<string, string | undefined>) => loadConfig(env, CWD);
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const c = load({});
+    expect(c).toMatchObject({
+      port: 7860,
+      host: '0.0.0.0',
+      modelId: DEFAULT_MODEL_ID,
+      modelPath: null,
+      modelRevision: 'main',
+      hfToken: null,
+      device: 'auto',
+      dtype: 'auto',
+      cacheDir: '/srv/app/.cache/models',
+      budgetMs: 60_000,
+      maxNewTokens: 4_000,
+      queueLength: 32,
+      concurrency: 1,
+      apiKey: null,
+      corsOrigins: [],
+      rateLimitPerMinute: 30,
+      trustProxy: false,
+      logInputs: false,
+      logLevel: 'info',
+      engine: 'transformers',
+      scriptedTextFile: null,
+      loadOnStart: true,
+      fused: 'auto',
+      fusedChunk: 16,
+      shutdownGraceMs: 10_000,
+      uiDir: '/srv/app/dist',
+      metrics: true,
+    });
+  });
+
+  it('is frozen', () => {
+    const c = load({ CORS_ORIGINS: 'https://a.example' });
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.corsOrigins)).toBe(true);
+  });
+
+  it.each([
+    ['PORT', '8080', 'port', 8080],
+    ['PORT', ' 9000 ', 'port', 9000],
+    ['HOST', '127.0.0.1', 'host', '127.0.0.1'],
+    ['MODEL_ID', 'org/model', 'modelId', 'org/model'],
+    ['MODEL_PATH', 'models/tape', 'modelPath', '/srv/app/models/tape'],
+    ['MODEL_PATH', '/abs/model', 'modelPath', '/abs/model'],
+    ['HF_TOKEN', 'hf_secret', 'hfToken', 'hf_secret'],
+    ['DEVICE', 'CUDA', 'device', 'cuda'],
+    ['DEVICE', 'cpu', 'device', 'cpu'],
+    ['DTYPE', 'fp16', 'dtype', 'fp16'],
+    ['DTYPE', 'q4', 'dtype', 'q4'],
+    ['CACHE_DIR', '/tmp/hf', 'cacheDir', '/tmp/hf'],
+    ['BUDGET_MS', '30_000', 'budgetMs', 30_000],
+    ['MAX_NEW_TOKENS', '256', 'maxNewTokens', 256],
+    ['QUEUE_LENGTH', '0', 'queueLength', 0],
+    ['CONCURRENCY', '2', 'concurrency', 2],
+    ['API_KEY', 'k', 'apiKey', 'k'],
+    ['CORS_ORIGINS', 'https://a.example, https://b.example,', 'corsOrigins', ['https://a.example', 'https://b.example']],
+    ['RATE_LIMIT_PER_MINUTE', '0', 'rateLimitPerMinute', 0],
+    ['TRUST_PROXY', 'yes', 'trustProxy', true],
+    ['LOG_INPUTS', '1', 'logInputs', true],
+    ['LOG_INPUTS', 'false', 'logInputs', false],
+    ['LOG_LEVEL', 'debug', 'logLevel', 'debug'],
+    ['ENGINE', 'scripted', 'engine', 'scripted'],
+    ['LOAD_ON_START', 'off', 'loadOnStart', false],
+    ['FUSED', 'off', 'fused', 'off'],
+    ['FUSED_CHUNK', '64', 'fusedChunk', 64],
+    ['METRICS', '0', 'metrics', false],
+  ] as const)('%s=%j → %s', (name, value, key, expected) => {
+    expect(load({ [name]: value })[key]).toEqual(expected);
+  });
+
+  it('treats empty and blank values as unset', () => {
+    const c = load({ PORT: '', DEVICE: '   ', HF_TOKEN: '', API_KEY: '' });
+    expect(c.port).toBe(7860);
+    expect(c.device).toBe('auto');
+    expect(c.hfToken).toBeNull();
+    expect(c.apiKey).toBeNull();
+  });
+
+  it('ignores unrelated variables', () => {
+    expect(() => load({ PATH: '/usr/bin', SOMETHING: 'x' })).not.toThrow();
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT: expected a whole number, got "abc"/],
+    ['PORT', '70000', /PORT: expected 0\.\.65535, got 70000/],
+    ['PORT', '80.5', /PORT: expected a whole number/],
+    ['DEVICE', 'gpu', /DEVICE: expected one of auto, cuda, cpu, got "gpu"/],
+    ['DTYPE', 'fp8', /DTYPE: expected one of auto, fp32/],
+    ['BUDGET_MS', '10', /BUDGET_MS: expected 1000\.\.3600000, got 10/],
+    ['MAX_NEW_TOKENS', '0', /MAX_NEW_TOKENS: expected 1\.\.32768/],
+    ['CONCURRENCY', '-1', /CONCURRENCY: expected 1\.\.64/],
+    ['LOG_INPUTS', 'maybe', /LOG_INPUTS: expected 1\/0, true\/false/],
+    ['ENGINE', 'pytorch', /ENGINE: expected one of transformers, scripted/],
+    ['LOG_LEVEL', 'verbose', /LOG_LEVEL: expected one of/],
+  ])('%s=%j fails with a readable message', (name, value, message) => {
+    let error: unknown;
+    try {
+      load({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).toMatch(/^Invalid configuration:/);
+  });
+
+  it('lists every bad variable at once', () => {
+    try {
+      load({ PORT: 'x', DEVICE: 'tpu' });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ConfigError).problems).toHaveLength(2);
+    }
+  });
+
+  it('redacted() hides secrets and keeps the rest', () => {
+    const c = load({ HF_TOKEN: 'hf_abcdef', API_KEY: 'secret-key', PORT: '1234' });
+    const r = redacted(c);
+    expect(r.hfToken).toBe('[set]');
+    expect(r.apiKey).toBe('[set]');
+    expect(r.port).toBe(1234);
+    expect(JSON.stringify(r)).not.toMatch(/hf_abcdef|secret-key/);
+    expect(redacted(load({})).hfToken).toBeNull();
+  });
+
+  it('modelSource prefers the local directory', () => {
+    expect(modelSource(load({}))).toBe(DEFAULT_MODEL_ID);
+    expect(modelSource(load({ MODEL_PATH: '/m' }))).toBe('/m');
+  });
+
+  it('reads process.env by default', () => {
+    expect(loadConfig().port).toBeTypeOf('number');
+  });
+});
