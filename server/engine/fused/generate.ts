@@ -1,0 +1,234 @@
+/**
+ * Greedy generation through the fused model (see transform.ts): one
+ * `session.run` per chunk of up to K tokens, the key/value cache carried
+ * inside the Loop between the chunk's steps.
+ *
+ *   const gen = await FusedGenerator.create({ modelPath: 'DIR/onnx/model.onnx', device: 'cuda' });
+ *   const out = await gen.generate(promptIds, { maxNewTokens, eosTokenIds, deadline, signal, onChunk });
+ *   // out: { ids, stopReason: 'eos' | 'max_tokens' | 'budget' | 'aborted', firstTokenMs, generationMs, chunks }
+ *
+ * Token ids in, token ids out: the caller owns the tokenizer and the chat
+ * template (and decodes each chunk for streaming). The first call runs the
+ * prompt through the Loop's first iteration (prefill inside the graph, so one
+ * session holds the weights) and returns `firstChunk` tokens (default 1: the
+ * time to first token is the prefill). Later chunks feed the last token and the
+ * cache. Between chunks the deadline and the AbortSignal are checked; a chunk
+ * is never longer than the remaining budget allows at the measured pace.
+ *
+ * Cache modes: 'carry' (default) passes the cache out and back in once per
+ * chunk; 'recompute' fetches only the tokens and re-feeds the whole sequence
+ * on an empty cache each chunk (no cache crosses to the host at all: where the
+ * host round trip is slower than a prefill, as with onnxruntime-node + CUDA).
+ */
+import ort from 'onnxruntime-node';
+import { ensureFusedModel, FUSED_INPUT_EOS, FUSED_INPUT_MAX_STEPS, FUSED_OUTPUT_TOKENS, type EnsureOptions, type FusedModelInfo } from './transform.ts';
+
+export type FusedStopReason = 'eos' | 'max_tokens' | 'budget' | 'aborted';
+
+export interface ChunkInfo {
+  /** Tokens generated so far, this chunk included. */
+  total: number;
+  /** ms spent in this chunk's session.run. */
+  runMs: number;
+  /** Steps this chunk asked for. */
+  requested: number;
+}
+
+export interface FusedGenerateOptions {
+  maxNewTokens: number;
+  /** Stop after any of these (the stopping token is included in `ids`). */
+  eosTokenIds: number[];
+  /** Generate exactly maxNewTokens, never stopping on EOS (benchmarks). */
+  ignoreEos?: boolean;
+  /** Steps per session.run after the first: a number, or 'auto' (≈ targetChunkMs at the measured pace). Default 'auto'. */
+  chunkSize?: number | 'auto';
+  /** Steps in the first call (prefill + this many tokens). Default 1. */
+  firstChunk?: number;
+  /** For chunkSize 'auto': aim at one chunk (one UI update) per this many ms. Default 150. */
+  targetChunkMs?: number;
+  /** Largest 'auto' chunk. Default 128. */
+  maxChunk?: number;
+  /** Absolute Date.now() ms; no chunk starts after it, and chunks are sized to end before it. */
+  deadline?: number;
+  signal?: AbortSignal;
+  /** Called after each chunk with that chunk's new ids (EOS included when it stopped). */
+  onChunk?: (ids: number[], info: ChunkInfo) => void;
+  cacheMode?: 'carry' | 'recompute';
+}
+
+export interface FusedGenerateResult {
+  ids: number[];
+  stopReason: FusedStopReason;
+  /** ms from the call to the first token (null when none came). */
+  firstTokenMs: number | null;
+  generationMs: number;
+  chunks: number;
+}
+
+export interface FusedGeneratorOptions extends EnsureOptions {
+  /** The plain decoder (.onnx); the fused file is derived and cached beside it. */
+  modelPath: string;
+  device?: 'cpu' | 'cuda';
+  /** Merged into the session options (e.g. logSeverityLevel, extra.session.disable_cpu_ep_fallback). */
+  sessionOptions?: ort.InferenceSession.SessionOptions;
+}
+
+const AUTO_DEFAULTS = { targetChunkMs: 150, maxChunk: 128 };
+
+export class FusedGenerator {
+  private constructor(
+    readonly session: ort.InferenceSession,
+    readonly info: FusedModelInfo,
+    readonly loadMs: number,
+  ) {}
+
+  static async create(opts: FusedGeneratorOptions): Promise<FusedGenerator> {
+    const t0 = performance.now();
+    const info = await ensureFusedModel(opts.modelPath, opts);
+    const session = await ort.InferenceSession.create(info.path, {
+      executionProviders: [opts.device ?? 'cpu'],
+      graphOptimizationLevel: 'all',
+      ...opts.sessionOptions,
+    });
+    return new FusedGenerator(session, info, performance.now() - t0);
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+
+  private emptyCache(batch: number): Record<string, ort.Tensor> {
+    const { kvHeads, headDim, kvType } = this.info;
+    if (kvHeads === null || headDim === null) throw new Error('fused model: cache heads/head_dim are symbolic in this export');
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const l of this.info.layers) {
+      for (const name of [l.key, l.value]) {
+        feeds[name] = new ort.Tensor(kvType, kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0), [batch, kvHeads, 0, headDim]);
+      }
+    }
+    return feeds;
+  }
+
+  private invariantFeeds(): Record<string, ort.Tensor> {
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const inp of this.info.invariantInputs) {
+      if (/^(num_)?logits_to_keep$/.test(inp.name) && inp.elemType === 7) {
+        feeds[inp.name] = new ort.Tensor('int64', BigInt64Array.from([1n]), inp.rank === 0 ? [] : [1]);
+      } else {
+        throw new Error(`fused model: don't know what to feed decoder input ${inp.name}`);
+      }
+    }
+    return feeds;
+  }
+
+  /** One session.run: feed `tokens` (all new to the cache) on top of `cache` (null = empty), run up to `steps` greedy steps. */
+  async runChunk(
+    inputIds: number[],
+    pastLength: number,
+    cache: Record<string, ort.Tensor> | null,
+    steps: number,
+    eos: number[],
+    fetchCache: boolean,
+  ): Promise<{ tokens: number[]; cache: Record<string, ort.Tensor> | null; runMs: number }> {
+    const s = inputIds.length;
+    const total = pastLength + s;
+    const feeds: Record<string, ort.Tensor> = {
+      ...this.invariantFeeds(),
+      ...(cache ?? this.emptyCache(1)),
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(inputIds, BigInt), [1, s]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
+      [FUSED_INPUT_MAX_STEPS]: new ort.Tensor('int64', BigInt64Array.from([BigInt(steps)]), []),
+      [FUSED_INPUT_EOS]: new ort.Tensor('int64', BigInt64Array.from(eos.length ? eos : [-1], BigInt), [eos.length || 1]),
+    };
+    if (this.info.hasPositionIds) {
+      feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: s }, (_, i) => BigInt(pastLength + i)), [1, s]);
+    }
+    const fetches = fetchCache
+      ? [FUSED_OUTPUT_TOKENS, ...this.info.layers.flatMap((l) => [l.presentKey, l.presentValue])]
+      : [FUSED_OUTPUT_TOKENS];
+    const t = performance.now();
+    const out = await this.session.run(feeds, fetches);
+    const runMs = performance.now() - t;
+    const tokens = Array.from(out[FUSED_OUTPUT_TOKENS]!.data as BigInt64Array, Number);
+    let next: Record<string, ort.Tensor> | null = null;
+    if (fetchCache) {
+      next = {};
+      for (const l of this.info.layers) {
+        next[l.key] = out[l.presentKey]!;
+        next[l.value] = out[l.presentValue]!;
+      }
+    }
+    return { tokens, cache: next, runMs };
+  }
+
+  async generate(promptIds: number[], opts: FusedGenerateOptions): Promise<FusedGenerateResult> {
+    const t0 = performance.now();
+    if (promptIds.length === 0) throw new Error('empty prompt');
+    const mode = opts.cacheMode ?? 'carry';
+    const eos = opts.ignoreEos ? [] : opts.eosTokenIds;
+    const eosSet = new Set(eos);
+    const target = opts.targetChunkMs ?? AUTO_DEFAULTS.targetChunkMs;
+    const maxChunk = opts.maxChunk ?? AUTO_DEFAULTS.maxChunk;
+    const ids: number[] = [];
+    let chunks = 0;
+    let firstTokenMs: number | null = null;
+    let cache: Record<string, ort.Tensor> | null = null;
+    let msPerToken: number | null = null;
+    let stopReason: FusedStopReason = 'max_tokens';
+
+    while (true) {
+      if (opts.signal?.aborted) {
+        stopReason = 'aborted';
+        break;
+      }
+      const remaining = opts.maxNewTokens - ids.length;
+      if (remaining <= 0) {
+        stopReason = 'max_tokens';
+        break;
+      }
+      if (opts.deadline !== undefined && Date.now() >= opts.deadline) {
+        stopReason = 'budget';
+        break;
+      }
+      const auto = opts.chunkSize === undefined || opts.chunkSize === 'auto';
+      let steps: number;
+      if (chunks === 0) steps = opts.firstChunk ?? 1;
+      else if (auto) steps = Math.min(maxChunk, msPerToken ? Math.round(target / msPerToken) : 8);
+      else steps = opts.chunkSize as number;
+      if (chunks > 0 && opts.deadline !== undefined && msPerToken) {
+        steps = Math.min(steps, Math.floor((opts.deadline - Date.now()) / msPerToken));
+      }
+      steps = Math.max(1, Math.min(steps, remaining));
+
+      // carry: first call = prompt on an empty cache, then the last token on the cache
+      // recompute: always the whole sequence so far on an empty cache
+      let feed: number[];
+      let past: number;
+      if (mode === 'recompute' || chunks === 0) {
+        feed = [...promptIds, ...ids];
+        past = 0;
+      } else {
+        feed = [ids[ids.length - 1]!];
+        past = promptIds.length + ids.length - 1;
+      }
+      const r = await this.runChunk(feed, past, mode === 'recompute' ? null : cache, steps, eos, mode === 'carry');
+      cache = r.cache;
+      chunks++;
+      const got = r.tokens;
+      if (firstTokenMs === null && got.length > 0) firstTokenMs = performance.now() - t0;
+      // pace (the first chunk's includes the prefill: an overestimate, replaced after the next)
+      msPerToken = r.runMs / Math.max(1, got.length);
+      let stop = -1;
+      if (eosSet.size) stop = got.findIndex((x) => eosSet.has(x));
+      const kept = stop >= 0 ? got.slice(0, stop + 1) : got;
+      ids.push(...kept);
+      opts.onChunk?.(kept, { total: ids.length, runMs: r.runMs, requested: steps });
+      if (stop >= 0) {
+        stopReason = 'eos';
+        break;
+      }
+      if (got.length < steps) throw new Error(`fused loop stopped after ${got.length}/${steps} steps without an end token`);
+    }
+    return { ids, stopReason, firstTokenMs, generationMs: performance.now() - t0, chunks };
+  }
+}
