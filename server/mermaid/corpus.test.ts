@@ -1,0 +1,35 @@
+/**
+ * Every diagram of Mermaid's own documentation (../shared/corpus/mermaid-docs,
+ * listed in its manifest.tsv) must validate. One mermaid instance for all.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+import { closeValidator, validate } from './validate.ts';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const corpus = join(repoRoot, '..', 'shared', 'corpus', 'mermaid-docs');
+
+afterAll(closeValidator);
+
+it('accepts every diagram of the mermaid-docs corpus', async () => {
+  expect(existsSync(join(corpus, 'manifest.tsv')), `corpus not found at ${corpus}`).toBe(true);
+  const rows = readFileSync(join(corpus, 'manifest.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split('\t'));
+  expect(rows.length).toBeGreaterThan(400);
+
+  await validate('flowchart TD\n  A --> B'); // load mermaid outside the timing
+  const started = performance.now();
+  const failures: string[] = [];
+  for (const [file, type] of rows) {
+    const result = await validate(readFileSync(join(corpus, file!), 'utf8'));
+    if (!result.ok) failures.push(`${file} (${type}): line ${result.line}: ${result.message.split('\n')[0]}`);
+  }
+  const ms = performance.now() - started;
+  console.log(`mermaid-docs corpus: ${rows.length - failures.length}/${rows.length} valid in ${ms.toFixed(0)} ms (${(ms / rows.length).toFixed(1)} ms each)`);
+  expect(failures).toEqual([]);
+});

@@ -1,0 +1,75 @@
+/**
+ * Mermaid reports parse errors against the text it actually parsed, not the
+ * text it was given: before parsing it drops front matter, `%%{…}%%`
+ * directives, `%%` comment lines and leading blank lines
+ * (`preprocessDiagram` in mermaid's `src/preprocess.ts`). This module replays
+ * the same steps while remembering where every character came from, so a
+ * parser line can be turned back into a line of the caller's code.
+ *
+ * The regular expressions are copies of mermaid 11's (`frontMatterRegex`,
+ * `directiveRegex`, `cleanupComments`); if a future mermaid changes them the
+ * worst outcome is an error pointing at a nearby line. Pure, no mermaid import.
+ */
+
+const FRONT_MATTER = /^([^\S\n\r]*)-{3}\s*[\n\r](.*?)[\n\r]\1-{3}\s*[\n\r]+/s;
+const DIRECTIVE = /%{2}{\s*(?:(\w+)\s*:|(\w+))\s*(?:(\w+)|((?:(?!}%{2}).|\r?\n)*))?\s*(?:}%{2})?/gi;
+const COMMENT_LINE = /^\s*%%(?!{)[^\n]+\n?/gm;
+
+/** Text plus, for each character, the 0-based source line it came from. */
+interface Tracked {
+  text: string;
+  lines: number[];
+}
+
+function track(code: string): Tracked {
+  const lines: number[] = new Array(code.length);
+  let line = 0;
+  for (let i = 0; i < code.length; i++) {
+    lines[i] = line;
+    if (code[i] === '\n') line++;
+  }
+  return { text: code, lines };
+}
+
+/** Like String.replace with a regex, but deletion only (what mermaid does). */
+function remove(t: Tracked, re: RegExp): Tracked {
+  let text = '';
+  const lines: number[] = [];
+  let last = 0;
+  const global = re.flags.includes('g');
+  re.lastIndex = 0;
+  for (let m = re.exec(t.text); m; m = global ? re.exec(t.text) : null) {
+    text += t.text.slice(last, m.index);
+    lines.push(...t.lines.slice(last, m.index));
+    last = m.index + m[0].length;
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  text += t.text.slice(last);
+  lines.push(...t.lines.slice(last));
+  return { text, lines };
+}
+
+/**
+ * Maps a 1-based line of the text mermaid parsed back to a 1-based line of
+ * `code`. Lines past the end are clamped to the last line of `code`.
+ */
+export function sourceLine(code: string, parsedLine: number): number {
+  // mermaid turns \r\n and lone \r into \n first; so do we, so that "lines" agree.
+  const normalized = code.replace(/\r\n?/g, '\n');
+  const sourceLines = normalized.split('\n').length;
+  let t = track(normalized);
+  t = remove(t, FRONT_MATTER);
+  t = remove(t, DIRECTIVE);
+  t = remove(t, COMMENT_LINE);
+  const lead = t.text.length - t.text.trimStart().length;
+  t = { text: t.text.slice(lead), lines: t.lines.slice(lead) };
+
+  let line = 1;
+  for (let i = 0; i < t.text.length; i++) {
+    if (line === parsedLine) return Math.min((t.lines[i] ?? 0) + 1, sourceLines);
+    if (t.text[i] === '\n') line++;
+  }
+  // The parser pointed past the end (unexpected end of input): the last line with text.
+  const trimmed = normalized.trimEnd();
+  return Math.max(1, Math.min(trimmed.split('\n').length, sourceLines));
+}
