@@ -29,6 +29,8 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['src/**/*.test.ts'],
         },
+        // Svelte's client runtime (runes with reactivity), not its server build.
+        resolve: { conditions: ['browser'] },
       },
       {
         extends: true,

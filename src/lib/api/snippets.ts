@@ -1,0 +1,92 @@
+/**
+ * "Use via API" snippets, as Spaces show them: @gradio/client (JS), Python
+ * gradio_client, and curl against this server (Gradio's call route and our
+ * own JSON/SSE routes). The key is never pasted in: snippets read it from an
+ * API_KEY environment variable.
+ */
+
+export interface SnippetOptions {
+  origin: string;
+  description: string;
+  /** Adds the X-API-Key header (the server has API_KEY set). */
+  withKey: boolean;
+}
+
+export interface Snippet {
+  id: 'js' | 'python' | 'curl' | 'rest';
+  label: string;
+  language: string;
+  code: string;
+}
+
+const jsString = (s: string) => JSON.stringify(s);
+/** Python accepts JSON string literals except for lone surrogates, which JSON.stringify escapes. */
+const pyString = (s: string) => JSON.stringify(s);
+/** A single-quoted shell word. */
+const shellWord = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+
+export function snippets({ origin, description, withKey }: SnippetOptions): Snippet[] {
+  const base = origin.replace(/\/+$/, '');
+  const body = JSON.stringify({ description });
+  const keyHeader = withKey ? ` \\\n  -H "X-API-Key: $API_KEY"` : '';
+  return [
+    {
+      id: 'js',
+      label: 'JavaScript',
+      language: 'javascript',
+      code: [
+        'import { Client } from "@gradio/client";',
+        '',
+        withKey
+          ? `const client = await Client.connect(${jsString(base)}, {\n  headers: { "X-API-Key": process.env.API_KEY },\n});`
+          : `const client = await Client.connect(${jsString(base)});`,
+        `const result = await client.predict("/generate", {\n  description: ${jsString(description)},\n});`,
+        'const [mermaid, status] = result.data;',
+        'console.log(mermaid);',
+      ].join('\n'),
+    },
+    {
+      id: 'python',
+      label: 'Python',
+      language: 'python',
+      code: [
+        ...(withKey ? ['import os', ''] : []),
+        'from gradio_client import Client',
+        '',
+        withKey
+          ? `client = Client(${pyString(base)}, headers={"X-API-Key": os.environ["API_KEY"]})`
+          : `client = Client(${pyString(base)})`,
+        `mermaid, status = client.predict(\n    description=${pyString(description)},\n    api_name="/generate",\n)`,
+        'print(mermaid)',
+      ].join('\n'),
+    },
+    {
+      id: 'curl',
+      label: 'curl (Gradio)',
+      language: 'bash',
+      code: [
+        `EVENT_ID=$(curl -s -X POST ${base}/gradio_api/call/v2/generate \\`,
+        `  -H "Content-Type: application/json"${keyHeader} \\`,
+        `  -d ${shellWord(body)} \\`,
+        `  | sed -E 's/.*"event_id" *: *"([^"]+)".*/\\1/')`,
+        `curl -N ${base}/gradio_api/call/generate/$EVENT_ID${withKey ? ' \\\n  -H "X-API-Key: $API_KEY"' : ''}`,
+      ].join('\n'),
+    },
+    {
+      id: 'rest',
+      label: 'curl (JSON / SSE)',
+      language: 'bash',
+      code: [
+        '# The whole result as JSON',
+        `curl -s -X POST ${base}/api/generate \\`,
+        `  -H "Content-Type: application/json"${keyHeader} \\`,
+        `  -d ${shellWord(body)}`,
+        '',
+        '# The same run as server-sent events (queued, token, candidate, done)',
+        `curl -N -X POST ${base}/api/generate/stream \\`,
+        `  -H "Content-Type: application/json"${keyHeader} \\`,
+        `  -d ${shellWord(body)}`,
+      ].join('\n'),
+    },
+  ];
+}

@@ -1,0 +1,100 @@
+/**
+ * The only importer of mermaid in the browser. Mermaid (megabytes) is loaded
+ * on first use, so the page is interactive before it arrives; a failed load
+ * is forgotten so the next call retries. Every call initialises Mermaid with
+ * our fixed, strict configuration (the diagram text never configures it, see
+ * directives.ts), and calls are serialised because mermaid.initialize and
+ * render share global state.
+ */
+import type { Mermaid, MermaidConfig } from 'mermaid';
+import type { ParseError, ValidateResult } from '../../../common/protocol.ts';
+import { stripConfig } from './directives.ts';
+import { sanitizeSvg } from './sanitize.ts';
+
+export const MERMAID_THEMES = ['default', 'dark', 'forest', 'neutral'] as const;
+export type MermaidTheme = (typeof MERMAID_THEMES)[number];
+
+let loading: Promise<Mermaid> | null = null;
+
+export function loadMermaid(): Promise<Mermaid> {
+  loading ??= import('mermaid').then(
+    (m) => m.default,
+    (e: unknown) => {
+      loading = null;
+      throw e;
+    },
+  );
+  return loading;
+}
+
+function config(theme: MermaidTheme): MermaidConfig {
+  return {
+    startOnLoad: false,
+    securityLevel: 'strict',
+    theme,
+    // Real SVG <text>, not HTML in <foreignObject>: safe, and exports open outside browsers.
+    htmlLabels: false,
+    flowchart: { htmlLabels: false },
+    class: { htmlLabels: false },
+    state: {},
+    suppressErrorRendering: true,
+    maxTextSize: 100_000,
+  } as MermaidConfig;
+}
+
+let chain: Promise<unknown> = Promise.resolve();
+function serial<T>(fn: () => Promise<T>): Promise<T> {
+  const run = chain.then(fn, fn);
+  chain = run.catch(() => undefined);
+  return run;
+}
+
+/** Mermaid errors carry the line in different places (jison hash, langium message); find it. */
+export function parseErrorOf(e: unknown): ParseError {
+  const err = e as { message?: unknown; hash?: { line?: number; loc?: { first_line?: number } } };
+  const message = typeof err?.message === 'string' ? err.message : String(e);
+  let line: number | undefined = err?.hash?.loc?.first_line;
+  if (line === undefined && typeof err?.hash?.line === 'number') line = err.hash.line + 1;
+  if (line === undefined) {
+    const m = /\bline:? (\d+)/i.exec(message);
+    if (m) line = Number(m[1]);
+  }
+  return line === undefined ? { message } : { line, message };
+}
+
+let currentTheme: MermaidTheme = 'default';
+
+/** Parses in the browser; errors come back as data. */
+export async function parseDiagram(code: string): Promise<ValidateResult> {
+  if (!code.trim()) return { ok: false, message: 'The diagram is empty.' };
+  const mermaid = await loadMermaid();
+  return serial(async () => {
+    mermaid.initialize(config(currentTheme));
+    try {
+      const r = await mermaid.parse(stripConfig(code));
+      return r ? { ok: true as const, diagramType: r.diagramType } : { ok: false as const, message: 'Not a diagram.' };
+    } catch (e) {
+      return { ok: false as const, ...parseErrorOf(e) };
+    }
+  });
+}
+
+let counter = 0;
+
+/** Renders to sanitised SVG markup. Throws a ParseError-shaped error when Mermaid cannot draw it. */
+export async function renderDiagram(code: string, theme: MermaidTheme): Promise<{ svg: string; diagramType: string }> {
+  const mermaid = await loadMermaid();
+  return serial(async () => {
+    currentTheme = theme;
+    mermaid.initialize(config(theme));
+    const id = `mfg-render-${++counter}`;
+    try {
+      const { svg, diagramType } = await mermaid.render(id, stripConfig(code));
+      return { svg: sanitizeSvg(svg), diagramType };
+    } finally {
+      // Mermaid leaves its scratch container behind when rendering fails.
+      document.getElementById(id)?.remove();
+      document.getElementById(`d${id}`)?.remove();
+    }
+  });
+}

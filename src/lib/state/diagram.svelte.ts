@@ -1,0 +1,592 @@
+/**
+ * The UI's single source of truth: the description and options, the Mermaid
+ * code, its validation, the last code known to draw (`renderCode`), the
+ * current run (queue, loading, tokens, result), history and undo.
+ *
+ * Components read `diagram.state` and call the exported functions; they never
+ * assign. Every write goes through `update`, the single mutation gateway, which
+ * then persists the draft (so the text survives reloads). The stream client,
+ * the validator and storage are injected (`configure`) so tests drive this
+ * module with fakes, as mermaid-live-editor's state.svelte.test.ts does.
+ *
+ * Never blanking: `renderCode` only ever moves to code that parsed, so the
+ * view keeps the last good drawing (dimmed, see `stale`) while the code in
+ * the editor is partial or broken.
+ */
+import { DEFAULT_MAX_NEW_TOKENS, MAX_DESCRIPTION_CHARS, type DiagramType, type Direction } from '../../../common/limits.ts';
+import type {
+  ApiError,
+  DiagramResult,
+  GenerateRequest,
+  ParseError,
+  StreamEvent,
+  ValidateResult,
+} from '../../../common/protocol.ts';
+import { ApiKeyRequiredError, ApiRequestError } from '../api/http.ts';
+import { StreamClosedError } from '../api/stream.ts';
+import { localStore, readJson, writeJson, type KeyValueStore } from '../storage.ts';
+import { addEntry, newId, parseHistory, removeEntry, type HistoryEntry } from './history.ts';
+
+export type Phase = 'idle' | 'connecting' | 'queued' | 'loading' | 'generating' | 'repairing' | 'done' | 'error' | 'aborted';
+
+export interface RunState {
+  kind: 'generate' | 'refine';
+  phase: Phase;
+  queuePosition: number | null;
+  queueLength: number | null;
+  loadingProgress: number;
+  loadingMessage: string;
+  /** Budget announced by `started`, ms. */
+  budgetMs: number | null;
+  /** Client clock (ms) at `started`, for live tokens/s. */
+  startedAt: number | null;
+  tokens: number;
+  /** The model's raw text so far (tail kept when very long). */
+  text: string;
+  repairing: { stage: 'deterministic' | 'model'; reason: string } | null;
+  result: DiagramResult | null;
+  error: ApiError | null;
+}
+
+export type Validation =
+  | { status: 'empty' }
+  | { status: 'pending' }
+  /** Streaming: partial code not checked yet. */
+  | { status: 'partial' }
+  | { status: 'valid'; diagramType: string | null }
+  | { status: 'invalid'; error: ParseError };
+
+export interface Draft {
+  description: string;
+  diagramType: DiagramType;
+  direction: Direction;
+  code: string;
+}
+
+export interface UndoSnapshot extends Draft {
+  /** What overwrote it, for the "Undo" notice: "example", "history", "link". */
+  reason: string;
+}
+
+export interface DiagramState extends Draft {
+  instruction: string;
+  validation: Validation;
+  /** The last code known to parse: what the diagram view draws. */
+  renderCode: string;
+  /** Mermaid parsed `renderCode` but could not draw it. */
+  renderError: ParseError | null;
+  run: RunState | null;
+  history: HistoryEntry[];
+  /** Most recent last; `undo()` pops it. */
+  undoStack: UndoSnapshot[];
+  /** The server answered 401: the UI asks for a key, then `retry()`. */
+  needsApiKey: boolean;
+  /** The draft as last generated/restored/saved: edits since then are "unsaved". */
+  baseline: { description: string; code: string };
+}
+
+export interface Deps {
+  stream: (req: GenerateRequest, opts: { signal: AbortSignal }) => AsyncIterable<StreamEvent>;
+  validate: (code: string) => Promise<ValidateResult>;
+  storage: KeyValueStore | null;
+  now: () => number;
+  /** Delay before validating typed code. */
+  debounceMs: number;
+}
+
+const DRAFT_KEY = 'mfg:draft';
+const HISTORY_KEY = 'mfg:history';
+const MAX_RAW_TEXT = 200_000;
+const UNDO_LIMIT = 20;
+
+function defaultDeps(): Deps {
+  return {
+    stream: (req, opts) => ({
+      async *[Symbol.asyncIterator]() {
+        const { streamGenerate } = await import('../api/stream.ts');
+        yield* streamGenerate(req, opts);
+      },
+    }),
+    validate: async (code) => (await import('../diagram/mermaid.ts')).parseDiagram(code),
+    storage: localStore(),
+    now: () => Date.now(),
+    debounceMs: 300,
+  };
+}
+
+let deps: Deps = defaultDeps();
+
+function initialState(): DiagramState {
+  return {
+    description: '',
+    diagramType: 'auto',
+    direction: 'TD',
+    code: '',
+    instruction: '',
+    validation: { status: 'empty' },
+    renderCode: '',
+    renderError: null,
+    run: null,
+    history: [],
+    undoStack: [],
+    needsApiKey: false,
+    baseline: { description: '', code: '' },
+  };
+}
+
+const state = $state<DiagramState>(initialState());
+
+/** Read-only view for components: `diagram.state.code`, `diagram.stale`, … */
+export const diagram = {
+  get state(): Readonly<DiagramState> {
+    return state;
+  },
+  /** A run is in flight (Stop is available, inputs are locked). */
+  get running(): boolean {
+    const p = state.run?.phase;
+    return p === 'connecting' || p === 'queued' || p === 'loading' || p === 'generating' || p === 'repairing';
+  },
+  /** The view shows an older drawing than the code says: dim it. */
+  get stale(): boolean {
+    if (!state.code.trim() || !state.renderCode) return false;
+    return state.code !== state.renderCode || state.renderError !== null;
+  },
+  /** The description or code differ from what was last generated, restored or saved. */
+  get dirty(): boolean {
+    return isDirty();
+  },
+  /** The error to show under the editor: parser first, then renderer. */
+  get error(): ParseError | null {
+    if (state.validation.status === 'invalid') return state.validation.error;
+    return state.code === state.renderCode ? state.renderError : null;
+  },
+};
+
+// ---------------------------------------------------------------------------
+// The single mutation gateway.
+
+function update(mutate: (s: DiagramState) => void, opts: { persist?: boolean } = {}): void {
+  mutate(state);
+  if (opts.persist !== false) persistDraft();
+}
+
+function persistDraft(): void {
+  const draft: Draft = {
+    description: state.description,
+    diagramType: state.diagramType,
+    direction: state.direction,
+    code: state.code,
+  };
+  writeJson(deps.storage, DRAFT_KEY, draft);
+}
+
+function persistHistory(): void {
+  // On a full quota, drop the oldest entries until it fits (or nothing is left).
+  let list = state.history;
+  while (!writeJson(deps.storage, HISTORY_KEY, list) && list.length > 0) list = list.slice(0, -1);
+}
+
+function isDirty(): boolean {
+  const { description, code } = state;
+  if (!description.trim() && !code.trim()) return false;
+  return description !== state.baseline.description || code !== state.baseline.code;
+}
+
+// ---------------------------------------------------------------------------
+// Setup
+
+/** Replaces dependencies (tests) and resets the state. */
+export function configure(overrides: Partial<Deps> = {}): void {
+  controller?.abort();
+  controller = null;
+  clearTimeout(validateTimer);
+  deps = { ...defaultDeps(), ...overrides };
+  update((s) => Object.assign(s, initialState()), { persist: false });
+}
+
+/** Loads the saved draft and history. Call once at startup. */
+export function load(): void {
+  const draft = readJson<Partial<Draft>>(deps.storage, DRAFT_KEY);
+  const history = parseHistory(readJson<unknown>(deps.storage, HISTORY_KEY));
+  update(
+    (s) => {
+      s.history = history;
+      if (draft) {
+        if (typeof draft.description === 'string') s.description = draft.description.slice(0, MAX_DESCRIPTION_CHARS);
+        if (typeof draft.diagramType === 'string') s.diagramType = draft.diagramType as DiagramType;
+        if (draft.direction === 'TD' || draft.direction === 'LR') s.direction = draft.direction;
+        if (typeof draft.code === 'string') s.code = draft.code;
+      }
+      // What was restored is what the user had: not "unsaved" relative to anything newer.
+      s.baseline = { description: s.description, code: s.code };
+    },
+    { persist: false },
+  );
+  if (state.code.trim()) scheduleValidation(0);
+}
+
+// ---------------------------------------------------------------------------
+// Inputs
+
+export function setDescription(text: string): void {
+  update((s) => {
+    s.description = text.slice(0, MAX_DESCRIPTION_CHARS);
+  });
+}
+
+export function setDiagramType(t: DiagramType): void {
+  update((s) => {
+    s.diagramType = t;
+  });
+}
+
+export function setDirection(d: Direction): void {
+  update((s) => {
+    s.direction = d;
+  });
+}
+
+export function setInstruction(text: string): void {
+  update((s) => {
+    s.instruction = text;
+  }, { persist: false });
+}
+
+// ---------------------------------------------------------------------------
+// Code and validation
+
+let validateTimer: ReturnType<typeof setTimeout> | undefined;
+let validateSeq = 0;
+let validating: Promise<void> = Promise.resolve();
+
+/** The user typed in the editor: validate after a pause, then draw if it parses. */
+export function setCode(code: string): void {
+  if (code === state.code) return;
+  update((s) => {
+    s.code = code;
+    s.validation = code.trim() ? { status: 'pending' } : { status: 'empty' };
+  });
+  scheduleValidation(deps.debounceMs);
+}
+
+function scheduleValidation(delay: number): void {
+  clearTimeout(validateTimer);
+  const seq = ++validateSeq;
+  const code = state.code;
+  if (!code.trim()) return;
+  validating = new Promise((resolve) => {
+    validateTimer = setTimeout(() => {
+      deps
+        .validate(code)
+        .catch((e: unknown): ValidateResult => ({ ok: false, message: `Could not check the diagram: ${String(e)}` }))
+        .then((r) => {
+          // A newer edit (or a stream) has replaced this code: its result is moot.
+          if (seq !== validateSeq || state.code !== code) return;
+          update(
+            (s) => {
+              if (r.ok) {
+                s.validation = { status: 'valid', diagramType: r.diagramType };
+                s.renderCode = code;
+                s.renderError = null;
+              } else {
+                s.validation = { status: 'invalid', error: r.line === undefined ? { message: r.message } : { line: r.line, message: r.message } };
+              }
+            },
+            { persist: false },
+          );
+        })
+        .finally(resolve);
+    }, delay);
+  });
+}
+
+/** Resolves when the pending validation (if any) has been applied. For tests and exports. */
+export function settled(): Promise<void> {
+  return validating;
+}
+
+/** The view reports the outcome of drawing `code` (parse can pass and render still fail). */
+export function reportRender(code: string, error: ParseError | null): void {
+  if (code !== state.renderCode) return;
+  update((s) => {
+    s.renderError = error;
+  }, { persist: false });
+}
+
+// ---------------------------------------------------------------------------
+// Runs
+
+let controller: AbortController | null = null;
+let lastRequest: { req: GenerateRequest; kind: RunState['kind'] } | null = null;
+
+function freshRun(kind: RunState['kind']): RunState {
+  return {
+    kind,
+    phase: 'connecting',
+    queuePosition: null,
+    queueLength: null,
+    loadingProgress: 0,
+    loadingMessage: '',
+    budgetMs: null,
+    startedAt: null,
+    tokens: 0,
+    text: '',
+    repairing: null,
+    result: null,
+    error: null,
+  };
+}
+
+function setCandidate(s: DiagramState, code: string, valid: boolean, error?: ParseError): void {
+  s.code = code;
+  clearTimeout(validateTimer);
+  validateSeq++;
+  if (!code.trim()) s.validation = { status: 'empty' };
+  else if (valid) {
+    s.validation = { status: 'valid', diagramType: null };
+    s.renderCode = code;
+    s.renderError = null;
+  } else if (error) s.validation = { status: 'invalid', error };
+  else s.validation = { status: 'partial' };
+}
+
+/** Applies one stream event to the state. Exported for tests; `generate` feeds it. */
+export function applyEvent(ev: StreamEvent): void {
+  update(
+    (s) => {
+      const run = (s.run ??= freshRun('generate'));
+      switch (ev.type) {
+        case 'queued':
+          run.phase = 'queued';
+          run.queuePosition = ev.position;
+          run.queueLength = ev.queueLength;
+          break;
+        case 'loading':
+          run.phase = 'loading';
+          run.loadingProgress = Math.max(0, Math.min(100, ev.progress));
+          run.loadingMessage = ev.message;
+          break;
+        case 'started':
+          run.phase = 'generating';
+          run.queuePosition = null;
+          run.budgetMs = ev.budgetMs;
+          run.startedAt = deps.now();
+          break;
+        case 'token':
+          run.phase = 'generating';
+          run.startedAt ??= deps.now();
+          run.tokens = ev.tokens;
+          run.text = (run.text + ev.text).slice(-MAX_RAW_TEXT);
+          break;
+        case 'candidate':
+          setCandidate(s, ev.code, ev.valid, ev.error);
+          break;
+        case 'invalid':
+          setCandidate(s, ev.code, false, ev.error);
+          break;
+        case 'repairing':
+          run.phase = 'repairing';
+          run.repairing = { stage: ev.stage, reason: ev.reason };
+          break;
+        case 'done': {
+          const r = ev.result;
+          run.phase = 'done';
+          run.result = r;
+          run.repairing = null;
+          if (r.code.trim()) {
+            setCandidate(s, r.code, r.valid, r.valid ? undefined : (r.error ?? { message: 'The diagram does not parse.' }));
+            if (r.valid) s.validation = { status: 'valid', diagramType: r.diagramType };
+            s.history = addEntry(s.history, {
+              id: newId(deps.now()),
+              description: s.description,
+              code: r.code,
+              time: deps.now(),
+              diagramType: r.diagramType,
+            });
+          }
+          s.baseline = { description: s.description, code: s.code };
+          break;
+        }
+        case 'error':
+          run.phase = 'error';
+          run.error = ev.error;
+          break;
+      }
+    },
+    // Tokens arrive many times a second; the draft is saved on the events that change it.
+    { persist: ev.type !== 'token' && ev.type !== 'queued' && ev.type !== 'loading' },
+  );
+  if (ev.type === 'done' && ev.result.code.trim()) persistHistory();
+}
+
+async function run(req: GenerateRequest, kind: RunState['kind']): Promise<void> {
+  if (diagram.running) return;
+  const ctl = new AbortController();
+  controller = ctl;
+  lastRequest = { req, kind };
+  update(
+    (s) => {
+      s.run = freshRun(kind);
+      s.needsApiKey = false;
+    },
+    { persist: false },
+  );
+  try {
+    for await (const ev of deps.stream(req, { signal: ctl.signal })) {
+      if (ctl.signal.aborted) break;
+      applyEvent(ev);
+      if (ev.type === 'done' || ev.type === 'error') break;
+    }
+    if (ctl.signal.aborted) throw ctl.signal.reason;
+  } catch (e) {
+    update((s) => {
+      const r = (s.run ??= freshRun(kind));
+      if (ctl.signal.aborted) {
+        r.phase = 'aborted';
+        // What the model wrote so far is not the user's edit: don't offer undo for it.
+        s.baseline = { description: s.description, code: s.code };
+      } else if (e instanceof ApiKeyRequiredError) {
+        s.needsApiKey = true;
+        s.run = null;
+      } else {
+        r.phase = 'error';
+        r.error =
+          e instanceof ApiRequestError
+            ? e.apiError
+            : e instanceof StreamClosedError
+              ? { code: 'stream_closed', message: e.message }
+              : { code: 'network', message: `Could not reach the server (${e instanceof Error ? e.message : String(e)}).` };
+      }
+    });
+  } finally {
+    if (controller === ctl) controller = null;
+  }
+}
+
+function baseRequest(): GenerateRequest {
+  const req: GenerateRequest = { description: state.description.trim(), direction: state.direction, maxNewTokens: DEFAULT_MAX_NEW_TOKENS };
+  if (state.diagramType !== 'auto') req.diagramType = state.diagramType;
+  return req;
+}
+
+/** Generate from the description. No-op while running or with an empty description. */
+export function generate(): Promise<void> {
+  if (!state.description.trim()) return Promise.resolve();
+  return run(baseRequest(), 'generate');
+}
+
+/** Change the current diagram as the instruction says ("add a manager approval step"). */
+export function refine(): Promise<void> {
+  const instruction = state.instruction.trim();
+  if (!instruction || !state.code.trim()) return Promise.resolve();
+  const req = { ...baseRequest(), currentDiagram: state.code, instruction };
+  if (!req.description) req.description = instruction;
+  return run(req, 'refine');
+}
+
+/** Runs the last request again (after the API key was given). */
+export function retry(): Promise<void> {
+  return lastRequest ? run(lastRequest.req, lastRequest.kind) : Promise.resolve();
+}
+
+/** Stop: cancels the request; the server frees the model when the connection closes. */
+export function stop(): void {
+  controller?.abort(new DOMException('Stopped by the user.', 'AbortError'));
+}
+
+export function dismissApiKeyPrompt(): void {
+  update((s) => {
+    s.needsApiKey = false;
+  }, { persist: false });
+}
+
+// ---------------------------------------------------------------------------
+// Overwrites with undo: examples, history restore, share links.
+
+function overwrite(next: Partial<Draft>, reason: string, asBaseline: boolean): void {
+  const dirty = isDirty();
+  update((s) => {
+    if (dirty) {
+      s.undoStack = [
+        ...s.undoStack,
+        { description: s.description, diagramType: s.diagramType, direction: s.direction, code: s.code, reason },
+      ].slice(-UNDO_LIMIT);
+    }
+    Object.assign(s, next);
+    if (asBaseline) s.baseline = { description: s.description, code: s.code };
+  });
+  if (next.code !== undefined) {
+    update((s) => {
+      s.validation = s.code.trim() ? { status: 'pending' } : { status: 'empty' };
+    }, { persist: false });
+    scheduleValidation(0);
+  }
+}
+
+export function loadExample(ex: { description: string; diagramType: DiagramType; direction: Direction }): void {
+  if (ex.description === state.description && ex.diagramType === state.diagramType && ex.direction === state.direction) return;
+  overwrite({ description: ex.description, diagramType: ex.diagramType, direction: ex.direction }, 'example', false);
+}
+
+export function restoreHistory(id: string): void {
+  const e = state.history.find((h) => h.id === id);
+  if (!e) return;
+  overwrite({ description: e.description, code: e.code }, 'history', true);
+}
+
+export function deleteHistory(id: string): void {
+  update((s) => {
+    s.history = removeEntry(s.history, id);
+  }, { persist: false });
+  persistHistory();
+}
+
+export function clearHistory(): void {
+  update((s) => {
+    s.history = [];
+  }, { persist: false });
+  persistHistory();
+}
+
+/** Saves the current code to history by hand (after editing it). */
+export function saveToHistory(): void {
+  if (!state.code.trim()) return;
+  update((s) => {
+    s.history = addEntry(s.history, {
+      id: newId(deps.now()),
+      description: s.description,
+      code: s.code,
+      time: deps.now(),
+      diagramType: s.validation.status === 'valid' ? s.validation.diagramType : null,
+    });
+    s.baseline = { description: s.description, code: s.code };
+  });
+  persistHistory();
+}
+
+/** Opens a shared diagram (from a link). */
+export function loadShared(p: { code: string; description: string }): void {
+  if (p.code === state.code && p.description === state.description) return;
+  overwrite({ code: p.code, description: p.description }, 'link', true);
+}
+
+/** Puts back what the last example/restore/link replaced. */
+export function undo(): void {
+  const snap = state.undoStack.at(-1);
+  if (!snap) return;
+  update((s) => {
+    s.undoStack = s.undoStack.slice(0, -1);
+    s.description = snap.description;
+    s.diagramType = snap.diagramType;
+    s.direction = snap.direction;
+    s.code = snap.code;
+    s.validation = snap.code.trim() ? { status: 'pending' } : { status: 'empty' };
+  });
+  scheduleValidation(0);
+}
+
+export function dismissUndo(): void {
+  update((s) => {
+    s.undoStack = [];
+  }, { persist: false });
+}
