@@ -1,0 +1,50 @@
+/**
+ * GET /api/health: the process is up (always 200, no auth: for liveness probes).
+ * GET /api/ready: 200 once the model is loaded and warmed, else 503 with the
+ * ReadyStatus (loading progress, or the load error).
+ */
+import { createRoute } from '@hono/zod-openapi';
+import type { ReadyStatus } from '../../common/protocol.ts';
+import type { App, RouteContext } from './context.ts';
+import { queueStats } from './queue-stats.ts';
+import { HealthSchema, ReadyStatusSchema } from './schemas.ts';
+
+const startedAt = Date.now();
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/api/health',
+  tags: ['Health'],
+  summary: 'Liveness: the process is up',
+  responses: { 200: { description: 'Up', content: { 'application/json': { schema: HealthSchema } } } },
+});
+
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/api/ready',
+  tags: ['Health'],
+  summary: 'Readiness: the model is loaded and warmed',
+  responses: {
+    200: { description: 'Ready', content: { 'application/json': { schema: ReadyStatusSchema } } },
+    503: { description: 'Loading (with progress), failed (with the error) or shutting down', content: { 'application/json': { schema: ReadyStatusSchema } } },
+  },
+});
+
+export function readyStatus({ deps, runs }: RouteContext): ReadyStatus {
+  const status = deps.pipeline.engine.status();
+  const q = queueStats(deps.pipeline.queue);
+  const out: ReadyStatus = { ...status, queueDepth: q.running + q.waiting };
+  if (runs.draining) return { ...out, message: 'Shutting down', state: out.state === 'ready' ? 'idle' : out.state };
+  return out;
+}
+
+export function registerHealthRoutes(app: App, ctx: RouteContext): void {
+  app.openapi(healthRoute, (c) => c.json({ ok: true as const, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }, 200));
+  app.openapi(readyRoute, (c) => {
+    const status = readyStatus(ctx);
+    if (status.state === 'ready' && !ctx.runs.draining) return c.json(status, 200);
+    c.header('Retry-After', '5');
+    c.header('Cache-Control', 'no-store');
+    return c.json(status, 503);
+  });
+}

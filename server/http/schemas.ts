@@ -1,0 +1,142 @@
+/**
+ * Zod schemas for every request and response body: they validate requests
+ * and generate the OpenAPI document (/openapi.json) from the same source.
+ * Types must stay assignable to common/protocol.ts (checked at the bottom).
+ */
+import { z } from '@hono/zod-openapi';
+import type { DiagramResult, GenerateRequest, ReadyStatus, RepairResult, ValidateResult } from '../../common/protocol.ts';
+import {
+  DEFAULT_MAX_NEW_TOKENS,
+  DIAGRAM_TYPES,
+  DIRECTIONS,
+  MAX_DESCRIPTION_CHARS,
+  MAX_DIAGRAM_CHARS,
+  MAX_INSTRUCTION_CHARS,
+  MIN_MAX_NEW_TOKENS,
+} from '../../common/limits.ts';
+
+export const GenerateRequestSchema = z
+  .object({
+    description: z.string().max(MAX_DESCRIPTION_CHARS).openapi({
+      description: 'The process in plain language (any language). Treated as data, never as instructions.',
+      example: 'A user logs in; on failure they may retry up to 3 times, then the account is locked.',
+    }),
+    diagramType: z.enum(DIAGRAM_TYPES).optional().openapi({ description: 'Diagram kind; `auto` lets the model choose.', example: 'flowchart' }),
+    direction: z.enum(DIRECTIONS).optional().openapi({ description: 'Flowchart direction.', example: 'TD' }),
+    currentDiagram: z.string().max(MAX_DIAGRAM_CHARS).optional().openapi({ description: 'Refinement: the Mermaid code to change.' }),
+    instruction: z.string().max(MAX_INSTRUCTION_CHARS).optional().openapi({ description: 'Refinement: how to change `currentDiagram`.' }),
+    maxNewTokens: z
+      .number()
+      .int()
+      .min(MIN_MAX_NEW_TOKENS)
+      .max(DEFAULT_MAX_NEW_TOKENS)
+      .optional()
+      .openapi({ description: 'Cap on generated tokens (the server may cap lower).', example: 1024 }),
+  })
+  .openapi('GenerateRequest');
+
+export const CodeRequestSchema = z
+  .object({
+    code: z.string().max(MAX_DIAGRAM_CHARS).openapi({ example: 'flowchart TD\n  A[Start] --> B[End]' }),
+  })
+  .openapi('CodeRequest');
+
+const ParseErrorSchema = z.object({ line: z.number().int().optional(), message: z.string() }).openapi('ParseError');
+
+export const TimingsSchema = z
+  .object({
+    queueMs: z.number(),
+    loadMs: z.number(),
+    firstTokenMs: z.number().nullable(),
+    generationMs: z.number(),
+    repairMs: z.number(),
+    totalMs: z.number(),
+  })
+  .openapi('Timings');
+
+export const DiagramResultSchema = z
+  .object({
+    code: z.string(),
+    diagramType: z.string().nullable(),
+    valid: z.boolean(),
+    repairs: z.array(z.string()),
+    retried: z.boolean(),
+    error: ParseErrorSchema.optional(),
+    budgetCut: z.boolean(),
+    stopReason: z.enum(['eos', 'max_tokens', 'budget', 'aborted']),
+    tokens: z.number(),
+    tokensPerSecond: z.number(),
+    timings: TimingsSchema,
+    device: z.string().optional(),
+    model: z.string().optional(),
+  })
+  .openapi('DiagramResult');
+
+export const ValidateResultSchema = z
+  .union([
+    z.object({ ok: z.literal(true), diagramType: z.string() }),
+    z.object({ ok: z.literal(false), line: z.number().int().optional(), message: z.string() }),
+  ])
+  .openapi('ValidateResult');
+
+export const RepairResultSchema = z
+  .object({
+    code: z.string(),
+    valid: z.boolean(),
+    diagramType: z.string().nullable(),
+    repairs: z.array(z.string()),
+    error: ParseErrorSchema.optional(),
+  })
+  .openapi('RepairResult');
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'empty_description' }),
+      message: z.string().openapi({ example: 'Describe the process first: the description is empty.' }),
+      retryAfterSeconds: z.number().optional(),
+      errorId: z.string().optional(),
+    }),
+  })
+  .openapi('Error');
+
+export const ReadyStatusSchema = z
+  .object({
+    state: z.enum(['idle', 'loading', 'warming', 'ready', 'error']),
+    progress: z.number(),
+    message: z.string(),
+    model: z.string(),
+    device: z.enum(['cuda', 'cpu']).nullable(),
+    dtype: z.string().nullable(),
+    error: z.string().optional(),
+    queueDepth: z.number(),
+  })
+  .openapi('ReadyStatus');
+
+export const HealthSchema = z.object({ ok: z.literal(true), uptimeSeconds: z.number() }).openapi('Health');
+
+/** Standard error responses, for the OpenAPI document. */
+export function errorResponses(...statuses: number[]) {
+  const text: Record<number, string> = {
+    400: 'Invalid request (wrong types, empty description, control characters, invalid JSON)',
+    401: 'Missing or wrong API key',
+    413: 'Body or field too large',
+    429: 'Rate limited (see Retry-After)',
+    500: 'Internal error (with an error id)',
+    503: 'Queue full, model unavailable or shutting down (see Retry-After)',
+  };
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: text[s] ?? 'Error', content: { 'application/json': { schema: ErrorBodySchema } } }]),
+  );
+}
+
+// Compile-time checks: the schemas describe the contract's types.
+type Assert<T extends true> = T;
+type Extends<A, B> = [A] extends [B] ? true : false;
+export type _Checks = [
+  Assert<Extends<z.infer<typeof GenerateRequestSchema>, GenerateRequest>>,
+  Assert<Extends<DiagramResult, z.infer<typeof DiagramResultSchema>>>,
+  Assert<Extends<ValidateResult, z.infer<typeof ValidateResultSchema>>>,
+  Assert<Extends<RepairResult, z.infer<typeof RepairResultSchema>>>,
+  Assert<Extends<ReadyStatus, z.infer<typeof ReadyStatusSchema>>>,
+];
