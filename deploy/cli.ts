@@ -1,0 +1,296 @@
+/**
+ * deploy.ts's command line: parse, print help, build the target's plan, then
+ * print it (--dry-run) or run it. Secrets come from the environment
+ * (HF_TOKEN, API_KEY, SPACE_HF_TOKEN) or a hidden prompt, never from
+ * arguments, and every printed line is redacted.
+ */
+import { parseArgs } from 'node:util';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_QUEUE_LENGTH } from '../common/limits.ts';
+import { spawnGcloud, type Gcloud } from './cloudrun/gcloud.ts';
+import { DEFAULT_CONCURRENCY, cloudRunPlan } from './cloudrun/flow.ts';
+import { DeployError, formatError } from './errors.ts';
+import { gitDirty, gitSha, listAppFiles } from './files.ts';
+import { printPlan, runPlan } from './plan.ts';
+import { streamOutput, type Output } from './progress.ts';
+import { Redactor } from './redact.ts';
+import { promptHidden } from './prompt.ts';
+import { spacesPlan } from './spaces/flow.ts';
+import { DEFAULT_MODEL, SPACE_FLAVORS, defaultCard, isGpuFlavor, validateCard } from './spaces/readme.ts';
+
+export const HELP = `deploy.ts: put the Mermaid Flow Generator on Hugging Face Spaces or Google Cloud Run (NVIDIA L4).
+
+Usage
+  npx tsx deploy.ts spaces   --space OWNER/NAME [options]
+  npx tsx deploy.ts cloudrun --project ID --region us-central1 [options]
+  npm run deploy -- <same arguments>
+
+Common options
+  --dry-run                Print every step, command, request and file it would send or run; change nothing.
+  --no-smoke               Skip the final smoke test (/api/ready, then one @gradio/client predict("/generate")).
+  --ready-timeout MIN      How long the smoke test waits for the model to load (default 20).
+  -h, --help               This text.
+
+Secrets (environment only, never arguments; never printed)
+  HF_TOKEN                 spaces: the token that deploys (write role). cloudrun: stored in Secret Manager
+                           (asked for with a hidden prompt when missing and needed).
+  SPACE_HF_TOKEN           spaces: the token the app itself gets as its HF_TOKEN secret (a read token is
+                           enough and safer); defaults to HF_TOKEN.
+  API_KEY                  When set, also stored as the app's API_KEY secret; the smoke test sends it as X-API-Key.
+
+spaces: a Docker Space on the Hub
+  --space OWNER/NAME       Space id (NAME alone: under the token's user). Created when missing, else updated.
+  --hardware FLAVOR        ${SPACE_FLAVORS.join('|')}
+                           (default cpu-basic, free; GPUs are billed per hour while awake: l4x1 suits the 4B model)
+  --private                Create the Space private.
+  --sleep-seconds N        GPU flavors: sleep after N idle seconds (default 3600; -1 never sleeps, billed nonstop).
+  --var KEY=VALUE          A Space variable (repeatable), e.g. --var MAX_NEW_TOKENS=2000.
+  --secret NAME            Also copy environment variable NAME into the Space as a secret (repeatable).
+  --no-hf-token-secret     Do not give the app an HF_TOKEN secret.
+  --title TEXT, --emoji E, --short-description TEXT, --license ID, --color-from C, --color-to C
+                           README front matter (defaults: "Mermaid Flow Generator", 🧜, indigo→purple, apache-2.0).
+  --hub-url URL            Hub base URL (default $HF_ENDPOINT or https://huggingface.co).
+  --app-url URL            Smoke-test this URL instead of the Space's own host.
+  --wait-timeout MIN       How long to follow the build and start (default 45).
+
+cloudrun: a Cloud Run service with one NVIDIA L4 (gcloud must be installed and signed in; Cloud Shell works)
+  --project ID             Google Cloud project (default: gcloud config).
+  --region REGION          A region with Cloud Run L4 GPUs, e.g. us-central1, europe-west1, europe-west4, asia-southeast1.
+  --service NAME           Service, repository and account base name (default mermaid-flow).
+  --secret-name NAME       Secret Manager secret for HF_TOKEN (default hf-token).
+  --update-secret          Add a new secret version from HF_TOKEN even when the secret exists.
+  --cpu N, --memory SIZE   Default 8 and 32Gi (the L4 minimum is 4 CPU / 16Gi).
+  --concurrency N          Requests per instance (default ${DEFAULT_CONCURRENCY}: the running job + ${DEFAULT_QUEUE_LENGTH} queued, as the server's queue).
+  --max-instances N        Default 1 (each instance holds one L4). --min-instances N: default 0 (scale to zero).
+  --timeout SECONDS        Request timeout (default 900; streams stay open while queued).
+  --gpu-zonal-redundancy   Pay for zonal redundancy (default off: cheaper, best-effort failover).
+  --public                 Allow unauthenticated calls (default private: the smoke test uses your identity token).
+  --model-path gs://B/P    Load the model from Cloud Storage at start (synced to local disk with progress);
+                           the runtime account gets storage.objectViewer on that bucket.
+  --bake-model             Download the model into the image at build time (HF_TOKEN as a BuildKit secret).
+  --model-id ID            Hub model (default ${DEFAULT_MODEL}).
+  --env KEY=VALUE          Extra environment variable for the service (repeatable).
+  --tag TAG                Image tag (default: the git commit). An existing tag is not rebuilt unless --rebuild.
+  --grant-build-roles      Grant the Cloud Build account its missing roles instead of stopping.
+  --skip-region-check      Do not check the region against the known L4 list.
+
+Examples
+  HF_TOKEN=hf_… npx tsx deploy.ts spaces --space alice/mermaid-flow --hardware l4x1 --dry-run
+  npx tsx deploy.ts cloudrun --project my-proj --region us-central1 --public
+`;
+
+export interface CliDeps {
+  out?: Output;
+  redactor?: Redactor;
+  env?: NodeJS.ProcessEnv;
+  gcloud?: Gcloud;
+  root?: string;
+  /** Test hooks: poll faster. */
+  pollMs?: number;
+  settleMs?: number;
+  askToken?: () => Promise<string | undefined>;
+}
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function keyValues(list: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const i = item.indexOf('=');
+    if (i <= 0) throw new DeployError(`${flag} expects KEY=VALUE, got "${item}"`);
+    out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
+}
+
+function int(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new DeployError(`${flag} expects a whole number, got "${value}"`);
+  return n;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[], deps: CliDeps = {}): Promise<number> {
+  const redactor = deps.redactor ?? new Redactor();
+  const out = deps.out ?? streamOutput(process.stdout, redactor);
+  const env = deps.env ?? process.env;
+  for (const k of ['HF_TOKEN', 'SPACE_HF_TOKEN', 'API_KEY']) redactor.add(env[k]);
+  try {
+    return await run(argv, { ...deps, redactor, out, env });
+  } catch (err) {
+    out.clearStatus();
+    for (const l of formatError(err)) out.line(l);
+    return err instanceof DeployError ? 1 : 2;
+  }
+}
+
+async function run(argv: string[], deps: CliDeps & { redactor: Redactor; out: Output; env: NodeJS.ProcessEnv }): Promise<number> {
+  const { out, env, redactor } = deps;
+  const [target, ...rest] = argv;
+  if (!target || target === '-h' || target === '--help' || rest.includes('--help') || rest.includes('-h')) {
+    out.line(HELP);
+    return target ? 0 : argv.length ? 0 : 1;
+  }
+  const { values: v } = parseArgs({
+    args: rest,
+    strict: true,
+    options: {
+      'dry-run': { type: 'boolean' },
+      'no-smoke': { type: 'boolean' },
+      'ready-timeout': { type: 'string' },
+      space: { type: 'string' },
+      hardware: { type: 'string' },
+      private: { type: 'boolean' },
+      'sleep-seconds': { type: 'string' },
+      var: { type: 'string', multiple: true },
+      secret: { type: 'string', multiple: true },
+      'no-hf-token-secret': { type: 'boolean' },
+      title: { type: 'string' },
+      emoji: { type: 'string' },
+      'short-description': { type: 'string' },
+      license: { type: 'string' },
+      'color-from': { type: 'string' },
+      'color-to': { type: 'string' },
+      'hub-url': { type: 'string' },
+      'app-url': { type: 'string' },
+      'wait-timeout': { type: 'string' },
+      project: { type: 'string' },
+      region: { type: 'string' },
+      service: { type: 'string' },
+      'secret-name': { type: 'string' },
+      'update-secret': { type: 'boolean' },
+      cpu: { type: 'string' },
+      memory: { type: 'string' },
+      concurrency: { type: 'string' },
+      'max-instances': { type: 'string' },
+      'min-instances': { type: 'string' },
+      timeout: { type: 'string' },
+      'gpu-zonal-redundancy': { type: 'boolean' },
+      public: { type: 'boolean' },
+      'model-path': { type: 'string' },
+      'bake-model': { type: 'boolean' },
+      'model-id': { type: 'string' },
+      env: { type: 'string', multiple: true },
+      tag: { type: 'string' },
+      rebuild: { type: 'boolean' },
+      'grant-build-roles': { type: 'boolean' },
+      'skip-region-check': { type: 'boolean' },
+    },
+  });
+  const root = deps.root ?? ROOT;
+  const dryRun = Boolean(v['dry-run']);
+  const smoke = !v['no-smoke'];
+  const readyTimeoutMs = int(v['ready-timeout'], '--ready-timeout', 20) * 60_000;
+  const buildId = v.tag ?? gitSha(root);
+  if (gitDirty(root)) out.line('note: tracked files have uncommitted changes; the working tree is what gets deployed.');
+
+  if (target === 'spaces') {
+    if (!v.space) throw new DeployError('--space OWNER/NAME is required.', ['e.g. --space alice/mermaid-flow']);
+    if (!/^([\w.-]+\/)?[\w.-]+$/.test(v.space)) throw new DeployError(`--space "${v.space}" is not OWNER/NAME.`);
+    const hardware = v.hardware ?? 'cpu-basic';
+    if (!(SPACE_FLAVORS as readonly string[]).includes(hardware)) throw new DeployError(`Unknown hardware "${hardware}".`, [`Use one of: ${SPACE_FLAVORS.join(', ')}`]);
+    const card = defaultCard();
+    if (v.title) card.title = v.title;
+    if (v.emoji) card.emoji = v.emoji;
+    if (v['short-description']) card.shortDescription = v['short-description'];
+    if (v.license) card.license = v.license;
+    if (v['color-from']) card.colorFrom = v['color-from'];
+    if (v['color-to']) card.colorTo = v['color-to'];
+    if (isGpuFlavor(hardware)) card.suggestedHardware = hardware;
+    const problems = validateCard(card);
+    if (problems.length) throw new DeployError(`The Space README would be rejected: ${problems.join('; ')}.`);
+    const secrets: Record<string, string> = {};
+    const appToken = env.SPACE_HF_TOKEN || env.HF_TOKEN;
+    if (!v['no-hf-token-secret'] && appToken) secrets.HF_TOKEN = appToken;
+    if (env.API_KEY) secrets.API_KEY = env.API_KEY;
+    for (const name of v.secret ?? []) {
+      const value = env[name];
+      if (!value) throw new DeployError(`--secret ${name}: the environment variable ${name} is not set.`);
+      redactor.add(value);
+      secrets[name] = value;
+    }
+    if (!env.SPACE_HF_TOKEN && secrets.HF_TOKEN) out.line('note: the app gets your deploying token as HF_TOKEN; set SPACE_HF_TOKEN to a read-only token to give it less.');
+    const plan = spacesPlan(
+      {
+        space: v.space,
+        hardware,
+        private: Boolean(v.private),
+        sleepSeconds: int(v['sleep-seconds'], '--sleep-seconds', 3600),
+        secrets,
+        variables: keyValues(v.var, '--var'),
+        hubUrl: v['hub-url'] ?? env.HF_ENDPOINT ?? 'https://huggingface.co',
+        token: env.HF_TOKEN,
+        card,
+        files: listAppFiles(root),
+        root,
+        buildId,
+        waitTimeoutMs: int(v['wait-timeout'], '--wait-timeout', 45) * 60_000,
+        pollMs: deps.pollMs ?? 8000,
+        settleMs: deps.settleMs ?? 60_000,
+        smoke,
+        appUrl: v['app-url'],
+        readyTimeoutMs,
+        apiKey: env.API_KEY,
+      },
+      out,
+    );
+    if (dryRun) {
+      printPlan(plan, out);
+      return 0;
+    }
+    await runPlan(plan, out);
+    for (const l of plan.summary()) out.line(l);
+    return 0;
+  }
+
+  if (target === 'cloudrun') {
+    const service = v.service ?? 'mermaid-flow';
+    const plan = cloudRunPlan(
+      {
+        project: v.project,
+        region: v.region,
+        service,
+        repository: service,
+        serviceAccountName: `${service}-run`.slice(0, 30),
+        secretName: v['secret-name'] ?? 'hf-token',
+        token: env.HF_TOKEN,
+        askToken: deps.askToken ?? (() => promptHidden('HF_TOKEN (input hidden): ')),
+        updateSecret: Boolean(v['update-secret']),
+        apiKey: env.API_KEY,
+        tag: buildId,
+        cpu: v.cpu ?? '8',
+        memory: v.memory ?? '32Gi',
+        concurrency: int(v.concurrency, '--concurrency', DEFAULT_CONCURRENCY),
+        maxInstances: int(v['max-instances'], '--max-instances', 1),
+        minInstances: int(v['min-instances'], '--min-instances', 0),
+        timeoutSeconds: int(v.timeout, '--timeout', 900),
+        gpuZonalRedundancy: Boolean(v['gpu-zonal-redundancy']),
+        public: Boolean(v.public),
+        modelPath: v['model-path'],
+        bakeModel: Boolean(v['bake-model']),
+        modelId: v['model-id'] ?? DEFAULT_MODEL,
+        envVars: keyValues(v.env, '--env'),
+        skipRegionCheck: Boolean(v['skip-region-check']),
+        grantBuildRoles: Boolean(v['grant-build-roles']),
+        rebuild: Boolean(v.rebuild),
+        smoke,
+        readyTimeoutMs,
+        pollMs: deps.pollMs ?? 5000,
+        root,
+      },
+      deps.gcloud ?? spawnGcloud(),
+      out,
+      redactor,
+    );
+    if (dryRun) {
+      printPlan(plan, out);
+      return 0;
+    }
+    await runPlan(plan, out);
+    return 0;
+  }
+
+  throw new DeployError(`Unknown target "${target}".`, ['Use `spaces` or `cloudrun`; --help lists everything']);
+}

@@ -1,0 +1,359 @@
+/**
+ * The Cloud Run target as a plan: preflight → APIs → Artifact Registry →
+ * runtime service account and its roles → HF_TOKEN in Secret Manager and who
+ * may read it → Cloud Build → `gcloud run deploy` with one L4 → URL → smoke
+ * test. Every step looks before it creates, so a second run skips what
+ * exists and a run after a partial failure continues.
+ */
+import { DEFAULT_PORT, DEFAULT_QUEUE_LENGTH } from '../../common/limits.ts';
+import { DeployError } from '../errors.ts';
+import type { Plan, Step } from '../plan.ts';
+import type { Output } from '../progress.ts';
+import type { Redactor } from '../redact.ts';
+import { SMOKE_DESCRIPTION, gradioSmoke, waitReady } from '../smoke.ts';
+import { formatCommand, isNotFound, type Gcloud, type GcloudResult } from './gcloud.ts';
+import { preflight, rolesOf, type PreflightResult } from './preflight.ts';
+import { REQUIRED_APIS, RUNTIME_ROLES, grantCommand, isGpuRegionError, isQuotaError, knownPermissionFailure } from './roles.ts';
+
+export interface CloudRunOptions {
+  project?: string;
+  region?: string;
+  service: string;
+  repository: string;
+  /** Account name (before the @) of the runtime service account. */
+  serviceAccountName: string;
+  secretName: string;
+  /** HF_TOKEN from the environment; asked for when a secret must be written and this is empty. */
+  token?: string;
+  askToken: () => Promise<string | undefined>;
+  /** Adds a new secret version even when the secret exists. */
+  updateSecret: boolean;
+  /** API_KEY for the app, stored as a second secret when set. */
+  apiKey?: string;
+  tag: string;
+  cpu: string;
+  memory: string;
+  concurrency: number;
+  maxInstances: number;
+  minInstances: number;
+  timeoutSeconds: number;
+  gpuZonalRedundancy: boolean;
+  public: boolean;
+  modelPath?: string;
+  bakeModel: boolean;
+  modelId: string;
+  envVars: Record<string, string>;
+  skipRegionCheck: boolean;
+  grantBuildRoles: boolean;
+  /** Rebuild even when the image tag already exists. */
+  rebuild: boolean;
+  smoke: boolean;
+  readyTimeoutMs: number;
+  pollMs: number;
+  root: string;
+}
+
+/** Concurrency that matches the server's queue: the running job plus every waiting slot. */
+export const DEFAULT_CONCURRENCY = DEFAULT_QUEUE_LENGTH + 1;
+
+export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output, redactor: Redactor): Plan {
+  const project = opts.project ?? '<gcloud config project>';
+  const region = opts.region ?? '<region>';
+  const p = () => `--project=${pf?.project ?? project}`;
+  const proj = () => pf?.project ?? project;
+  const reg = () => pf?.region ?? region;
+  const runtimeSa = () => `${opts.serviceAccountName}@${proj()}.iam.gserviceaccount.com`;
+  const image = () => `${reg()}-docker.pkg.dev/${proj()}/${opts.repository}/${opts.service}:${opts.tag}`;
+  const apiKeySecret = `${opts.secretName}-api-key`;
+  const bucket = opts.modelPath?.startsWith('gs://') ? opts.modelPath.slice(5).split('/')[0] : undefined;
+  let pf: PreflightResult | undefined;
+  let url = '';
+
+  /** Runs gcloud; a non-zero exit becomes a DeployError with the known fixes. */
+  const must = async (args: string[], stdin?: string): Promise<GcloudResult> => {
+    const r = await gcloud(args, stdin === undefined ? {} : { stdin });
+    if (r.code !== 0) throw explainGcloudFailure(args, r, pf);
+    return r;
+  };
+
+  const buildArgs = () => [
+    'builds', 'submit', opts.root, '--config=cloudbuild.yaml', p(),
+    `--substitutions=_IMAGE=${image()},_BAKE_MODEL=${opts.bakeModel ? '1' : '0'},_MODEL_ID=${opts.modelId},_HF_SECRET=${opts.secretName}`,
+  ];
+  const secretsFlag = () => [`HF_TOKEN=${opts.secretName}:latest`, ...(opts.apiKey ? [`API_KEY=${apiKeySecret}:latest`] : [])].join(',');
+  const envFlag = () => {
+    const env: Record<string, string> = { ...opts.envVars };
+    if (opts.modelPath) env.MODEL_PATH = opts.modelPath;
+    env.MODEL_ID ??= opts.modelId;
+    return Object.entries(env).map(([k, v]) => `${k}=${v}`).join(',');
+  };
+  const deployArgs = () => [
+    'run', 'deploy', opts.service, `--image=${image()}`, `--region=${reg()}`, p(),
+    `--service-account=${runtimeSa()}`,
+    '--gpu=1', '--gpu-type=nvidia-l4', opts.gpuZonalRedundancy ? '--gpu-zonal-redundancy' : '--no-gpu-zonal-redundancy',
+    `--cpu=${opts.cpu}`, `--memory=${opts.memory}`, '--no-cpu-throttling',
+    `--concurrency=${opts.concurrency}`, `--max-instances=${opts.maxInstances}`, `--min-instances=${opts.minInstances}`,
+    `--timeout=${opts.timeoutSeconds}`, `--port=${DEFAULT_PORT}`,
+    `--set-secrets=${secretsFlag()}`, `--set-env-vars=${envFlag()}`,
+    opts.public ? '--allow-unauthenticated' : '--no-allow-unauthenticated',
+  ];
+
+  const secretValue = async (): Promise<string> => {
+    const t = opts.token || (await opts.askToken());
+    if (!t) throw new DeployError('HF_TOKEN is needed to create the secret, and none was given.', ['export HF_TOKEN=hf_…  (a read token is enough for the runtime) and run again']);
+    redactor.add(t);
+    return t;
+  };
+
+  const steps: Step[] = [
+    {
+      id: 'preflight',
+      title: 'Preflight: gcloud, account, project, L4 region, roles',
+      describe: () => [
+        formatCommand(['--version']),
+        formatCommand(['auth', 'list', '--filter=status:ACTIVE', '--format=value(account)']),
+        `region must have Cloud Run L4 GPUs (${region})`,
+        formatCommand(['projects', 'describe', project, '--format=value(projectNumber)']),
+        formatCommand(['builds', 'get-default-service-account', `--project=${project}`, '--format=value(serviceAccountEmail)']),
+        formatCommand(['projects', 'get-iam-policy', project, '--format=json']) + '  (caller roles; build account needs storage.objectViewer, logging.logWriter, artifactregistry.writer)',
+      ],
+      run: async () => {
+        pf = await preflight(gcloud, opts, (l) => out.line(`      ${l}`));
+        return `${pf.account} on ${pf.project} (${pf.region})`;
+      },
+    },
+    {
+      id: 'apis',
+      title: 'Enable the APIs',
+      describe: () => [formatCommand(['services', 'list', '--enabled', p(), '--format=value(config.name)']), formatCommand(['services', 'enable', ...REQUIRED_APIS, p()]) + '  (only the missing ones)'],
+      run: async () => {
+        const enabled = new Set((await must(['services', 'list', '--enabled', p(), '--format=value(config.name)'])).stdout.split('\n').map((s) => s.trim()));
+        const missing = REQUIRED_APIS.filter((a) => !enabled.has(a));
+        if (!missing.length) return 'all enabled, skipped';
+        await must(['services', 'enable', ...missing, p()]);
+        return `enabled ${missing.join(', ')}`;
+      },
+    },
+    {
+      id: 'artifact-repo',
+      title: `Artifact Registry repository ${opts.repository}`,
+      describe: () => [
+        formatCommand(['artifacts', 'repositories', 'describe', opts.repository, `--location=${region}`, p(), '--format=value(name)']),
+        'if missing: ' + formatCommand(['artifacts', 'repositories', 'create', opts.repository, '--repository-format=docker', `--location=${region}`, p(), '--description=mermaid-flow images']),
+      ],
+      run: async () => {
+        const d = await gcloud(['artifacts', 'repositories', 'describe', opts.repository, `--location=${reg()}`, p(), '--format=value(name)']);
+        if (d.code === 0) return 'exists, skipped';
+        if (!isNotFound(d)) throw explainGcloudFailure(['artifacts', 'repositories', 'describe'], d, pf);
+        await must(['artifacts', 'repositories', 'create', opts.repository, '--repository-format=docker', `--location=${reg()}`, p(), '--description=mermaid-flow images']);
+        return 'created';
+      },
+    },
+    {
+      id: 'service-account',
+      title: `Runtime service account ${opts.serviceAccountName}`,
+      describe: () => [
+        formatCommand(['iam', 'service-accounts', 'describe', runtimeSa(), p(), '--format=value(email)']),
+        'if missing: ' + formatCommand(['iam', 'service-accounts', 'create', opts.serviceAccountName, '--display-name=mermaid-flow runtime', p()]),
+      ],
+      run: async () => {
+        const d = await gcloud(['iam', 'service-accounts', 'describe', runtimeSa(), p(), '--format=value(email)']);
+        if (d.code === 0) return 'exists, skipped';
+        if (!isNotFound(d)) throw explainGcloudFailure(['iam', 'service-accounts', 'describe'], d, pf);
+        await must(['iam', 'service-accounts', 'create', opts.serviceAccountName, '--display-name=mermaid-flow runtime', p()]);
+        return 'created';
+      },
+    },
+    {
+      id: 'runtime-roles',
+      title: 'Grant the runtime account only what it needs',
+      describe: () => [
+        formatCommand(['projects', 'get-iam-policy', project, '--format=json']),
+        ...RUNTIME_ROLES.map((r) => 'if missing: ' + formatCommand(['projects', 'add-iam-policy-binding', project, `--member=serviceAccount:${runtimeSa()}`, `--role=${r}`, '--condition=None', '--format=none'])),
+        ...(opts.grantBuildRoles ? ['and for the Cloud Build account, each missing build role (--grant-build-roles)'] : []),
+      ],
+      run: async () => {
+        const policy = JSON.parse((await must(['projects', 'get-iam-policy', proj(), '--format=json'])).stdout || '{}');
+        const have = rolesOf(policy, `serviceAccount:${runtimeSa()}`);
+        const grants: [string, string][] = RUNTIME_ROLES.filter((r) => !have.has(r)).map((r) => [`serviceAccount:${runtimeSa()}`, r]);
+        if (opts.grantBuildRoles && pf) for (const r of pf.missingBuildRoles) grants.push([`serviceAccount:${pf.buildAccount}`, r]);
+        for (const [member, role] of grants) await must(['projects', 'add-iam-policy-binding', proj(), `--member=${member}`, `--role=${role}`, '--condition=None', '--format=none']);
+        return grants.length ? `granted ${grants.map(([, r]) => r).join(', ')}` : 'already granted, skipped';
+      },
+    },
+    {
+      id: 'secret',
+      title: `Store HF_TOKEN in Secret Manager (${opts.secretName})`,
+      describe: () => [
+        formatCommand(['secrets', 'describe', opts.secretName, p(), '--format=value(name)']),
+        `if missing${opts.updateSecret ? ' (or --update-secret)' : ''}: ` + formatCommand(['secrets', 'create', opts.secretName, '--replication-policy=automatic', '--data-file=-', p()]) + '  ← token on stdin, from HF_TOKEN or a hidden prompt',
+        ...(opts.apiKey ? [`and API_KEY the same way as ${apiKeySecret}`] : []),
+      ],
+      run: async () => {
+        const results: string[] = [];
+        for (const [name, value] of [[opts.secretName, secretValue], ...(opts.apiKey ? [[apiKeySecret, async () => opts.apiKey!]] : [])] as [string, () => Promise<string>][]) {
+          const d = await gcloud(['secrets', 'describe', name, p(), '--format=value(name)']);
+          if (d.code === 0) {
+            if (!opts.updateSecret) {
+              results.push(`${name} exists, skipped`);
+              continue;
+            }
+            await must(['secrets', 'versions', 'add', name, '--data-file=-', p()], await value());
+            results.push(`${name}: new version`);
+            continue;
+          }
+          if (!isNotFound(d)) throw explainGcloudFailure(['secrets', 'describe'], d, pf);
+          await must(['secrets', 'create', name, '--replication-policy=automatic', '--data-file=-', p()], await value());
+          results.push(`${name} created`);
+        }
+        return results.join('; ');
+      },
+    },
+    {
+      id: 'secret-access',
+      title: 'Let the runtime (and build) accounts read the secret',
+      describe: () => [
+        formatCommand(['secrets', 'get-iam-policy', opts.secretName, p(), '--format=json']),
+        'if missing: ' + formatCommand(['secrets', 'add-iam-policy-binding', opts.secretName, `--member=serviceAccount:${runtimeSa()}`, '--role=roles/secretmanager.secretAccessor', p(), '--format=none']),
+        'and the same for the Cloud Build account (it reads HF_TOKEN when --bake-model)',
+      ],
+      run: async () => {
+        const members = [`serviceAccount:${runtimeSa()}`, ...(pf ? [`serviceAccount:${pf.buildAccount}`] : [])];
+        const granted: string[] = [];
+        for (const name of [opts.secretName, ...(opts.apiKey ? [apiKeySecret] : [])]) {
+          const policy = JSON.parse((await must(['secrets', 'get-iam-policy', name, p(), '--format=json'])).stdout || '{}');
+          // The build account only needs the HF token (model baking), never the API key.
+          for (const m of name === opts.secretName ? members : members.slice(0, 1)) {
+            if (rolesOf(policy, m).has('roles/secretmanager.secretAccessor')) continue;
+            await must(['secrets', 'add-iam-policy-binding', name, `--member=${m}`, '--role=roles/secretmanager.secretAccessor', p(), '--format=none']);
+            granted.push(`${m.split(':')[1]!.split('@')[0]} → ${name}`);
+          }
+        }
+        return granted.length ? `granted ${granted.join(', ')}` : 'already granted, skipped';
+      },
+    },
+  ];
+
+  if (bucket) {
+    steps.push({
+      id: 'bucket-access',
+      title: `Let the runtime account read gs://${bucket}`,
+      describe: () => [
+        formatCommand(['storage', 'buckets', 'get-iam-policy', `gs://${bucket}`, p(), '--format=json']),
+        'if missing: ' + formatCommand(['storage', 'buckets', 'add-iam-policy-binding', `gs://${bucket}`, `--member=serviceAccount:${runtimeSa()}`, '--role=roles/storage.objectViewer', p(), '--format=none']),
+      ],
+      run: async () => {
+        const policy = JSON.parse((await must(['storage', 'buckets', 'get-iam-policy', `gs://${bucket}`, p(), '--format=json'])).stdout || '{}');
+        if (rolesOf(policy, `serviceAccount:${runtimeSa()}`).has('roles/storage.objectViewer')) return 'already granted, skipped';
+        await must(['storage', 'buckets', 'add-iam-policy-binding', `gs://${bucket}`, `--member=serviceAccount:${runtimeSa()}`, '--role=roles/storage.objectViewer', p(), '--format=none']);
+        return 'granted roles/storage.objectViewer';
+      },
+    });
+  }
+
+  steps.push(
+    {
+      id: 'build',
+      title: 'Build the image with Cloud Build',
+      describe: () => [
+        formatCommand(['artifacts', 'docker', 'images', 'describe', image(), p(), '--format=value(image_summary.digest)']) + '  (exists → skip, unless --rebuild)',
+        formatCommand(buildArgs()),
+        'cloudbuild.yaml: docker build with BuildKit (HF_TOKEN as a build secret from Secret Manager, only used when _BAKE_MODEL=1), push',
+      ],
+      run: async (ctx) => {
+        if (!opts.rebuild) {
+          const d = await gcloud(['artifacts', 'docker', 'images', 'describe', image(), p(), '--format=value(image_summary.digest)']);
+          if (d.code === 0) return `${image()} exists, skipped (--rebuild to force)`;
+        }
+        ctx.status('uploading the source and building (10–20 min the first time)');
+        await must(buildArgs());
+        return image();
+      },
+    },
+    {
+      id: 'deploy',
+      title: `Deploy ${opts.service} to Cloud Run with one NVIDIA L4`,
+      describe: () => [formatCommand(deployArgs())],
+      run: async () => {
+        await must(deployArgs());
+        return 'new revision serving';
+      },
+    },
+    {
+      id: 'url',
+      title: 'Find the service URL',
+      describe: () => [formatCommand(['run', 'services', 'describe', opts.service, `--region=${region}`, p(), '--format=value(status.url)'])],
+      run: async () => {
+        url = (await must(['run', 'services', 'describe', opts.service, `--region=${reg()}`, p(), '--format=value(status.url)'])).stdout.trim();
+        if (!url) throw new DeployError('The service has no URL yet.', ['Run the same command again in a minute']);
+        out.line(`      URL: ${url}`);
+        return url;
+      },
+    },
+  );
+
+  if (opts.smoke) {
+    steps.push({
+      id: 'smoke',
+      title: 'Smoke test: /api/ready, then one generation with @gradio/client',
+      describe: () => [
+        ...(opts.public ? [] : [formatCommand(['auth', 'print-identity-token']) + '  (the service is private; the token is sent as Authorization, never printed)']),
+        'GET <url>/api/ready until state "ready"',
+        `Client.connect(<url>).predict("/generate", {description: ${JSON.stringify(SMOKE_DESCRIPTION.slice(0, 40) + '…')}})`,
+      ],
+      run: async (ctx) => {
+        const headers: Record<string, string> = {};
+        if (!opts.public) {
+          const t = (await must(['auth', 'print-identity-token'])).stdout.trim();
+          redactor.add(t);
+          headers.Authorization = `Bearer ${t}`;
+        }
+        if (opts.apiKey) headers['X-API-Key'] = opts.apiKey;
+        await waitReady(url, { headers, timeoutMs: opts.readyTimeoutMs, intervalMs: opts.pollMs, status: ctx.status });
+        ctx.status('generating');
+        const r = await gradioSmoke(url, { headers });
+        out.line(`      ${r.status}`);
+        for (const l of r.code.split('\n').slice(0, 6)) out.line(`      │ ${l}`);
+        return 'generation OK';
+      },
+    });
+  }
+
+  return {
+    target: `Cloud Run service ${opts.service} in ${project} (${region})`,
+    header: [
+      `Cloud Run: ${opts.service}, project ${project}, region ${region}, image tag ${opts.tag}`,
+      `1 × NVIDIA L4, ${opts.cpu} CPU, ${opts.memory}, concurrency ${opts.concurrency}, instances ${opts.minInstances}–${opts.maxInstances}, ${opts.public ? 'public' : 'private (IAM)'}`,
+    ],
+    steps,
+  };
+}
+
+/** A failed gcloud call as a DeployError, naming the missing role and the grant command when the failure is a known one. */
+export function explainGcloudFailure(args: string[], r: GcloudResult, pf: PreflightResult | undefined): DeployError {
+  const last = r.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' ') || `exit ${r.code}`;
+  const cmd = `gcloud ${args.slice(0, 3).join(' ')}`;
+  const perm = knownPermissionFailure(r.stderr);
+  if (perm) {
+    const member = perm.who === 'build' ? `serviceAccount:${pf?.buildAccount ?? 'PROJECT_NUMBER-compute@developer.gserviceaccount.com'}` : `user:${pf?.account ?? 'YOU@example.com'}`;
+    const project = pf?.project ?? 'PROJECT_ID';
+    return new DeployError(`${cmd} failed: the ${perm.who === 'build' ? 'Cloud Build service account' : 'caller'} cannot ${perm.what}; it needs ${perm.role}.`, [
+      grantCommand(project, member, perm.role),
+      'then run the same deploy command again (finished steps are skipped)',
+      `gcloud said: ${last}`,
+    ]);
+  }
+  if (isQuotaError(r.stderr)) {
+    return new DeployError(`${cmd} failed on a quota: ${last}`, [
+      'Cloud Run GPU quota starts at zero in many projects: request "Total Nvidia L4 GPU allocation without zonal redundancy, per project per region" at https://console.cloud.google.com/iam-admin/quotas',
+      'Or try another L4 region (--region), or lower --max-instances',
+    ]);
+  }
+  if (isGpuRegionError(r.stderr)) {
+    return new DeployError(`${cmd} failed: this region does not offer Cloud Run GPUs. ${last}`, ['Use --region us-central1 (or another L4 region) and run again']);
+  }
+  if (/PERMISSION_DENIED|does not have permission|403/.test(r.stderr)) {
+    return new DeployError(`${cmd} was denied: ${last}`, ['Ask a project owner for the role this step needs (see the preflight warnings above), then run again']);
+  }
+  return new DeployError(`${cmd} failed: ${last}`, ['Fix the cause and run the same command again (finished steps are skipped)']);
+}

@@ -1,0 +1,45 @@
+/**
+ * Runs `gcloud` as a child process with an argument vector: no shell, so no
+ * string interpolation of user input. Secrets go in on stdin (for
+ * `--data-file=-`), never in the arguments. Prompts are disabled so a
+ * missing setting fails instead of hanging.
+ */
+import { spawn } from 'node:child_process';
+
+export interface GcloudResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export type Gcloud = (args: string[], opts?: { stdin?: string }) => Promise<GcloudResult>;
+
+export function spawnGcloud(bin = 'gcloud'): Gcloud {
+  return (args, opts = {}) =>
+    new Promise((resolve) => {
+      const child = spawn(bin, args, {
+        stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        env: { ...process.env, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' },
+        shell: false,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', (err: NodeJS.ErrnoException) => resolve({ code: err.code === 'ENOENT' ? 127 : 1, stdout, stderr: stderr + String(err.message) }));
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      if (opts.stdin !== undefined) {
+        child.stdin!.on('error', () => {});
+        child.stdin!.end(opts.stdin);
+      }
+    });
+}
+
+/** A command as a person would type it, for dry runs and hints (display only; never executed through a shell). */
+export function formatCommand(args: string[]): string {
+  return ['gcloud', ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+export function isNotFound(r: GcloudResult): boolean {
+  return r.code !== 0 && /NOT_FOUND|not found|does not exist|was not found/i.test(r.stderr);
+}

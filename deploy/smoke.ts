@@ -1,0 +1,75 @@
+/**
+ * Proves a deployment works the way users call it: poll `/api/ready` until
+ * the model is loaded (showing its progress), then one generation through
+ * the real `@gradio/client` (`Client.connect(url)` and
+ * `predict("/generate", {description})`). `@gradio/client` is a
+ * devDependency, imported only here and only when the smoke test runs.
+ */
+import { DeployError } from './errors.ts';
+
+export const SMOKE_DESCRIPTION = 'A user logs in; if the password is wrong, they retry up to three times, then the account is locked.';
+
+export interface ReadyOptions {
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  intervalMs: number;
+  status?: (detail: string) => void;
+}
+
+interface ReadyBody {
+  state?: string;
+  progress?: number;
+  message?: string;
+  error?: string;
+  device?: string | null;
+}
+
+/** Polls `${base}/api/ready` until it answers state "ready"; throws on state "error" or timeout. */
+export async function waitReady(base: string, opts: ReadyOptions): Promise<ReadyBody> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let last = 'no answer yet';
+  for (;;) {
+    try {
+      const res = await fetch(`${base}/api/ready`, { headers: opts.headers, signal: AbortSignal.timeout(15_000) });
+      const body = (await res.json().catch(() => ({}))) as ReadyBody;
+      if (res.ok && body.state === 'ready') return body;
+      if (body.state === 'error') throw new DeployError(`The app is up but the model failed to load: ${body.error ?? body.message ?? 'unknown error'}`, ['Look at the run logs; check MODEL_PATH / MODEL_ID and HF_TOKEN']);
+      last = body.state ? `model ${body.state} ${Math.round(body.progress ?? 0)}%${body.message ? ` (${body.message})` : ''}` : `HTTP ${res.status}`;
+    } catch (err) {
+      if (err instanceof DeployError) throw err;
+      last = `not reachable yet (${err instanceof Error ? err.message : String(err)})`;
+    }
+    opts.status?.(last);
+    if (Date.now() >= deadline) throw new DeployError(`The app did not become ready within ${Math.round(opts.timeoutMs / 1000)} s; last: ${last}`, ['Look at the run logs; raise --ready-timeout for a first start that downloads the model']);
+    await new Promise((r) => setTimeout(r, opts.intervalMs));
+  }
+}
+
+export interface GradioSmokeOptions {
+  /** HF token, for a private Space (the Hub's proxy wants it). */
+  token?: string;
+  /** Extra headers, e.g. X-API-Key for our own API key. */
+  headers?: Record<string, string>;
+  description?: string;
+}
+
+/** One `predict("/generate")` with the real client; returns the Mermaid code and the status text. */
+export async function gradioSmoke(base: string, opts: GradioSmokeOptions = {}): Promise<{ code: string; status: string }> {
+  let mod: typeof import('@gradio/client');
+  try {
+    mod = await import('@gradio/client');
+  } catch {
+    throw new DeployError('@gradio/client is not installed, so the smoke test cannot run.', ['npm install   (it is a devDependency)', 'or skip it: --no-smoke']);
+  }
+  const client = await mod.Client.connect(base, {
+    ...(opts.token ? { token: opts.token as `hf_${string}` } : {}),
+    ...(opts.headers ? { headers: opts.headers } : {}),
+  });
+  const result = await client.predict('/generate', { description: opts.description ?? SMOKE_DESCRIPTION });
+  const data = (result as { data?: unknown[] }).data;
+  if (!Array.isArray(data) || data.length !== 2 || typeof data[0] !== 'string') {
+    throw new DeployError(`The smoke generation returned an unexpected shape: ${JSON.stringify(data).slice(0, 200)}`);
+  }
+  if (!data[0].trim()) throw new DeployError(`The smoke generation returned no diagram; status: ${String(data[1])}`);
+  return { code: data[0], status: String(data[1]) };
+}
