@@ -1,0 +1,291 @@
+import { describe as group, expect, it } from 'vitest';
+import type { ReadyStatus, StreamEvent } from '../../common/protocol.ts';
+import { GenerationQueue } from '../engine/queue.ts';
+import type { ChatMessage, Engine, GenerateOptions, GenerationOutput, LoadProgressListener } from '../engine/types.ts';
+import { describe, type DescribeDeps } from './describe.ts';
+import type { MermaidTools } from './tools.ts';
+
+const GOOD = '```mermaid\nflowchart TD\n    a["Order"] --> b["Ship"]\n    b --> c["Done"]\n```';
+/** `end` as an id: fixable by the fake repair below. */
+const FIXABLE = 'Sure! Here it is:\n```mermaid\nflowchart TD\n    a["Order"] --> end\n```\nHope this helps.';
+/** BROKEN: nothing deterministic fixes it. */
+const UNFIXABLE = '```mermaid\nflowchart TD\n    a["Order"] --> BROKEN\n```';
+
+interface Script {
+  text: string;
+  /** ms per token. */
+  delayMs?: number;
+}
+
+/** A scripted engine: one script per generate() call, a token per word, honouring deadline/signal/max tokens. */
+class FakeEngine implements Engine {
+  calls: ChatMessage[][] = [];
+  aborted = 0;
+  private state: ReadyStatus['state'];
+  private listeners = new Set<LoadProgressListener>();
+  constructor(
+    private scripts: Script[],
+    private loadBehaviour: 'ready' | 'load' | 'fail' = 'ready',
+  ) {
+    this.state = loadBehaviour === 'ready' ? 'ready' : 'idle';
+  }
+  status(): ReadyStatus {
+    return { state: this.state, progress: this.state === 'ready' ? 100 : 0, message: '', model: 'fake/model', device: 'cpu', dtype: 'fp32', queueDepth: 0 };
+  }
+  onStatus(listener: LoadProgressListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  async load(): Promise<void> {
+    if (this.state === 'ready') return;
+    this.state = 'loading';
+    for (const progress of [10, 60]) {
+      await sleep(1);
+      for (const l of this.listeners) l({ ...this.status(), progress, message: `loading ${progress}%` });
+    }
+    if (this.loadBehaviour === 'fail') {
+      this.state = 'error';
+      throw new Error('onnx/model.onnx not found');
+    }
+    this.state = 'ready';
+  }
+  async generate(messages: ChatMessage[], o: GenerateOptions = {}): Promise<GenerationOutput> {
+    this.calls.push(messages);
+    const script = this.scripts.shift() ?? { text: '' };
+    const start = Date.now();
+    const pieces = script.text.match(/\s*\S+|\s+/g) ?? [];
+    let text = '';
+    let tokens = 0;
+    let firstTokenMs: number | null = null;
+    let stopReason: GenerationOutput['stopReason'] = 'eos';
+    for (const piece of pieces) {
+      if (o.signal?.aborted) {
+        this.aborted++;
+        stopReason = 'aborted';
+        break;
+      }
+      if (o.deadline !== undefined && Date.now() >= o.deadline) {
+        stopReason = 'budget';
+        break;
+      }
+      if (tokens >= (o.maxNewTokens ?? Infinity)) {
+        stopReason = 'max_tokens';
+        break;
+      }
+      await sleep(script.delayMs ?? 0);
+      text += piece;
+      tokens++;
+      firstTokenMs ??= Date.now() - start;
+      o.onToken?.(piece, tokens);
+    }
+    return { text, tokens, promptTokens: 10, stopReason, firstTokenMs, generationMs: Date.now() - start };
+  }
+  async dispose(): Promise<void> {}
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Fake Mermaid stages: `end` ids are repairable, BROKEN is not. */
+const tools: MermaidTools = {
+  extract(text) {
+    const fenced = /```(?:mermaid)?\n([\s\S]*?)(?:```|$)/.exec(text);
+    const code = (fenced ? fenced[1]! : text).trim();
+    return code.startsWith('flowchart') ? code : null;
+  },
+  async validate(code) {
+    const lines = code.split('\n');
+    const bad = lines.findIndex((line) => /--> end\b|BROKEN/.test(line));
+    return bad < 0 ? { ok: true, diagramType: 'flowchart' } : { ok: false, line: bad + 1, message: `Parse error on line ${bad + 1}` };
+  },
+  async repair(code) {
+    const fixed = code.replace(/--> end\b/g, '--> end_');
+    const repairs = fixed === code ? [] : ['rename-reserved-ids'];
+    const v = await tools.validate(fixed);
+    return v.ok
+      ? { code: fixed, valid: true, diagramType: 'flowchart', repairs }
+      : { code: fixed, valid: false, diagramType: null, repairs, error: { line: v.line, message: v.message } };
+  },
+};
+
+function deps(engine: Engine, extra: Partial<DescribeDeps> = {}): DescribeDeps {
+  return { engine, queue: new GenerationQueue(), budgetMs: 5_000, maxNewTokens: 4_000, tools, candidateIntervalMs: 0, ...extra };
+}
+
+async function collect(iterable: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
+  const events: StreamEvent[] = [];
+  for await (const event of iterable) events.push(event);
+  return events;
+}
+
+const types = (events: StreamEvent[]) => [...new Set(events.map((e) => e.type))];
+const done = (events: StreamEvent[]) => {
+  const last = events[events.length - 1]!;
+  if (last.type !== 'done') throw new Error(`last event is ${JSON.stringify(last)}`);
+  return last.result;
+};
+
+group('describe()', () => {
+  it('streams started → tokens → candidates → done, with a valid result and timings', async () => {
+    const engine = new FakeEngine([{ text: GOOD }]);
+    const events = await collect(describe({ description: 'Order, then ship.' }, deps(engine)));
+    expect(events[0]).toEqual({ type: 'started', budgetMs: 5_000 });
+    expect(types(events)).toEqual(['started', 'token', 'candidate', 'done']);
+    const tokens = events.filter((e) => e.type === 'token');
+    expect(tokens.map((e) => e.text).join('')).toBe(GOOD);
+    const result = done(events);
+    expect(result).toMatchObject({ valid: true, retried: false, budgetCut: false, stopReason: 'eos', repairs: [], diagramType: 'flowchart', device: 'cpu (fp32)', model: 'fake/model' });
+    expect(result.code).toBe('flowchart TD\n    a["Order"] --> b["Ship"]\n    b --> c["Done"]');
+    expect(result.tokens).toBe(tokens.length === 0 ? 0 : (tokens[tokens.length - 1] as { tokens: number }).tokens);
+    expect(Object.keys(result.timings).sort()).toEqual(['firstTokenMs', 'generationMs', 'loadMs', 'queueMs', 'repairMs', 'totalMs']);
+    expect(result.timings.totalMs).toBeGreaterThanOrEqual(result.timings.generationMs);
+    // The prompt: system rules + the delimited description.
+    expect(engine.calls[0]![1]!.content).toContain('<description>\nOrder, then ship.\n</description>');
+  });
+
+  it('refuses an empty description without touching the model', async () => {
+    const engine = new FakeEngine([{ text: GOOD }]);
+    for (const description of ['', '   \n\t']) {
+      const events = await collect(describe({ description }, deps(engine)));
+      expect(events).toEqual([{ type: 'error', error: { code: 'empty_description', message: expect.any(String) } }]);
+    }
+    expect(engine.calls).toHaveLength(0);
+  });
+
+  it('reports the load as loading events, and a failed load as model_unavailable', async () => {
+    const ok = await collect(describe({ description: 'x' }, deps(new FakeEngine([{ text: GOOD }], 'load'))));
+    expect(types(ok)).toEqual(['loading', 'started', 'token', 'candidate', 'done']);
+    expect(done(ok).timings.loadMs).toBeGreaterThanOrEqual(1);
+
+    const failed = await collect(describe({ description: 'x' }, deps(new FakeEngine([], 'fail'))));
+    const last = failed[failed.length - 1]!;
+    expect(last).toMatchObject({ type: 'error', error: { code: 'model_unavailable' } });
+    expect(last.type === 'error' && last.error.message).toContain('onnx/model.onnx not found');
+  });
+
+  it('repairs deterministically and lists the repairs', async () => {
+    const events = await collect(describe({ description: 'x' }, deps(new FakeEngine([{ text: FIXABLE }]))));
+    const after = events.filter((e) => e.type !== 'token' && e.type !== 'candidate').map((e) => e.type);
+    expect(after).toEqual(['started', 'invalid', 'repairing', 'done']);
+    expect(events.find((e) => e.type === 'invalid')).toMatchObject({ error: { line: 2 } });
+    expect(events.find((e) => e.type === 'repairing')).toMatchObject({ stage: 'deterministic' });
+    expect(done(events)).toMatchObject({ valid: true, repairs: ['rename-reserved-ids'], retried: false });
+  });
+
+  it('retries with the model when deterministic repair fails, and keeps the valid retry', async () => {
+    const engine = new FakeEngine([{ text: UNFIXABLE }, { text: GOOD }]);
+    const events = await collect(describe({ description: 'x' }, deps(engine)));
+    const stages = events.filter((e) => e.type === 'repairing').map((e) => e.type === 'repairing' && e.stage);
+    expect(stages).toEqual(['deterministic', 'model']);
+    const result = done(events);
+    expect(result).toMatchObject({ valid: true, retried: true });
+    expect(result.code).toContain('a["Order"] --> b["Ship"]');
+    // The retry prompt shows the model its output and the parser's error.
+    const retry = engine.calls[1]!;
+    expect(retry[2]).toMatchObject({ role: 'assistant' });
+    expect(retry[2]!.content).toContain('BROKEN');
+    expect(retry[3]!.content).toContain('Parse error on line 2');
+    // Token counts run on across both passes.
+    const counts = events.filter((e) => e.type === 'token').map((e) => (e as { tokens: number }).tokens);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(result.tokens).toBe(counts[counts.length - 1]);
+  });
+
+  it('keeps the first output when the retry is no better', async () => {
+    const engine = new FakeEngine([{ text: UNFIXABLE }, { text: 'I cannot draw that.' }]);
+    const result = done(await collect(describe({ description: 'x' }, deps(engine))));
+    expect(result).toMatchObject({ valid: false, retried: true, error: { line: 2 } });
+    expect(result.code).toContain('BROKEN');
+  });
+
+  it('does not retry when too little budget is left', async () => {
+    const engine = new FakeEngine([{ text: UNFIXABLE }, { text: GOOD }]);
+    const events = await collect(describe({ description: 'x' }, deps(engine, { budgetMs: 5_000, retryMinMs: 10_000 })));
+    expect(engine.calls).toHaveLength(1);
+    expect(events.some((e) => e.type === 'repairing' && e.stage === 'model')).toBe(false);
+    expect(done(events)).toMatchObject({ valid: false, retried: false });
+  });
+
+  it('marks a run cut by the budget, and repairs what it has', async () => {
+    const long = GOOD.replace('```\n', '') + '\n' + Array.from({ length: 200 }, (_, i) => `    n${i}["Step ${i}"] --> n${i + 1}`).join('\n');
+    const engine = new FakeEngine([{ text: long, delayMs: 2 }]);
+    const started = Date.now();
+    const result = done(await collect(describe({ description: 'x' }, deps(engine, { budgetMs: 60 }))));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result).toMatchObject({ budgetCut: true, stopReason: 'budget', retried: false, valid: true });
+    expect(result.tokens).toBeLessThan(long.split(/\s+/).length);
+  });
+
+  it('refuses with queue_full and a retry hint when the queue is full', async () => {
+    const queue = new GenerationQueue({ maxWaiting: 0 });
+    let release!: () => void;
+    const blocker = queue.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const events = await collect(describe({ description: 'x' }, deps(new FakeEngine([{ text: GOOD }]), { queue })));
+    expect(events).toEqual([{ type: 'error', error: { code: 'queue_full', message: expect.any(String), retryAfterSeconds: expect.any(Number) } }]);
+    release();
+    await blocker;
+  });
+
+  it('reports queue positions while waiting', async () => {
+    const queue = new GenerationQueue();
+    const engine = new FakeEngine([{ text: GOOD, delayMs: 2 }, { text: GOOD }]);
+    const d = deps(engine, { queue });
+    const [a, b] = await Promise.all([collect(describe({ description: 'a' }, d)), collect(describe({ description: 'b' }, d))]);
+    expect(a.some((e) => e.type === 'queued')).toBe(false);
+    expect(b[0]).toEqual({ type: 'queued', position: 1, queueLength: 1 });
+    expect(done(b).timings.queueMs).toBeGreaterThan(0);
+  });
+
+  it('cancels mid-generation when the consumer leaves, and frees the queue at once', async () => {
+    const queue = new GenerationQueue();
+    const engine = new FakeEngine([{ text: GOOD.repeat(50), delayMs: 2 }]);
+    const iterator = describe({ description: 'x' }, deps(engine, { queue }));
+    for await (const event of iterator) {
+      if (event.type === 'token' && event.tokens >= 3) break; // return() → abort
+    }
+    expect(engine.aborted).toBe(1);
+    expect(queue.running).toBe(0);
+    expect(queue.depth).toBe(0);
+  });
+
+  it('ends with cancelled when the caller aborts, queued or running', async () => {
+    const queue = new GenerationQueue();
+    const engine = new FakeEngine([{ text: GOOD.repeat(50), delayMs: 2 }, { text: GOOD }]);
+    const first = new AbortController();
+    const second = new AbortController();
+    const d = deps(engine, { queue });
+    const running = collect(describe({ description: 'a' }, d, { signal: first.signal }));
+    const waiting = collect(describe({ description: 'b' }, d, { signal: second.signal }));
+    await sleep(20);
+    second.abort();
+    first.abort();
+    const [a, b] = await Promise.all([running, waiting]);
+    expect(a[a.length - 1]).toMatchObject({ type: 'error', error: { code: 'cancelled' } });
+    expect(b[b.length - 1]).toMatchObject({ type: 'error', error: { code: 'cancelled' } });
+    expect(engine.calls).toHaveLength(1);
+    expect(queue.depth).toBe(0);
+  });
+
+  it('uses the refinement prompt with the current diagram and the instruction', async () => {
+    const engine = new FakeEngine([{ text: GOOD }]);
+    const req = { description: '', currentDiagram: 'flowchart LR\n    a["Pay"] --> b["Ship"]', instruction: 'add "Invoice" after payment' };
+    const result = done(await collect(describe(req, deps(engine))));
+    expect(result.valid).toBe(true);
+    const user = engine.calls[0]![1]!.content;
+    expect(user).toContain('<current_diagram>\nflowchart LR\n    a["Pay"] --> b["Ship"]\n</current_diagram>');
+    expect(user).toContain('<instruction>\nadd "Invoice" after payment\n</instruction>');
+  });
+
+  it('reports no diagram as an invalid result with a clear error', async () => {
+    const engine = new FakeEngine([{ text: '1. Order\n2. Ship' }, { text: '- still a list' }]);
+    const result = done(await collect(describe({ description: 'x' }, deps(engine))));
+    expect(result).toMatchObject({ valid: false, code: '', retried: true, error: { message: expect.stringContaining('did not write a Mermaid diagram') } });
+  });
+
+  it('caps maxNewTokens at the server ceiling', async () => {
+    const engine = new FakeEngine([{ text: GOOD }]);
+    const result = done(await collect(describe({ description: 'x', maxNewTokens: 3 }, deps(engine, { retryMinMs: 1e9 }))));
+    expect(result).toMatchObject({ stopReason: 'max_tokens', tokens: 3 });
+  });
+});
