@@ -73,6 +73,37 @@ export interface FusedGeneratorOptions extends EnsureOptions {
   sessionOptions?: ort.InferenceSession.SessionOptions;
 }
 
+export interface ChunkPlan {
+  /** 0 for the first call (prefill + firstChunk tokens). */
+  chunkIndex: number;
+  /** Tokens still allowed by maxNewTokens (> 0). */
+  remaining: number;
+  chunkSize: number | 'auto';
+  firstChunk: number;
+  /** Measured ms per token of the previous chunk (null before the first). */
+  msPerToken: number | null;
+  /** ms until the deadline (Infinity without one). */
+  msLeft: number;
+  targetChunkMs: number;
+  maxChunk: number;
+}
+
+/**
+ * Steps for the next session.run: the first call asks for `firstChunk`; later
+ * ones for `chunkSize` (or, for 'auto', ≈ targetChunkMs at the measured pace,
+ * at most maxChunk), never more than `remaining`, and never more than fit in
+ * the time left at the measured pace (at least 1: the deadline check before
+ * the call decides whether it runs at all).
+ */
+export function planChunk(p: ChunkPlan): number {
+  let steps: number;
+  if (p.chunkIndex === 0) steps = p.firstChunk;
+  else if (p.chunkSize === 'auto') steps = Math.min(p.maxChunk, p.msPerToken ? Math.round(p.targetChunkMs / p.msPerToken) : 8);
+  else steps = p.chunkSize;
+  if (p.chunkIndex > 0 && p.msPerToken && Number.isFinite(p.msLeft)) steps = Math.min(steps, Math.floor(p.msLeft / p.msPerToken));
+  return Math.max(1, Math.min(steps, p.remaining));
+}
+
 const AUTO_DEFAULTS = { targetChunkMs: 150, maxChunk: 128 };
 
 export class FusedGenerator {
@@ -190,15 +221,16 @@ export class FusedGenerator {
         stopReason = 'budget';
         break;
       }
-      const auto = opts.chunkSize === undefined || opts.chunkSize === 'auto';
-      let steps: number;
-      if (chunks === 0) steps = opts.firstChunk ?? 1;
-      else if (auto) steps = Math.min(maxChunk, msPerToken ? Math.round(target / msPerToken) : 8);
-      else steps = opts.chunkSize as number;
-      if (chunks > 0 && opts.deadline !== undefined && msPerToken) {
-        steps = Math.min(steps, Math.floor((opts.deadline - Date.now()) / msPerToken));
-      }
-      steps = Math.max(1, Math.min(steps, remaining));
+      const steps = planChunk({
+        chunkIndex: chunks,
+        remaining,
+        chunkSize: opts.chunkSize ?? 'auto',
+        firstChunk: opts.firstChunk ?? 1,
+        msPerToken,
+        msLeft: opts.deadline === undefined ? Infinity : opts.deadline - Date.now(),
+        targetChunkMs: target,
+        maxChunk,
+      });
 
       // carry: first call = prompt on an empty cache, then the last token on the cache
       // recompute: always the whole sequence so far on an empty cache
