@@ -1,7 +1,8 @@
 import { describe as group, expect, it } from 'vitest';
-import type { ReadyStatus, StreamEvent } from '../../common/protocol.ts';
+import type { StreamEvent } from '../../common/protocol.ts';
 import { GenerationQueue } from '../engine/queue.ts';
-import type { ChatMessage, Engine, GenerateOptions, GenerationOutput, LoadProgressListener } from '../engine/types.ts';
+import { ScriptedEngine, type ScriptedEngineOptions } from '../engine/scripted.ts';
+import type { ChatMessage, Engine, GenerateOptions, GenerationOutput } from '../engine/types.ts';
 import { describe, type DescribeDeps } from './describe.ts';
 import type { MermaidTools } from './tools.ts';
 
@@ -11,76 +12,24 @@ const FIXABLE = 'Sure! Here it is:\n```mermaid\nflowchart TD\n    a["Order"] -->
 /** BROKEN: nothing deterministic fixes it. */
 const UNFIXABLE = '```mermaid\nflowchart TD\n    a["Order"] --> BROKEN\n```';
 
-interface Script {
-  text: string;
-  /** ms per token. */
-  delayMs?: number;
+/** ScriptedEngine that also records how each generation stopped. */
+class Engine2 extends ScriptedEngine {
+  stops: string[] = [];
+  get sent(): ChatMessage[][] {
+    return this.received;
+  }
+  override async generate(messages: ChatMessage[], options?: GenerateOptions): Promise<GenerationOutput> {
+    const out = await super.generate(messages, options);
+    this.stops.push(out.stopReason);
+    return out;
+  }
 }
 
-/** A scripted engine: one script per generate() call, a token per word, honouring deadline/signal/max tokens. */
-class FakeEngine implements Engine {
-  calls: ChatMessage[][] = [];
-  aborted = 0;
-  private state: ReadyStatus['state'];
-  private listeners = new Set<LoadProgressListener>();
-  constructor(
-    private scripts: Script[],
-    private loadBehaviour: 'ready' | 'load' | 'fail' = 'ready',
-  ) {
-    this.state = loadBehaviour === 'ready' ? 'ready' : 'idle';
-  }
-  status(): ReadyStatus {
-    return { state: this.state, progress: this.state === 'ready' ? 100 : 0, message: '', model: 'fake/model', device: 'cpu', dtype: 'fp32', queueDepth: 0 };
-  }
-  onStatus(listener: LoadProgressListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  async load(): Promise<void> {
-    if (this.state === 'ready') return;
-    this.state = 'loading';
-    for (const progress of [10, 60]) {
-      await sleep(1);
-      for (const l of this.listeners) l({ ...this.status(), progress, message: `loading ${progress}%` });
-    }
-    if (this.loadBehaviour === 'fail') {
-      this.state = 'error';
-      throw new Error('onnx/model.onnx not found');
-    }
-    this.state = 'ready';
-  }
-  async generate(messages: ChatMessage[], o: GenerateOptions = {}): Promise<GenerationOutput> {
-    this.calls.push(messages);
-    const script = this.scripts.shift() ?? { text: '' };
-    const start = Date.now();
-    const pieces = script.text.match(/\s*\S+|\s+/g) ?? [];
-    let text = '';
-    let tokens = 0;
-    let firstTokenMs: number | null = null;
-    let stopReason: GenerationOutput['stopReason'] = 'eos';
-    for (const piece of pieces) {
-      if (o.signal?.aborted) {
-        this.aborted++;
-        stopReason = 'aborted';
-        break;
-      }
-      if (o.deadline !== undefined && Date.now() >= o.deadline) {
-        stopReason = 'budget';
-        break;
-      }
-      if (tokens >= (o.maxNewTokens ?? Infinity)) {
-        stopReason = 'max_tokens';
-        break;
-      }
-      await sleep(script.delayMs ?? 0);
-      text += piece;
-      tokens++;
-      firstTokenMs ??= Date.now() - start;
-      o.onToken?.(piece, tokens);
-    }
-    return { text, tokens, promptTokens: 10, stopReason, firstTokenMs, generationMs: Date.now() - start };
-  }
-  async dispose(): Promise<void> {}
+/** A loaded scripted engine replaying `outputs` in order. */
+async function scripted(outputs: string[], options: ScriptedEngineOptions = {}): Promise<Engine2> {
+  const engine = new Engine2({ outputs, model: 'scripted/model', ...options });
+  await engine.load();
+  return engine;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -128,44 +77,45 @@ const done = (events: StreamEvent[]) => {
 
 group('describe()', () => {
   it('streams started → tokens → candidates → done, with a valid result and timings', async () => {
-    const engine = new FakeEngine([{ text: GOOD }]);
+    const engine = await scripted([GOOD]);
     const events = await collect(describe({ description: 'Order, then ship.' }, deps(engine)));
     expect(events[0]).toEqual({ type: 'started', budgetMs: 5_000 });
     expect(types(events)).toEqual(['started', 'token', 'candidate', 'done']);
     const tokens = events.filter((e) => e.type === 'token');
     expect(tokens.map((e) => e.text).join('')).toBe(GOOD);
     const result = done(events);
-    expect(result).toMatchObject({ valid: true, retried: false, budgetCut: false, stopReason: 'eos', repairs: [], diagramType: 'flowchart', device: 'cpu (fp32)', model: 'fake/model' });
+    expect(result).toMatchObject({ valid: true, retried: false, budgetCut: false, stopReason: 'eos', repairs: [], diagramType: 'flowchart', device: 'cpu (scripted)', model: 'scripted/model' });
     expect(result.code).toBe('flowchart TD\n    a["Order"] --> b["Ship"]\n    b --> c["Done"]');
-    expect(result.tokens).toBe(tokens.length === 0 ? 0 : (tokens[tokens.length - 1] as { tokens: number }).tokens);
+    // The end-of-turn token counts too, as with the real model.
+    expect(result.tokens).toBe((tokens[tokens.length - 1] as { tokens: number }).tokens + 1);
     expect(Object.keys(result.timings).sort()).toEqual(['firstTokenMs', 'generationMs', 'loadMs', 'queueMs', 'repairMs', 'totalMs']);
     expect(result.timings.totalMs).toBeGreaterThanOrEqual(result.timings.generationMs);
     // The prompt: system rules + the delimited description.
-    expect(engine.calls[0]![1]!.content).toContain('<description>\nOrder, then ship.\n</description>');
+    expect(engine.sent[0]![1]!.content).toContain('<description>\nOrder, then ship.\n</description>');
   });
 
   it('refuses an empty description without touching the model', async () => {
-    const engine = new FakeEngine([{ text: GOOD }]);
+    const engine = await scripted([GOOD]);
     for (const description of ['', '   \n\t']) {
       const events = await collect(describe({ description }, deps(engine)));
       expect(events).toEqual([{ type: 'error', error: { code: 'empty_description', message: expect.any(String) } }]);
     }
-    expect(engine.calls).toHaveLength(0);
+    expect(engine.sent).toHaveLength(0);
   });
 
   it('reports the load as loading events, and a failed load as model_unavailable', async () => {
-    const ok = await collect(describe({ description: 'x' }, deps(new FakeEngine([{ text: GOOD }], 'load'))));
+    const ok = await collect(describe({ description: 'x' }, deps(new Engine2({ outputs: [GOOD], loadDelayMs: 4 }))));
     expect(types(ok)).toEqual(['loading', 'started', 'token', 'candidate', 'done']);
     expect(done(ok).timings.loadMs).toBeGreaterThanOrEqual(1);
 
-    const failed = await collect(describe({ description: 'x' }, deps(new FakeEngine([], 'fail'))));
+    const failed = await collect(describe({ description: 'x' }, deps(new Engine2({ failLoads: 1, loadErrorMessage: 'onnx/model.onnx not found' }))));
     const last = failed[failed.length - 1]!;
     expect(last).toMatchObject({ type: 'error', error: { code: 'model_unavailable' } });
     expect(last.type === 'error' && last.error.message).toContain('onnx/model.onnx not found');
   });
 
   it('repairs deterministically and lists the repairs', async () => {
-    const events = await collect(describe({ description: 'x' }, deps(new FakeEngine([{ text: FIXABLE }]))));
+    const events = await collect(describe({ description: 'x' }, deps(await scripted([FIXABLE]))));
     const after = events.filter((e) => e.type !== 'token' && e.type !== 'candidate').map((e) => e.type);
     expect(after).toEqual(['started', 'invalid', 'repairing', 'done']);
     expect(events.find((e) => e.type === 'invalid')).toMatchObject({ error: { line: 2 } });
@@ -174,7 +124,7 @@ group('describe()', () => {
   });
 
   it('retries with the model when deterministic repair fails, and keeps the valid retry', async () => {
-    const engine = new FakeEngine([{ text: UNFIXABLE }, { text: GOOD }]);
+    const engine = await scripted([UNFIXABLE, GOOD]);
     const events = await collect(describe({ description: 'x' }, deps(engine)));
     const stages = events.filter((e) => e.type === 'repairing').map((e) => e.type === 'repairing' && e.stage);
     expect(stages).toEqual(['deterministic', 'model']);
@@ -182,34 +132,34 @@ group('describe()', () => {
     expect(result).toMatchObject({ valid: true, retried: true });
     expect(result.code).toContain('a["Order"] --> b["Ship"]');
     // The retry prompt shows the model its output and the parser's error.
-    const retry = engine.calls[1]!;
+    const retry = engine.sent[1]!;
     expect(retry[2]).toMatchObject({ role: 'assistant' });
     expect(retry[2]!.content).toContain('BROKEN');
     expect(retry[3]!.content).toContain('Parse error on line 2');
     // Token counts run on across both passes.
     const counts = events.filter((e) => e.type === 'token').map((e) => (e as { tokens: number }).tokens);
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
-    expect(result.tokens).toBe(counts[counts.length - 1]);
+    expect(result.tokens).toBe(counts[counts.length - 1]! + 1);
   });
 
   it('keeps the first output when the retry is no better', async () => {
-    const engine = new FakeEngine([{ text: UNFIXABLE }, { text: 'I cannot draw that.' }]);
+    const engine = await scripted([UNFIXABLE, 'I cannot draw that.']);
     const result = done(await collect(describe({ description: 'x' }, deps(engine))));
     expect(result).toMatchObject({ valid: false, retried: true, error: { line: 2 } });
     expect(result.code).toContain('BROKEN');
   });
 
   it('does not retry when too little budget is left', async () => {
-    const engine = new FakeEngine([{ text: UNFIXABLE }, { text: GOOD }]);
+    const engine = await scripted([UNFIXABLE, GOOD]);
     const events = await collect(describe({ description: 'x' }, deps(engine, { budgetMs: 5_000, retryMinMs: 10_000 })));
-    expect(engine.calls).toHaveLength(1);
+    expect(engine.sent).toHaveLength(1);
     expect(events.some((e) => e.type === 'repairing' && e.stage === 'model')).toBe(false);
     expect(done(events)).toMatchObject({ valid: false, retried: false });
   });
 
   it('marks a run cut by the budget, and repairs what it has', async () => {
     const long = GOOD.replace('```\n', '') + '\n' + Array.from({ length: 200 }, (_, i) => `    n${i}["Step ${i}"] --> n${i + 1}`).join('\n');
-    const engine = new FakeEngine([{ text: long, delayMs: 2 }]);
+    const engine = await scripted([long], { tokenDelayMs: 2 });
     const started = Date.now();
     const result = done(await collect(describe({ description: 'x' }, deps(engine, { budgetMs: 60 }))));
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -221,7 +171,7 @@ group('describe()', () => {
     const queue = new GenerationQueue({ maxWaiting: 0 });
     let release!: () => void;
     const blocker = queue.run(() => new Promise<void>((resolve) => (release = resolve)));
-    const events = await collect(describe({ description: 'x' }, deps(new FakeEngine([{ text: GOOD }]), { queue })));
+    const events = await collect(describe({ description: 'x' }, deps(await scripted([GOOD]), { queue })));
     expect(events).toEqual([{ type: 'error', error: { code: 'queue_full', message: expect.any(String), retryAfterSeconds: expect.any(Number) } }]);
     release();
     await blocker;
@@ -229,7 +179,7 @@ group('describe()', () => {
 
   it('reports queue positions while waiting', async () => {
     const queue = new GenerationQueue();
-    const engine = new FakeEngine([{ text: GOOD, delayMs: 2 }, { text: GOOD }]);
+    const engine = await scripted([GOOD, GOOD], { tokenDelayMs: 2 });
     const d = deps(engine, { queue });
     const [a, b] = await Promise.all([collect(describe({ description: 'a' }, d)), collect(describe({ description: 'b' }, d))]);
     expect(a.some((e) => e.type === 'queued')).toBe(false);
@@ -239,19 +189,19 @@ group('describe()', () => {
 
   it('cancels mid-generation when the consumer leaves, and frees the queue at once', async () => {
     const queue = new GenerationQueue();
-    const engine = new FakeEngine([{ text: GOOD.repeat(50), delayMs: 2 }]);
+    const engine = await scripted([GOOD.repeat(50)], { tokenDelayMs: 2 });
     const iterator = describe({ description: 'x' }, deps(engine, { queue }));
     for await (const event of iterator) {
       if (event.type === 'token' && event.tokens >= 3) break; // return() → abort
     }
-    expect(engine.aborted).toBe(1);
+    expect(engine.stops).toEqual(['aborted']);
     expect(queue.running).toBe(0);
     expect(queue.depth).toBe(0);
   });
 
   it('ends with cancelled when the caller aborts, queued or running', async () => {
     const queue = new GenerationQueue();
-    const engine = new FakeEngine([{ text: GOOD.repeat(50), delayMs: 2 }, { text: GOOD }]);
+    const engine = await scripted([GOOD.repeat(50), GOOD], { tokenDelayMs: 2 });
     const first = new AbortController();
     const second = new AbortController();
     const d = deps(engine, { queue });
@@ -263,28 +213,28 @@ group('describe()', () => {
     const [a, b] = await Promise.all([running, waiting]);
     expect(a[a.length - 1]).toMatchObject({ type: 'error', error: { code: 'cancelled' } });
     expect(b[b.length - 1]).toMatchObject({ type: 'error', error: { code: 'cancelled' } });
-    expect(engine.calls).toHaveLength(1);
+    expect(engine.sent).toHaveLength(1);
     expect(queue.depth).toBe(0);
   });
 
   it('uses the refinement prompt with the current diagram and the instruction', async () => {
-    const engine = new FakeEngine([{ text: GOOD }]);
+    const engine = await scripted([GOOD]);
     const req = { description: '', currentDiagram: 'flowchart LR\n    a["Pay"] --> b["Ship"]', instruction: 'add "Invoice" after payment' };
     const result = done(await collect(describe(req, deps(engine))));
     expect(result.valid).toBe(true);
-    const user = engine.calls[0]![1]!.content;
+    const user = engine.sent[0]![1]!.content;
     expect(user).toContain('<current_diagram>\nflowchart LR\n    a["Pay"] --> b["Ship"]\n</current_diagram>');
     expect(user).toContain('<instruction>\nadd "Invoice" after payment\n</instruction>');
   });
 
   it('reports no diagram as an invalid result with a clear error', async () => {
-    const engine = new FakeEngine([{ text: '1. Order\n2. Ship' }, { text: '- still a list' }]);
+    const engine = await scripted(['1. Order\n2. Ship', '- still a list']);
     const result = done(await collect(describe({ description: 'x' }, deps(engine))));
     expect(result).toMatchObject({ valid: false, code: '', retried: true, error: { message: expect.stringContaining('did not write a Mermaid diagram') } });
   });
 
   it('caps maxNewTokens at the server ceiling', async () => {
-    const engine = new FakeEngine([{ text: GOOD }]);
+    const engine = await scripted([GOOD]);
     const result = done(await collect(describe({ description: 'x', maxNewTokens: 3 }, deps(engine, { retryMinMs: 1e9 }))));
     expect(result).toMatchObject({ stopReason: 'max_tokens', tokens: 3 });
   });
