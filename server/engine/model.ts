@@ -1,0 +1,537 @@
+/**
+ * TransformersEngine: the real model, through transformers.js on
+ * onnxruntime-node. The only importer of `@huggingface/transformers` in the
+ * project (see README "one importer per heavy library").
+ *
+ * - Loads tokenizer + AutoModelForCausalLM once (one shared promise; a failed
+ *   load is forgotten so the next `load()`/`generate()` retries, and
+ *   `status()` says why it failed).
+ * - Model source: a local directory (`modelPath`, offline: no network at all)
+ *   or a Hub id (`modelId`, downloaded into `cacheDir`, `hfToken` sent as a
+ *   Bearer header to huggingface.co only).
+ * - Device: `auto` tries CUDA when the provider libraries are installed and
+ *   falls back to CPU with a log line saying why; `cuda` fails with a message
+ *   that says what to do; `cpu` is CPU. dtype `auto`: q4f16 on CUDA, q4 on CPU.
+ * - Progress: status `loading` with an aggregate percent over all files, a
+ *   cli-progress bar on a terminal, then `warming` (a 1-token generation), then
+ *   `ready`.
+ * - Generation: the model's own chat template, greedy, streamed through
+ *   TextStreamer (display text + token count), stopped by EOS, max_new_tokens,
+ *   or the Budget (deadline + AbortSignal) checked after every token. A stopped
+ *   run returns what it has with its stopReason; it never throws for a stop.
+ *
+ * Per-step host work is one O(1) stopping check and the streamer's decode of
+ * the current line. (onnxruntime-node returns every output, the key/value cache
+ * included, to host memory on CUDA; the fused path in ./fused removes that.)
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  env,
+  StoppingCriteria,
+  StoppingCriteriaList,
+  TextStreamer,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type Tensor,
+} from '@huggingface/transformers';
+import cliProgress from 'cli-progress';
+import type { ReadyStatus } from '../../common/protocol.ts';
+import { DEFAULT_MAX_NEW_TOKENS } from '../../common/limits.ts';
+import { DEFAULT_MODEL_ID, type Config, type Device, type Dtype } from '../config.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { Budget, resolveStopReason } from './budget.ts';
+import { cudaPrecheck, explainCudaFailure } from './cuda.ts';
+import type { ChatMessage, Engine, GenerateOptions, GenerationOutput, LoadProgressListener } from './types.ts';
+
+export type ResolvedDevice = 'cuda' | 'cpu';
+type ConcreteDtype = Exclude<Dtype, 'auto'>;
+
+/** File-name suffix transformers.js uses for each dtype (onnx/model<suffix>.onnx). */
+export const DTYPE_FILE_SUFFIX: Record<ConcreteDtype, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  int8: '_int8',
+  uint8: '_uint8',
+  q4: '_q4',
+  bnb4: '_bnb4',
+  q4f16: '_q4f16',
+};
+
+/** dtype preference when DTYPE=auto: first is the default; the rest are tried for local dirs that lack it. */
+export const AUTO_DTYPES: Record<ResolvedDevice, ConcreteDtype[]> = {
+  cuda: ['q4f16', 'fp16', 'q4', 'fp32'],
+  cpu: ['q4', 'q8', 'fp32', 'q4f16', 'fp16'],
+};
+
+/**
+ * The dtype to load: the requested one, or for `auto` the device's default;
+ * for a local directory, the first of the device's preferences whose file
+ * exists (so an offline dir holding only one variant still loads).
+ */
+export function chooseDtype(requested: Dtype, device: ResolvedDevice, localDir: string | null): ConcreteDtype {
+  if (requested !== 'auto') return requested;
+  const prefs = AUTO_DTYPES[device];
+  if (localDir) {
+    for (const d of prefs) {
+      if (existsSync(path.join(localDir, 'onnx', `model${DTYPE_FILE_SUFFIX[d]}.onnx`))) return d;
+    }
+  }
+  return prefs[0]!;
+}
+
+export interface TransformersEngineOptions {
+  /** Hub id, used when `modelPath` is null. */
+  modelId?: string;
+  /** Local model directory (offline); wins over modelId. */
+  modelPath?: string | null;
+  revision?: string;
+  /** Sent as `Authorization: Bearer` to huggingface.co only; never logged. */
+  hfToken?: string | null;
+  device?: Device;
+  dtype?: Dtype;
+  /** Hub download cache. */
+  cacheDir?: string;
+  /** Default cap on new tokens when a call gives none. */
+  maxNewTokens?: number;
+  logger?: Logger;
+  /** Terminal progress bar on stderr (default: when stdout and stderr are TTYs). */
+  progressBar?: boolean;
+  /** 1-token generation after load (default true). */
+  warmup?: boolean;
+  /** Queue depth for `status()` (the queue lives outside the engine). */
+  queueDepth?: () => number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+export function engineOptionsFromConfig(config: Config, extra: Partial<TransformersEngineOptions> = {}): TransformersEngineOptions {
+  return {
+    modelId: config.modelId,
+    modelPath: config.modelPath,
+    revision: config.modelRevision,
+    hfToken: config.hfToken,
+    device: config.device,
+    dtype: config.dtype,
+    cacheDir: config.cacheDir,
+    maxNewTokens: config.maxNewTokens,
+    ...extra,
+  };
+}
+
+interface Loaded {
+  tokenizer: PreTrainedTokenizer;
+  model: PreTrainedModel;
+  device: ResolvedDevice;
+  dtype: ConcreteDtype;
+  eosIds: Set<number>;
+}
+
+/** transformers.js StoppingCriteria over our Budget: one clock + signal check per token. */
+class BudgetCriteria extends StoppingCriteria {
+  constructor(private readonly budget: Budget) {
+    super();
+  }
+  override _call(input_ids: number[][]): boolean[] {
+    const stop = this.budget.shouldStop();
+    return new Array(input_ids.length).fill(stop);
+  }
+}
+
+/** Aggregates transformers.js progress events over all files into one percent. */
+export class ProgressAggregator {
+  private readonly files = new Map<string, { loaded: number; total: number }>();
+  private last = 0;
+
+  /** Feeds one progress_callback event; returns the new overall percent (0..100, never decreasing). */
+  update(info: { status: string; file?: string; loaded?: number; total?: number }): number {
+    if (info.file && (info.status === 'progress' || info.status === 'done' || info.status === 'initiate')) {
+      const prev = this.files.get(info.file) ?? { loaded: 0, total: 0 };
+      if (info.status === 'progress' && typeof info.loaded === 'number' && typeof info.total === 'number') {
+        this.files.set(info.file, { loaded: info.loaded, total: Math.max(info.total, info.loaded) });
+      } else if (info.status === 'done') {
+        this.files.set(info.file, { loaded: prev.total || prev.loaded, total: prev.total || prev.loaded });
+      } else if (!this.files.has(info.file)) {
+        this.files.set(info.file, prev);
+      }
+    }
+    let loaded = 0;
+    let total = 0;
+    for (const f of this.files.values()) {
+      loaded += f.loaded;
+      total += f.total;
+    }
+    const pct = total > 0 ? Math.min(100, (loaded / total) * 100) : 0;
+    this.last = Math.max(this.last, pct);
+    return this.last;
+  }
+
+  get bytes(): { loaded: number; total: number } {
+    let loaded = 0;
+    let total = 0;
+    for (const f of this.files.values()) {
+      loaded += f.loaded;
+      total += f.total;
+    }
+    return { loaded, total };
+  }
+}
+
+/** Wraps fetch so Hub requests carry the token from config (never other hosts). */
+function fetchWithToken(base: typeof fetch, token: string): typeof fetch {
+  return ((input: string | URL | Request, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    let host = '';
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      // not a URL: a local path
+    }
+    if (host === 'huggingface.co' || host.endsWith('.huggingface.co') || host === 'hf.co') {
+      const headers = new Headers(init?.headers);
+      if (!headers.has('Authorization')) headers.set('Authorization', `Bearer ${token}`);
+      return base(input, { ...init, headers });
+    }
+    return base(input, init);
+  }) as typeof fetch;
+}
+
+const LOAD_WEIGHT = 90; // % of the bar for downloads/reads; the rest is session creation + warm-up
+
+export class TransformersEngine implements Engine {
+  private readonly opts: Required<Omit<TransformersEngineOptions, 'modelPath' | 'hfToken' | 'queueDepth' | 'logger' | 'now'>> & {
+    modelPath: string | null;
+    hfToken: string | null;
+  };
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly queueDepth: () => number;
+  private loading: Promise<Loaded> | null = null;
+  private loaded: Loaded | null = null;
+  private readonly listeners = new Set<LoadProgressListener>();
+  private current: Omit<ReadyStatus, 'queueDepth'>;
+  /** ms the last successful load took (download + sessions + warm-up). */
+  loadMs: number | null = null;
+
+  constructor(options: TransformersEngineOptions = {}) {
+    this.opts = {
+      modelId: options.modelId ?? DEFAULT_MODEL_ID,
+      modelPath: options.modelPath ?? null,
+      revision: options.revision ?? 'main',
+      hfToken: options.hfToken ?? null,
+      device: options.device ?? 'auto',
+      dtype: options.dtype ?? 'auto',
+      cacheDir: options.cacheDir ?? path.resolve('.cache/models'),
+      maxNewTokens: options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS,
+      progressBar: options.progressBar ?? Boolean(process.stdout.isTTY && process.stderr.isTTY),
+      warmup: options.warmup ?? true,
+    };
+    this.log = options.logger ?? silentLogger();
+    this.now = options.now ?? Date.now;
+    this.queueDepth = options.queueDepth ?? (() => 0);
+    this.current = {
+      state: 'idle',
+      progress: 0,
+      message: 'Model not loaded yet.',
+      model: this.source,
+      device: null,
+      dtype: null,
+    };
+  }
+
+  /** The local directory or the Hub id. */
+  get source(): string {
+    return this.opts.modelPath ?? this.opts.modelId;
+  }
+
+  /** Device and dtype once loaded. */
+  get info(): { device: ResolvedDevice; dtype: string; model: string } | null {
+    return this.loaded ? { device: this.loaded.device, dtype: this.loaded.dtype, model: this.source } : null;
+  }
+
+  status(): ReadyStatus {
+    return { ...this.current, queueDepth: this.queueDepth() };
+  }
+
+  onStatus(listener: LoadProgressListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  load(): Promise<void> {
+    return this.ensureLoaded().then(() => undefined);
+  }
+
+  async dispose(): Promise<void> {
+    const loading = this.loading;
+    this.loading = null;
+    const loaded = this.loaded ?? (await loading?.catch(() => null)) ?? null;
+    this.loaded = null;
+    if (loaded) await loaded.model.dispose();
+    this.setStatus({ state: 'idle', progress: 0, message: 'Model unloaded.', device: null, dtype: null, error: undefined });
+  }
+
+  async generate(messages: ChatMessage[], options: GenerateOptions = {}): Promise<GenerationOutput> {
+    const callStart = this.now();
+    const budget = new Budget({ deadline: options.deadline, signal: options.signal, now: this.now });
+    try {
+      // Waiting for a load is not generation: the budget still runs (the request holds the model slot).
+      const early = budget.check();
+      if (early) return this.emptyOutput(early, 0, callStart);
+      const { tokenizer, model, eosIds } = await this.ensureLoaded();
+      const t0 = this.now();
+      const maxNewTokens = Math.max(1, Math.floor(options.maxNewTokens ?? this.opts.maxNewTokens));
+
+      const inputs = tokenizer.apply_chat_template(messages as { role: string; content: string }[], {
+        add_generation_prompt: true,
+        return_dict: true,
+        // Qwen3-Instruct-2507's template has no thinking mode and ignores this; for hybrid
+        // Qwen3 templates it is the documented way to skip the <think> block.
+        enable_thinking: false,
+      } as Parameters<PreTrainedTokenizer['apply_chat_template']>[1]) as unknown as {
+        input_ids: Tensor;
+        attention_mask: Tensor;
+      };
+      const promptTokens = inputs.input_ids.dims.at(-1) ?? 0;
+
+      const stopNow = budget.check();
+      if (stopNow) return this.emptyOutput(stopNow, promptTokens, t0);
+
+      let tokens = 0;
+      let firstTokenMs: number | null = null;
+      const onToken = options.onToken;
+      const streamer = new TextStreamer(tokenizer, {
+        skip_prompt: true,
+        skip_special_tokens: true,
+        token_callback_function: (ids: bigint[]) => {
+          tokens += ids.length;
+          if (firstTokenMs === null) firstTokenMs = this.now() - t0;
+        },
+        callback_function: (text: string) => {
+          if (onToken && text) onToken(text, tokens);
+        },
+      });
+      const criteria = new StoppingCriteriaList();
+      criteria.push(new BudgetCriteria(budget));
+
+      const sequences = (await model.generate({
+        ...inputs,
+        max_new_tokens: maxNewTokens,
+        do_sample: false,
+        streamer,
+        stopping_criteria: criteria,
+      } as Parameters<PreTrainedModel['generate']>[0])) as Tensor;
+
+      const all = sequences.tolist() as bigint[][];
+      const generated = (all[0] ?? []).slice(promptTokens).map(Number);
+      const last = generated.at(-1);
+      const endedWithEos = last !== undefined && eosIds.has(last);
+      const text = tokenizer.decode(generated, { skip_special_tokens: true });
+      const stopReason = resolveStopReason({
+        endedWithEos,
+        budgetReason: budget.stopReason,
+        tokens: generated.length,
+        maxNewTokens,
+      });
+      return {
+        text,
+        tokens: generated.length,
+        promptTokens,
+        stopReason,
+        firstTokenMs,
+        generationMs: this.now() - t0,
+      };
+    } finally {
+      budget.dispose();
+    }
+  }
+
+  private emptyOutput(stopReason: 'budget' | 'aborted', promptTokens: number, t0: number): GenerationOutput {
+    return { text: '', tokens: 0, promptTokens, stopReason, firstTokenMs: null, generationMs: this.now() - t0 };
+  }
+
+  private ensureLoaded(): Promise<Loaded> {
+    if (this.loaded) return Promise.resolve(this.loaded);
+    if (!this.loading) {
+      const attempt = this.doLoad();
+      this.loading = attempt;
+      attempt.then(
+        (loaded) => {
+          if (this.loading === attempt) this.loaded = loaded;
+        },
+        () => {
+          // Forget the failed load so the next call retries.
+          if (this.loading === attempt) this.loading = null;
+        },
+      );
+    }
+    return this.loading;
+  }
+
+  private setStatus(patch: Partial<Omit<ReadyStatus, 'queueDepth'>>): void {
+    this.current = { ...this.current, ...patch };
+    if ('error' in patch && patch.error === undefined) delete this.current.error;
+    const snapshot = this.status();
+    for (const listener of this.listeners) {
+      try {
+        listener(snapshot);
+      } catch {
+        // A status listener must not break loading.
+      }
+    }
+  }
+
+  private async doLoad(): Promise<Loaded> {
+    const started = this.now();
+    const source = this.source;
+    const local = this.opts.modelPath;
+    this.setStatus({ state: 'loading', progress: 0, message: `Loading ${source}…`, error: undefined, device: null, dtype: null });
+    const bar = this.opts.progressBar
+      ? new cliProgress.SingleBar(
+          {
+            format: 'model |{bar}| {percentage}% {stage}',
+            stream: process.stderr,
+            hideCursor: true,
+            clearOnComplete: false,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
+    bar?.start(100, 0, { stage: 'loading' });
+    let shownPct = -1;
+    const progress = new ProgressAggregator();
+    const show = (pct: number, message: string, state: ReadyStatus['state'] = 'loading') => {
+      const rounded = Math.floor(pct);
+      if (rounded === shownPct && state === this.current.state) return;
+      shownPct = rounded;
+      bar?.update(rounded, { stage: message });
+      this.setStatus({ state, progress: rounded, message });
+    };
+    const progress_callback = (info: { status: string; file?: string; loaded?: number; total?: number }) => {
+      if (info.status === 'progress_total' || info.status === 'ready') return;
+      const pct = progress.update(info);
+      const { loaded, total } = progress.bytes;
+      const mb = (n: number) => (n / 1e6).toFixed(0);
+      show((pct * LOAD_WEIGHT) / 100, total > 5e6 ? `Loading model files (${mb(loaded)}/${mb(total)} MB)` : 'Loading model files');
+    };
+
+    try {
+      if (local) {
+        if (!existsSync(local)) {
+          throw new Error(`MODEL_PATH=${local} does not exist. Point MODEL_PATH at a model directory (config.json, tokenizer files, onnx/model*.onnx) or unset it to download ${this.opts.modelId} from the Hub.`);
+        }
+        if (!existsSync(path.join(local, 'config.json'))) {
+          throw new Error(`MODEL_PATH=${local} is not a model directory: config.json is missing (expected config.json, tokenizer.json, tokenizer_config.json and onnx/model*.onnx).`);
+        }
+      } else if (this.opts.hfToken) {
+        env.fetch = fetchWithToken(globalThis.fetch.bind(globalThis), this.opts.hfToken);
+      }
+      const common = {
+        progress_callback,
+        cache_dir: this.opts.cacheDir,
+        local_files_only: Boolean(local),
+        revision: this.opts.revision,
+      };
+
+      const tokenizer = await AutoTokenizer.from_pretrained(source, common);
+
+      const loadOn = async (device: ResolvedDevice) => {
+        const dtype = chooseDtype(this.opts.dtype, device, local);
+        this.log.info({ model: source, device, dtype }, `loading model on ${device} (${dtype})`);
+        const model = await AutoModelForCausalLM.from_pretrained(source, { ...common, device, dtype });
+        return { model, device, dtype };
+      };
+
+      let chosen: { model: PreTrainedModel; device: ResolvedDevice; dtype: ConcreteDtype };
+      const requested = this.opts.device;
+      if (requested === 'cpu') {
+        chosen = await loadOn('cpu');
+      } else {
+        const pre = cudaPrecheck();
+        if (!pre.possible) {
+          if (requested === 'cuda') {
+            throw new Error(`DEVICE=cuda was requested but CUDA is not available: ${pre.reason} Or set DEVICE=cpu (or auto) to run on the CPU.`);
+          }
+          this.log.info(`device auto: using CPU because ${pre.reason}`);
+          chosen = await loadOn('cpu');
+        } else {
+          try {
+            chosen = await loadOn('cuda');
+          } catch (error) {
+            const why = await explainCudaFailure(error, { binDir: pre.binDir });
+            if (requested === 'cuda') throw new Error(`DEVICE=cuda was requested but ${why.replace(/^CUDA is not available: /, 'CUDA is not available: ')}`);
+            this.log.warn(`device auto: CUDA failed, falling back to CPU. ${why}`);
+            chosen = await loadOn('cpu');
+          }
+        }
+      }
+
+      const eosIds = new Set<number>();
+      const addEos = (v: unknown) => {
+        for (const id of Array.isArray(v) ? v : [v]) if (typeof id === 'number') eosIds.add(id);
+      };
+      addEos((chosen.model.generation_config as { eos_token_id?: unknown } | null)?.eos_token_id);
+      addEos((chosen.model.config as { eos_token_id?: unknown }).eos_token_id);
+      addEos((tokenizer as unknown as { eos_token_id?: unknown }).eos_token_id);
+
+      const loaded: Loaded = { tokenizer, model: chosen.model, device: chosen.device, dtype: chosen.dtype, eosIds };
+      this.setStatus({ device: chosen.device, dtype: chosen.dtype });
+
+      if (this.opts.warmup) {
+        show(95, 'Warming up', 'warming');
+        const w0 = this.now();
+        const inputs = tokenizer.apply_chat_template([{ role: 'user', content: 'Hi' }], {
+          add_generation_prompt: true,
+          return_dict: true,
+        }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
+        await chosen.model.generate({ ...inputs, max_new_tokens: 1, do_sample: false } as Parameters<PreTrainedModel['generate']>[0]);
+        this.log.debug({ ms: this.now() - w0 }, 'warm-up done');
+      }
+
+      this.loadMs = this.now() - started;
+      bar?.update(100, { stage: `ready on ${chosen.device}` });
+      bar?.stop();
+      this.setStatus({
+        state: 'ready',
+        progress: 100,
+        message: `Ready: ${source} on ${chosen.device} (${chosen.dtype}).`,
+        device: chosen.device,
+        dtype: chosen.dtype,
+      });
+      this.log.info({ model: source, device: chosen.device, dtype: chosen.dtype, loadMs: this.loadMs }, 'model ready');
+      return loaded;
+    } catch (error) {
+      bar?.stop();
+      const message = error instanceof Error ? error.message : String(error);
+      const friendly = this.explainLoadError(message);
+      this.setStatus({ state: 'error', progress: 0, message: 'Model failed to load.', error: friendly, device: null, dtype: null });
+      this.log.error({ model: source, error: friendly }, 'model failed to load');
+      throw new ModelLoadError(friendly, { cause: error });
+    }
+  }
+
+  private explainLoadError(message: string): string {
+    if (/local_files_only|allowRemoteModels|file was not found locally/i.test(message) && this.opts.modelPath) {
+      return `${message} (MODEL_PATH=${this.opts.modelPath} lacks a file the model needs; check dtype DTYPE=${this.opts.dtype} and the onnx/ folder.)`;
+    }
+    if (/fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|network/i.test(message) && !this.opts.modelPath) {
+      return `Could not download ${this.opts.modelId} from the Hugging Face Hub (${message}). Without internet, set MODEL_PATH to a local model directory.`;
+    }
+    if (/401|403|Unauthorized|gated|denied/i.test(message) && !this.opts.modelPath) {
+      return `The Hub refused ${this.opts.modelId} (${message}). Set HF_TOKEN to a token that can read it.`;
+    }
+    return message;
+  }
+}
+
+/** A model that could not be loaded; `message` says why and what to do. */
+export class ModelLoadError extends Error {
+  readonly code = 'model_load_failed';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ModelLoadError';
+  }
+}
