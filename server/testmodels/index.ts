@@ -3,6 +3,8 @@
  *
  *   ensureTestModel({ kind: 'tape', text })          → dir; greedy output = text + <|im_end|>
  *   ensureTestModel({ kind: 'tiny', seed?, dtype? }) → dir; random Qwen3 (2 layers, hidden 64)
+ *   ensureTestModel({ kind: 'qwen3-4b', dtype? })     → dir; random weights, Qwen3-4B shapes (~8 GB fp16;
+ *                                                       GPU machine / benchmarks only; external data)
  *   writeTestModel(spec, dir)                         → writes into dir (the CLI's path)
  *
  * `ensureTestModel` builds once into `.cache/test-models/<kind>-<hash>` (hash of
@@ -13,6 +15,9 @@
 import { createHash } from 'node:crypto';
 import { cachedDir } from './cache.ts';
 import { writeTapeModel } from './tape.ts';
+import { writeQwen3Model } from './qwen3.ts';
+import { QWEN3_4B, type Qwen3Shape } from './model-dir.ts';
+import { VOCAB_SIZE } from './tokenizer.ts';
 
 /** Bump when any builder's output changes, so caches rebuild. */
 export const BUILDER_VERSION = 1;
@@ -21,20 +26,48 @@ export type TestModelDtype = 'fp32' | 'fp16' | 'q4f16';
 
 export type TestModelSpec =
   | { kind: 'tape'; text: string }
-  | { kind: 'tiny'; seed?: number; dtype?: TestModelDtype };
+  | { kind: 'tiny'; seed?: number; dtype?: TestModelDtype }
+  | { kind: 'qwen3-4b'; seed?: number; dtype?: TestModelDtype; onProgress?: (message: string) => void };
+
+/** The tiny random Qwen3: 2 layers, hidden 64, 4 heads, 2 KV heads, head_dim 16, full vocabulary. */
+export const TINY: Qwen3Shape = {
+  num_hidden_layers: 2,
+  hidden_size: 64,
+  num_attention_heads: 4,
+  num_key_value_heads: 2,
+  head_dim: 16,
+  intermediate_size: 128,
+  vocab_size: VOCAB_SIZE,
+  rope_theta: 1_000_000,
+  rms_norm_eps: 1e-6,
+  max_position_embeddings: 40960,
+};
+
+export { QWEN3_4B };
 
 export async function writeTestModel(spec: TestModelSpec, dir: string): Promise<void> {
   switch (spec.kind) {
     case 'tape':
       await writeTapeModel(dir, spec.text);
       return;
-    default:
-      throw new Error(`test model kind not implemented yet: ${(spec as { kind: string }).kind}`);
+    case 'tiny':
+      await writeQwen3Model(dir, { shape: TINY, dtype: spec.dtype ?? 'fp32', seed: spec.seed ?? 1 });
+      return;
+    case 'qwen3-4b':
+      await writeQwen3Model(dir, {
+        shape: QWEN3_4B,
+        dtype: spec.dtype ?? 'fp16',
+        seed: spec.seed ?? 1,
+        external: true,
+        onProgress: spec.onProgress,
+      });
+      return;
   }
 }
 
 export function testModelKey(spec: TestModelSpec): string {
-  const hash = createHash('sha256').update(JSON.stringify({ v: BUILDER_VERSION, spec })).digest('hex').slice(0, 16);
+  const { onProgress: _, ...fields } = spec as TestModelSpec & { onProgress?: unknown };
+  const hash = createHash('sha256').update(JSON.stringify({ v: BUILDER_VERSION, spec: fields })).digest('hex').slice(0, 16);
   return `${spec.kind}-${hash}`;
 }
 
