@@ -1,0 +1,259 @@
+/**
+ * The Cloud Run flow against a `gcloud` stand-in on PATH (deploy/testing/
+ * fake-gcloud.mjs): order of commands, idempotency (a second run creates
+ * nothing), the preflight messages for each known permission failure, and
+ * that the token never appears in arguments or output (the stand-in records
+ * stdin separately). The smoke test is skipped here with --no-smoke; it is
+ * covered against a local Gradio stand-in in deploy/smoke.test.ts.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../cli.ts';
+import { memoryOutput } from '../progress.ts';
+import { Redactor } from '../redact.ts';
+
+const TOKEN = 'hf_SuperSecretToken1234567890';
+const FAKE = resolve(import.meta.dirname, '../testing/fake-gcloud.mjs');
+const ROOT = resolve(import.meta.dirname, '../..');
+
+let dir: string;
+let oldPath: string | undefined;
+
+function baseState() {
+  return {
+    account: 'alice@example.com',
+    project: 'proj-1',
+    projectNumber: '123456',
+    enabledApis: ['storage.googleapis.com'],
+    policy: {
+      bindings: [
+        { role: 'roles/owner', members: ['user:alice@example.com'] },
+        { role: 'roles/editor', members: ['serviceAccount:123456-compute@developer.gserviceaccount.com'] },
+      ],
+    },
+  };
+}
+
+function writeState(state: object) {
+  writeFileSync(join(dir, 'state.json'), JSON.stringify(state));
+}
+function readState() {
+  return JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+}
+function calls(): { args: string[]; stdin: string | null }[] {
+  try {
+    return readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  } catch {
+    return [];
+  }
+}
+function clearLog() {
+  writeFileSync(join(dir, 'log.jsonl'), '');
+}
+
+async function deploy(extra: string[] = [], env: Record<string, string> = { HF_TOKEN: TOKEN }) {
+  const redactor = new Redactor();
+  const out = memoryOutput(redactor);
+  // Raw lines too (before redaction), to prove nothing needed masking.
+  const raw: string[] = [];
+  const spy = { ...out, line: (t: string) => (raw.push(t), out.line(t)), status: (t: string, s?: string) => (raw.push(t), out.status(t, s)) };
+  const code = await main(['cloudrun', '--project', 'proj-1', '--region', 'us-central1', '--tag', 'abc123', '--no-smoke', ...extra], {
+    out: spy,
+    redactor,
+    env,
+    root: ROOT,
+    askToken: async () => undefined,
+    pollMs: 10,
+  });
+  return { code, text: out.text(), raw: raw.join('\n') };
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fake-gcloud-'));
+  const bin = join(dir, 'bin');
+  writeFileSync(join(dir, 'log.jsonl'), '');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'gcloud'), `#!/bin/sh\nexec "${process.execPath}" "${FAKE}" "$@"\n`);
+  chmodSync(join(bin, 'gcloud'), 0o755);
+  oldPath = process.env.PATH;
+  process.env.PATH = `${bin}:${oldPath}`;
+  process.env.FAKE_GCLOUD_STATE = join(dir, 'state.json');
+  process.env.FAKE_GCLOUD_LOG = join(dir, 'log.jsonl');
+  writeState(baseState());
+});
+
+afterEach(() => {
+  process.env.PATH = oldPath;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const verb = (c: { args: string[] }) => c.args.filter((a) => !a.startsWith('--')).slice(0, 3).join(' ');
+
+describe('cloudrun dry run', () => {
+  it('prints every step in order and runs nothing', async () => {
+    const { code, text } = await deploy(['--dry-run']);
+    expect(code).toBe(0);
+    expect(calls()).toEqual([]);
+    const titles = text.split('\n').filter((l) => /^\[\d+\/\d+\]/.test(l));
+    expect(titles.map((t) => /\(([\w-]+)\)$/.exec(t)?.[1])).toEqual([
+      'preflight', 'apis', 'artifact-repo', 'service-account', 'runtime-roles', 'secret', 'secret-access', 'build', 'deploy', 'url',
+    ]);
+    expect(text).toContain('gcloud services enable run.googleapis.com artifactregistry.googleapis.com cloudbuild.googleapis.com secretmanager.googleapis.com storage.googleapis.com');
+    expect(text).toContain('gcloud artifacts repositories create mermaid-flow --repository-format=docker --location=us-central1 --project=proj-1');
+    expect(text).toContain('gcloud secrets create hf-token --replication-policy=automatic --data-file=- --project=proj-1');
+    expect(text).toContain('gcloud builds submit');
+    expect(text).toContain('--config=cloudbuild.yaml');
+    const deployLine = text.split('\n').find((l) => l.includes('gcloud run deploy'))!;
+    for (const f of ['--gpu=1', '--gpu-type=nvidia-l4', '--no-gpu-zonal-redundancy', '--cpu=8', '--memory=32Gi', '--no-cpu-throttling', '--concurrency=33', '--max-instances=1', '--timeout=900', '--set-secrets=HF_TOKEN=hf-token:latest', '--service-account=mermaid-flow-run@proj-1.iam.gserviceaccount.com', '--image=us-central1-docker.pkg.dev/proj-1/mermaid-flow/mermaid-flow:abc123', '--no-allow-unauthenticated']) {
+      expect(deployLine).toContain(f);
+    }
+    expect(text).not.toContain(TOKEN);
+  });
+
+  it('adds the bucket grant and MODEL_PATH for --model-path gs://', async () => {
+    const { text } = await deploy(['--dry-run', '--model-path', 'gs://my-models/qwen3']);
+    expect(text).toContain('gcloud storage buckets add-iam-policy-binding gs://my-models --member=serviceAccount:mermaid-flow-run@proj-1.iam.gserviceaccount.com --role=roles/storage.objectViewer');
+    expect(text).toContain('MODEL_PATH=gs://my-models/qwen3');
+  });
+});
+
+describe('cloudrun run against the gcloud stand-in', () => {
+  it('runs the steps in order, passes the token on stdin only, and a second run creates nothing', async () => {
+    const first = await deploy();
+    expect(first.text).toContain('Done in');
+    expect(first.code).toBe(0);
+    const log = calls();
+    const order = log.map(verb);
+    const idx = (v: string) => order.findIndex((o) => o.startsWith(v));
+    expect(idx('services enable')).toBeGreaterThan(idx('projects get-iam-policy'));
+    expect(idx('artifacts repositories create')).toBeGreaterThan(idx('services enable'));
+    expect(idx('iam service-accounts create')).toBeGreaterThan(idx('artifacts repositories create'));
+    expect(idx('secrets create')).toBeGreaterThan(idx('iam service-accounts create'));
+    expect(idx('secrets add-iam-policy-binding')).toBeGreaterThan(idx('secrets create'));
+    expect(idx('builds submit')).toBeGreaterThan(idx('secrets add-iam-policy-binding'));
+    expect(idx('run deploy')).toBeGreaterThan(idx('builds submit'));
+    expect(idx('run services describe')).toBeGreaterThan(idx('run deploy'));
+    // The token: on stdin of `secrets create`, nowhere in any argument, not in the output.
+    const create = log.find((c) => verb(c) === 'secrets create hf-token')!;
+    expect(create.stdin).toBe(TOKEN);
+    expect(create.args).toContain('--data-file=-');
+    for (const c of log) expect(c.args.join(' ')).not.toContain(TOKEN);
+    expect(first.raw).not.toContain(TOKEN);
+    const state = readState();
+    expect(state.secrets['hf-token'].policy.bindings[0].members).toEqual([
+      'serviceAccount:mermaid-flow-run@proj-1.iam.gserviceaccount.com',
+      'serviceAccount:123456-compute@developer.gserviceaccount.com',
+    ]);
+    const runtimeRoles = state.policy.bindings.filter((b: { members: string[] }) => b.members.includes('serviceAccount:mermaid-flow-run@proj-1.iam.gserviceaccount.com')).map((b: { role: string }) => b.role);
+    expect(runtimeRoles.sort()).toEqual(['roles/logging.logWriter', 'roles/monitoring.metricWriter']);
+    expect(first.text).toContain('URL: https://mermaid-flow-fake.a.run.app');
+
+    clearLog();
+    const second = await deploy();
+    expect(second.code).toBe(0);
+    const creates = calls().map(verb).filter((v) => /create|enable|add-iam|builds submit/.test(v));
+    expect(creates).toEqual([]);
+    expect(second.text).toContain('exists, skipped');
+    expect(second.text).toContain('already granted, skipped');
+    // Deploy always runs (a new revision of the same image is harmless).
+    expect(calls().map(verb)).toContain('run deploy mermaid-flow');
+  });
+
+  it('continues after a partial failure', async () => {
+    writeState({ ...baseState(), fail: [{ match: 'builds submit', stderr: 'ERROR: (gcloud.builds.submit) INTERNAL: boom' }] });
+    const first = await deploy();
+    expect(first.code).toBe(1);
+    expect(first.text).toContain('gcloud builds submit');
+    const state = readState();
+    delete state.fail;
+    writeState(state);
+    clearLog();
+    const second = await deploy();
+    expect(second.code).toBe(0);
+    const v = calls().map(verb);
+    expect(v.filter((x) => /create/.test(x))).toEqual([]);
+    expect(v).toContain('builds submit ' + ROOT);
+  });
+
+  it('asks for the token when HF_TOKEN is unset and explains when none comes', async () => {
+    const r = await deploy([], {});
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('HF_TOKEN is needed to create the secret');
+  });
+});
+
+describe('cloudrun preflight', () => {
+  const cases: [string, object, RegExp[]][] = [
+    ['gcloud without an account', { account: '' }, [/no active account/, /gcloud auth login/]],
+    ['build account without storage, logging, registry roles', { policy: { bindings: [{ role: 'roles/owner', members: ['user:alice@example.com'] }] } }, [
+      /lacks roles\/storage.objectViewer, roles\/logging.logWriter, roles\/artifactregistry.writer/,
+      /gcloud projects add-iam-policy-binding proj-1 --member=serviceAccount:123456-compute@developer.gserviceaccount.com --role=roles\/storage.objectViewer --condition=None/,
+      /--role=roles\/logging.logWriter/,
+      /--role=roles\/artifactregistry.writer/,
+      /--grant-build-roles/,
+    ]],
+  ];
+  for (const [name, patch, expected] of cases) {
+    it(name, async () => {
+      writeState({ ...baseState(), ...patch });
+      const r = await deploy();
+      expect(r.code).toBe(1);
+      for (const e of expected) expect(r.text).toMatch(e);
+      expect(calls().map(verb).filter((v) => /create|enable|submit|deploy/.test(v))).toEqual([]);
+    });
+  }
+
+  it('rejects a region without L4', async () => {
+    const r = await deploy(['--region', 'us-west2']);
+    expect(r.code).toBe(1);
+    expect(r.text).toMatch(/no NVIDIA L4 GPUs in us-west2/);
+    expect(r.text).toMatch(/us-central1/);
+  });
+
+  it('says when gcloud is missing', async () => {
+    process.env.PATH = '/nonexistent';
+    const r = await deploy();
+    expect(r.code).toBe(1);
+    expect(r.text).toMatch(/gcloud is not installed/);
+  });
+
+  it('--grant-build-roles grants the missing build roles instead of stopping', async () => {
+    writeState({ ...baseState(), policy: { bindings: [{ role: 'roles/owner', members: ['user:alice@example.com'] }] } });
+    const r = await deploy(['--grant-build-roles']);
+    expect(r.code).toBe(0);
+    const grants = calls().filter((c) => verb(c).startsWith('projects add-iam-policy-binding') && c.args.includes('--member=serviceAccount:123456-compute@developer.gserviceaccount.com'));
+    expect(grants.map((g) => g.args.find((a) => a.startsWith('--role='))).sort()).toEqual(['--role=roles/artifactregistry.writer', '--role=roles/logging.logWriter', '--role=roles/storage.objectViewer']);
+  });
+
+  const buildFailures: [string, string, string][] = [
+    ['storage.objects.get', 'ERROR: (gcloud.builds.submit) 123456-compute@developer.gserviceaccount.com does not have storage.objects.get access to the Google Cloud Storage object.', 'roles/storage.objectViewer'],
+    ['logging.logEntries.create', "ERROR: build step 0 failed: Permission 'logging.logEntries.create' denied on resource", 'roles/logging.logWriter'],
+    ['artifactregistry upload', "denied: Permission 'artifactregistry.repositories.uploadArtifacts' denied on resource", 'roles/artifactregistry.writer'],
+  ];
+  for (const [name, stderr, role] of buildFailures) {
+    it(`names the missing build role on ${name}`, async () => {
+      writeState({ ...baseState(), fail: [{ match: 'builds submit', stderr }] });
+      const r = await deploy();
+      expect(r.code).toBe(1);
+      expect(r.text).toContain(`needs ${role}`);
+      expect(r.text).toContain(`gcloud projects add-iam-policy-binding proj-1 --member=serviceAccount:123456-compute@developer.gserviceaccount.com --role=${role} --condition=None`);
+    });
+  }
+
+  it('names the caller role when Cloud Build refuses the caller', async () => {
+    writeState({ ...baseState(), fail: [{ match: 'builds submit', stderr: "ERROR: (gcloud.builds.submit) PERMISSION_DENIED: The caller does not have permission. Permission 'cloudbuild.builds.create' denied" }] });
+    const r = await deploy();
+    expect(r.text).toContain('needs roles/cloudbuild.builds.editor');
+    expect(r.text).toContain('--member=user:alice@example.com --role=roles/cloudbuild.builds.editor');
+  });
+
+  it('explains GPU quota errors', async () => {
+    writeState({ ...baseState(), fail: [{ match: 'run deploy', stderr: 'ERROR: (gcloud.run.deploy) Quota exceeded for total allowable count of GPUs per project per region' }] });
+    const r = await deploy();
+    expect(r.code).toBe(1);
+    expect(r.text).toMatch(/quota/i);
+    expect(r.text).toContain('Total Nvidia L4 GPU allocation');
+  });
+});
