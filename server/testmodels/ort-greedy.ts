@@ -51,7 +51,7 @@ export class OrtDecoder {
   static async open(file: string, options: ort.InferenceSession.SessionOptions = {}): Promise<OrtDecoder> {
     const session = await ort.InferenceSession.create(file, options);
     const meta = session.inputMetadata.filter((m) => m.name.startsWith('past_key_values.'));
-    const first = meta[0] as { type: string; shape: Array<number | string> } | undefined;
+    const first = meta[0] as unknown as { type: string; shape: Array<number | string> } | undefined;
     if (!first) throw new Error('no past_key_values inputs');
     return new OrtDecoder(
       session,
