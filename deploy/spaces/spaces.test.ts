@@ -126,7 +126,8 @@ describe('spaces run against the Hub stand-in', () => {
   });
 
   it('restarts a sleeping Space once', async () => {
-    const r = await deploy(['--space', 'alice/flows', '--no-smoke'], { stages: ['SLEEPING', 'SLEEPING', 'BUILDING', 'RUNNING'] } // the first is read by the hardware step);
+    // The first stage is read by the hardware step.
+    const r = await deploy(['--space', 'alice/flows', '--no-smoke'], { stages: ['SLEEPING', 'SLEEPING', 'BUILDING', 'RUNNING'] });
     expect(r.code, r.text).toBe(0);
     expect(r.hub.find(/restart$/)).toHaveLength(1);
   });
