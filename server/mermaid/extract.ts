@@ -1,0 +1,181 @@
+/**
+ * Finds the Mermaid diagram in whatever a model wrote. Pure, no mermaid
+ * import, safe on any prefix of a streamed answer (never throws).
+ *
+ *   extractDiagram('Sure!\n```mermaid\nflowchart TD\n  A --> B\n```\nHope it helps.')
+ *   // { code: 'flowchart TD\n  A --> B', complete: true }
+ *
+ * Order of preference:
+ * 1. the first closed code fence (``` or ~~~) tagged mermaid/mmd, or untagged
+ *    and starting like a diagram;
+ * 2. else an unclosed fence of that kind (the answer was cut, or is still
+ *    streaming): `complete: false`;
+ * 3. else an unfenced diagram: from the first diagram header (with any
+ *    front matter / `%%` lines just above it) to the end, less trailing prose.
+ * `<think>…</think>` is ignored (as is an unclosed `<think>` while streaming,
+ * and text before a lone `</think>`). No diagram (prose, a bullet list) → null.
+ *
+ * `partial: true` says the text is a stream prefix: an unfenced diagram may
+ * still grow (complete: false), and a half-written closing fence is dropped.
+ */
+import { isDiagramHeader, isDirectiveOrComment } from './keywords.ts';
+import { isProseLine } from './prose.ts';
+
+export interface Extracted {
+  code: string;
+  /** False when the diagram's end was not seen: cut by the budget, or still streaming. */
+  complete: boolean;
+}
+
+export interface ExtractOptions {
+  /** The text is a prefix of a stream still in progress. */
+  partial?: boolean;
+}
+
+export function extractDiagram(text: string, options: ExtractOptions = {}): Extracted | null {
+  const partial = options.partial === true;
+  const answer = withoutThinking(String(text ?? '').replace(/\r\n?/g, '\n'), partial);
+  if (answer === null) return null;
+  const lines = answer.split('\n');
+  if (partial) dropHalfWrittenFence(lines);
+  return fromFences(lines) ?? fromBareText(lines, partial);
+}
+
+/** Removes reasoning. Returns null while a stream is still inside `<think>`. */
+function withoutThinking(text: string, partial: boolean): string | null {
+  let out = text.replace(/<think>[\s\S]*?<\/think>/gi, '\n');
+  // A chat template may open <think> itself: the answer then starts after a lone </think>.
+  const lone = out.search(/<\/think>/i);
+  if (lone >= 0) out = out.slice(lone + '</think>'.length).replace(/<\/think>/gi, '\n');
+  const open = out.search(/<think>/i);
+  if (open >= 0) {
+    if (partial) return out.slice(0, open).trim() ? out.slice(0, open) : null;
+    // Finished without closing it: the diagram, if any, may be inside.
+    out = out.slice(0, open) + '\n' + out.slice(open + '<think>'.length);
+  }
+  return out;
+}
+
+/** While streaming, a last line such as "``" may become a closing fence: not diagram text. */
+function dropHalfWrittenFence(lines: string[]): void {
+  const last = lines[lines.length - 1] ?? '';
+  if (/^\s*(?:`{1,2}|~{1,2})$/.test(last)) lines.pop();
+}
+
+interface Fence {
+  lang: string;
+  body: string[];
+  closed: boolean;
+}
+
+const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})\s*([^\s`]*)[^`]*$/;
+
+function scanFences(lines: string[]): Fence[] {
+  const fences: Fence[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = FENCE_OPEN.exec(lines[i]!);
+    if (!open) continue;
+    const marker = open[2]!;
+    const indent = open[1]!.length;
+    const close = new RegExp(`^ {0,3}${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`);
+    const body: string[] = [];
+    let j = i + 1;
+    while (j < lines.length && !close.test(lines[j]!)) {
+      body.push(lines[j]!.replace(new RegExp(`^ {0,${indent}}`), ''));
+      j++;
+    }
+    fences.push({ lang: open[3]!.toLowerCase(), body, closed: j < lines.length });
+    i = j;
+  }
+  return fences;
+}
+
+function fromFences(lines: string[]): Extracted | null {
+  const candidates = scanFences(lines).filter(isDiagramFence);
+  const chosen = candidates.find((f) => f.closed) ?? candidates[0];
+  if (!chosen) return null;
+  const code = tidy(chosen.body);
+  return code ? { code, complete: chosen.closed } : null;
+}
+
+function isDiagramFence(fence: Fence): boolean {
+  const lang = fence.lang.replace(/[{}.]/g, '');
+  if (lang === 'mermaid' || lang === 'mmd' || lang === 'mermaid-example') return true;
+  if (lang !== '') return false;
+  return startsLikeDiagram(fence.body);
+}
+
+/** First meaningful line is a header, or the block opens with front matter / a directive. */
+function startsLikeDiagram(body: string[]): boolean {
+  return headerIndex(body, 0) !== -1;
+}
+
+/**
+ * Index of the first line of a diagram starting at or after `from`: its
+ * header, or the front matter / `%%` lines directly above the header. -1 if none.
+ */
+function headerIndex(lines: string[], from: number): number {
+  for (let i = from; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (isDiagramHeader(line)) return startOfPreamble(lines, i);
+    if (/^\s*---\s*$/.test(line)) {
+      const end = lines.findIndex((l, k) => k > i && /^\s*---\s*$/.test(l));
+      if (end > i) {
+        const next = nextMeaningful(lines, end + 1);
+        if (next !== -1 && isDiagramHeader(lines[next]!)) return i;
+        i = end;
+      }
+    }
+  }
+  return -1;
+}
+
+function nextMeaningful(lines: string[], from: number): number {
+  for (let i = from; i < lines.length; i++) {
+    if (lines[i]!.trim() !== '' && !isDirectiveOrComment(lines[i]!)) return i;
+  }
+  return -1;
+}
+
+/** Walks up from a header over `%%` lines and a front-matter block directly above it. */
+function startOfPreamble(lines: string[], header: number): number {
+  let start = header;
+  let i = header - 1;
+  while (i >= 0 && (isDirectiveOrComment(lines[i]!) || lines[i]!.trim() === '')) {
+    if (isDirectiveOrComment(lines[i]!)) start = i;
+    i--;
+  }
+  if (i >= 0 && /^\s*---\s*$/.test(lines[i]!)) {
+    for (let k = i - 1; k >= 0; k--) {
+      if (/^\s*---\s*$/.test(lines[k]!)) return k;
+    }
+  }
+  return start;
+}
+
+function fromBareText(lines: string[], partial: boolean): Extracted | null {
+  const start = headerIndex(lines, 0);
+  if (start === -1) return null;
+  let end = lines.length;
+  // The diagram ends where prose resumes after a blank line ("This diagram shows…").
+  for (let i = start + 1; i < lines.length; i++) {
+    if (lines[i]!.trim() === '' && i + 1 < lines.length && isProseLine(lines[i + 1]!)) {
+      end = i;
+      break;
+    }
+  }
+  const code = tidy(lines.slice(start, end));
+  return code ? { code, complete: !partial || end < lines.length } : null;
+}
+
+/** Drops surrounding blank lines and the indentation common to every line. */
+function tidy(body: string[]): string {
+  let from = 0;
+  let to = body.length;
+  while (from < to && body[from]!.trim() === '') from++;
+  while (to > from && body[to - 1]!.trim() === '') to--;
+  const kept = body.slice(from, to).map((l) => l.replace(/\s+$/, ''));
+  const indents = kept.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)![0].length);
+  const common = indents.length ? Math.min(...indents) : 0;
+  return kept.map((l) => l.slice(Math.min(common, /^[ \t]*/.exec(l)![0].length))).join('\n');
+}

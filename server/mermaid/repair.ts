@@ -1,0 +1,89 @@
+/**
+ * Makes a model's diagram valid without inventing anything:
+ *
+ *   await repair('flowchart TD\n  A[Pay (card)] --> end')
+ *   // { code: 'flowchart TD\n  A["Pay (card)"] --> end_[end]', valid: true,
+ *   //   diagramType: 'flowchart', repairs: ['quote-labels', 'rename-reserved-ids'] }
+ *
+ * 1. `sanitize()` always runs first (reported as "strip-directives"): model
+ *    output never configures Mermaid, even when it is valid.
+ * 2. If Mermaid accepts the result, done. Otherwise each deterministic fix of
+ *    `repairs/` is tried in order; a fix that changes nothing costs nothing,
+ *    a fix that changes something is validated at once: valid → stop; still
+ *    invalid → kept only if the parser now fails no earlier than before
+ *    (parsing is sequential, so an earlier error means the fix broke
+ *    something). Fixes rejected or not applicable get a second pass, because
+ *    some only help once another has run (a cut last line hides an `end` id).
+ *
+ * Every fix keeps the nodes and edges the model wrote; the only things ever
+ * removed are configuration, prose around the diagram and a last line cut in
+ * the middle by the token budget. The model retry, if any, is the pipeline's.
+ */
+import type { ParseError, RepairResult, ValidateResult } from '../../common/protocol.ts';
+import { REPAIRS } from './repairs/index.ts';
+import { sanitize } from './sanitize.ts';
+import { validate } from './validate.ts';
+
+export const STRIP_DIRECTIVES = 'strip-directives';
+
+export async function repair(input: string): Promise<RepairResult> {
+  const repairs: string[] = [];
+  const clean = sanitize(input);
+  if (clean.removed.length > 0) repairs.push(STRIP_DIRECTIVES);
+  let code = tidy(clean.code);
+  let result = await validate(code);
+  if (result.ok) return { code, valid: true, diagramType: result.diagramType, repairs };
+
+  let pending = [...REPAIRS];
+  for (let pass = 0; pass < 2 && pending.length > 0; pass++) {
+    const retry = [];
+    for (const fix of pending) {
+      const next = tidy(fix.apply(code));
+      if (next === code) {
+        retry.push(fix);
+        continue;
+      }
+      const nextResult = await validate(next);
+      if (nextResult.ok) {
+        repairs.push(fix.name);
+        return { code: next, valid: true, diagramType: nextResult.diagramType, repairs };
+      }
+      if (notWorse(nextResult, next, result, code)) {
+        code = next;
+        result = nextResult;
+        repairs.push(fix.name);
+      } else {
+        retry.push(fix);
+      }
+    }
+    pending = retry;
+  }
+  return { code, valid: false, diagramType: null, repairs, error: toParseError(result) };
+}
+
+/**
+ * Parsing is sequential: an error on a later line means more of the diagram
+ * parses. An error on the last line before and after (the parser reached the
+ * end both times, e.g. once a cut last line was dropped) is no worse either.
+ */
+function notWorse(next: ValidateResult, nextCode: string, previous: ValidateResult, previousCode: string): boolean {
+  if (next.ok) return true;
+  if (previous.ok) return false;
+  const nextLine = next.line ?? 0;
+  const previousLine = previous.line ?? 0;
+  if (nextLine >= previousLine) return true;
+  return nextLine === lineCount(nextCode) && previousLine === lineCount(previousCode);
+}
+
+function lineCount(code: string): number {
+  return code.split('\n').length;
+}
+
+function toParseError(result: ValidateResult): ParseError | undefined {
+  if (result.ok) return undefined;
+  return result.line === undefined ? { message: result.message } : { line: result.line, message: result.message };
+}
+
+function tidy(code: string): string {
+  return code.replace(/[ \t]+$/gm, '').replace(/^\s*\n/, '').replace(/\s+$/, '');
+}

@@ -1,0 +1,63 @@
+import { mapFlowchartLines, maskLabels } from '../flowchart.ts';
+import type { Repair } from './types.ts';
+
+/**
+ * Node ids that are flowchart keywords break the parser (`home --> end`).
+ * They are renamed `end_`, `style_`… everywhere they are used as nodes; a
+ * node that had no label anywhere gets its old id as label (`end_[end]`),
+ * so the picture shows the same word. `end` closing a subgraph is left alone.
+ */
+const RESERVED = ['end', 'style', 'class', 'subgraph', 'graph', 'flowchart', 'click', 'classDef', 'linkStyle'];
+const LINK_BEFORE = /(?:-->|---|==>|===|-\.->|-\.-|--[ox]|<-->|~~~|\|\s*|&)\s*$/;
+const LINK_OR_SHAPE_AFTER = /^\s*(?:-->|---|==>|===|-\.->|-\.-|--|==|-\.|~~~|<-->|&|:::|[[({>])/;
+
+export const renameReservedIds: Repair = {
+  name: 'rename-reserved-ids',
+  apply(code) {
+    const renamed = new Map<string, { name: string; labelled: boolean; firstLine: number; firstAt: number }>();
+    let depth = 0;
+    const taken = new Set(code.match(/[\p{L}\p{N}_]+/gu) ?? []);
+    const nameFor = (word: string) => {
+      let name = `${word}_`;
+      while (taken.has(name)) name += '_';
+      return name;
+    };
+    const out = mapFlowchartLines(code, (line, index) => {
+      const trimmed = line.trim().replace(/;$/, '');
+      if (/^subgraph\b/.test(trimmed)) {
+        depth++;
+        return line;
+      }
+      if (trimmed === 'end' && depth > 0) {
+        depth--;
+        return line;
+      }
+      const { masked, unmask } = maskLabels(line);
+      const re = new RegExp(`(^|[^\\p{L}\\p{N}_\\u0000-])(${RESERVED.join('|')})(?![\\p{L}\\p{N}_])`, 'gu');
+      let changed = false;
+      const s = masked.replace(re, (whole, before: string, word: string, offset: number, all: string) => {
+        const at = offset + before.length;
+        const left = all.slice(0, at);
+        const right = all.slice(at + word.length);
+        const statementStart = left.trim() === '';
+        const isNode = LINK_BEFORE.test(left) || ((word === 'end' || !statementStart) && LINK_OR_SHAPE_AFTER.test(right));
+        if (!isNode) return whole;
+        const entry = renamed.get(word) ?? { name: nameFor(word), labelled: false, firstLine: index, firstAt: -1 };
+        if (/^\s*[[({>]/.test(right)) entry.labelled = true;
+        renamed.set(word, entry);
+        changed = true;
+        return `${before}${entry.name}`;
+      });
+      return changed ? unmask(s) : line;
+    });
+    if (renamed.size === 0) return code;
+    // Give unlabelled renamed nodes their old word as label, at first use.
+    const lines = out.split('\n');
+    for (const [word, entry] of renamed) {
+      if (entry.labelled) continue;
+      const i = entry.firstLine;
+      lines[i] = lines[i]!.replace(new RegExp(`(^|[^\\p{L}\\p{N}_])${entry.name}(?![\\p{L}\\p{N}_])`, 'u'), `$1${entry.name}[${word}]`);
+    }
+    return lines.join('\n');
+  },
+};
