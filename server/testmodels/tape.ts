@@ -10,7 +10,7 @@
  * on any device loads it too; transformers.js sizes the empty cache from the
  * session's input types, so the fp32 cache is used whatever the file name.
  */
-import { link, writeFile } from 'node:fs/promises';
+import { link, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeModel } from './onnx-builder.ts';
 import { buildTapeGraph } from './tape-graph.ts';
@@ -39,6 +39,10 @@ export async function writeTapeModel(dir: string, text: string): Promise<{ token
   await writeModelFiles(dir, config);
   const file = join(dir, 'onnx', 'model.onnx');
   await writeFile(file, encodeModel(buildTapeGraph({ tape, vocabSize: VOCAB_SIZE })));
-  for (const alias of TAPE_DTYPE_ALIASES) await link(file, join(dir, 'onnx', `model_${alias}.onnx`));
+  for (const alias of TAPE_DTYPE_ALIASES) {
+    const aliasFile = join(dir, 'onnx', `model_${alias}.onnx`);
+    await rm(aliasFile, { force: true }); // rewriting a directory in place
+    await link(file, aliasFile);
+  }
   return { tokens: tape.length };
 }
