@@ -122,11 +122,14 @@ describe('editing', () => {
   it('records a render failure for the drawn code and clears it on the next good code', async () => {
     setCode('flowchart TD\n  A --> B');
     await settled();
-    reportRender('flowchart TD\n  A --> B', { message: 'render failed' });
+    reportRender('flowchart TD\n  A --> B', { svg: '<svg>1</svg>' });
+    expect(diagram.state.svg).toBe('<svg>1</svg>');
+    reportRender('flowchart TD\n  A --> B', { error: { message: 'render failed' } });
     expect(diagram.stale).toBe(true);
     expect(diagram.error).toEqual({ message: 'render failed' });
-    reportRender('something else', null); // stale report: ignored
+    reportRender('something else', { svg: '<svg>2</svg>' }); // stale report: ignored
     expect(diagram.state.renderError).not.toBeNull();
+    expect(diagram.state.svg).toBe('<svg>1</svg>'); // the last good drawing stays
     setCode('flowchart TD\n  A --> C');
     await settled();
     expect(diagram.state.renderError).toBeNull();

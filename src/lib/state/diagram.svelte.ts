@@ -23,7 +23,8 @@ import type {
   ValidateResult,
 } from '../../../common/protocol.ts';
 import { ApiKeyRequiredError, ApiRequestError } from '../api/http.ts';
-import { StreamClosedError } from '../api/stream.ts';
+import { StreamClosedError, streamGenerate } from '../api/stream.ts';
+import { parseDiagram } from '../diagram/mermaid.ts';
 import { localStore, readJson, writeJson, type KeyValueStore } from '../storage.ts';
 import { addEntry, newId, parseHistory, removeEntry, type HistoryEntry } from './history.ts';
 
@@ -75,6 +76,8 @@ export interface DiagramState extends Draft {
   renderCode: string;
   /** Mermaid parsed `renderCode` but could not draw it. */
   renderError: ParseError | null;
+  /** Sanitised SVG of the last successful drawing ('' before the first): what exports use. */
+  svg: string;
   run: RunState | null;
   history: HistoryEntry[];
   /** Most recent last; `undo()` pops it. */
@@ -101,13 +104,9 @@ const UNDO_LIMIT = 20;
 
 function defaultDeps(): Deps {
   return {
-    stream: (req, opts) => ({
-      async *[Symbol.asyncIterator]() {
-        const { streamGenerate } = await import('../api/stream.ts');
-        yield* streamGenerate(req, opts);
-      },
-    }),
-    validate: async (code) => (await import('../diagram/mermaid.ts')).parseDiagram(code),
+    stream: (req, opts) => streamGenerate(req, opts),
+    // mermaid.ts loads Mermaid itself lazily, on the first call.
+    validate: (code) => parseDiagram(code),
     storage: localStore(),
     now: () => Date.now(),
     debounceMs: 300,
@@ -126,6 +125,7 @@ function initialState(): DiagramState {
     validation: { status: 'empty' },
     renderCode: '',
     renderError: null,
+    svg: '',
     run: null,
     history: [],
     undoStack: [],
@@ -305,12 +305,22 @@ export function settled(): Promise<void> {
   return validating;
 }
 
-/** The view reports the outcome of drawing `code` (parse can pass and render still fail). */
-export function reportRender(code: string, error: ParseError | null): void {
+/**
+ * The view reports the outcome of drawing `renderCode`: the sanitised SVG, or
+ * the error when Mermaid parsed the code but could not draw it (the previous
+ * SVG stays). Reports for code that is no longer `renderCode` are ignored.
+ */
+export function reportRender(code: string, outcome: { svg: string } | { error: ParseError }): void {
   if (code !== state.renderCode) return;
-  update((s) => {
-    s.renderError = error;
-  }, { persist: false });
+  update(
+    (s) => {
+      if ('svg' in outcome) {
+        s.svg = outcome.svg;
+        s.renderError = null;
+      } else s.renderError = outcome.error;
+    },
+    { persist: false },
+  );
 }
 
 // ---------------------------------------------------------------------------
