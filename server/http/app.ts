@@ -191,7 +191,7 @@ export function createApp(deps: AppDeps): CreatedApp {
   registerStreamRoutes(app, ctx);
   const gradio = registerGradioRoutes(app, ctx);
   registerDocs(app, ctx);
-  app.get('/metrics', async (c) => {
+  if (config.exposeMetrics !== false) app.get('/metrics', async (c) => {
     const q = queueStats(deps.pipeline.queue);
     metrics.queueDepth.set({ state: 'running' }, q.running);
     metrics.queueDepth.set({ state: 'waiting' }, q.waiting);

@@ -17,6 +17,7 @@ export const STATUS_BY_CODE: Record<string, number> = {
   invalid_request: 400,
   invalid_json: 400,
   empty_description: 400,
+  description_too_long: 413,
   unauthorized: 401,
   not_found: 404,
   too_large: 413,
@@ -25,6 +26,7 @@ export const STATUS_BY_CODE: Record<string, number> = {
   model_unavailable: 503,
   shutting_down: 503,
   aborted: 499,
+  cancelled: 499,
   timeout: 504,
   internal: 500,
 };

@@ -96,6 +96,8 @@ export function registerStreamRoutes(app: App, { deps, runs }: RouteContext): vo
           if (ev.type === 'done' || ev.type === 'error') {
             finish();
             controller.close();
+            // Let the run's bookkeeping (metrics, log line, queue slot) finish now.
+            await iterator.return(undefined);
           }
         } catch (err) {
           // A mid-stream failure becomes an `error` event before the stream closes.

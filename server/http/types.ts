@@ -25,7 +25,6 @@ export interface PipelineDeps {
   queue: unknown;
   budgetMs: number;
   maxNewTokens: number;
-  [k: string]: unknown;
 }
 
 /** `describe()` from server/pipeline/describe.ts: the one source of events. */
@@ -72,8 +71,8 @@ export interface HttpConfig {
   heartbeatMs: number;
   /** Title shown in Gradio config and docs. */
   title: string;
-  /** Model name shown in the OpenAPI description. */
-  model?: string;
+  /** Serve Prometheus metrics at /metrics (default true). */
+  exposeMetrics?: boolean;
 }
 
 export interface AppDeps {

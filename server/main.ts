@@ -1,0 +1,169 @@
+/**
+ * Composition root: config → logger → queue → engine → app → listen, then the
+ * model loads in the background. The only place that builds concrete objects.
+ *
+ *   npm start                 (tsx server/main.ts; PORT, HOST, MODEL_PATH, DEVICE, … from the environment)
+ *
+ * The server answers /api/health at once and /api/ready when the model is
+ * loaded and warmed; a failed load leaves it up, saying why. SIGTERM/SIGINT:
+ * new work gets 503 shutting_down, running generations get SHUTDOWN_GRACE_MS
+ * to finish and are cancelled after that, then the process exits 0.
+ */
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import { MAX_BODY_BYTES } from '../common/limits.ts';
+import type { RepairResult } from '../common/protocol.ts';
+import { ConfigError, loadConfig, modelSource, redacted, type Config } from './config.ts';
+import { GenerationQueue } from './engine/queue.ts';
+import { createEngine } from './engine/index.ts';
+import { createApp } from './http/app.ts';
+import { createMetrics } from './http/metrics.ts';
+import { ensureUiBuilt } from './http/static.ts';
+import type { HttpConfig, RepairFn } from './http/types.ts';
+import { createLogger, type Logger } from './log.ts';
+import { describe } from './pipeline/describe.ts';
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export function httpConfigFrom(config: Config): HttpConfig {
+  const perMinute = config.rateLimitPerMinute;
+  return {
+    apiKey: config.apiKey ?? undefined,
+    corsOrigins: [...config.corsOrigins],
+    maxBodyBytes: MAX_BODY_BYTES,
+    // A minute's allowance may be used at once, then it refills evenly.
+    rateLimit: perMinute > 0 ? { burst: perMinute, perSecond: perMinute / 60 } : null,
+    logInputs: config.logInputs,
+    trustProxy: config.trustProxy,
+    shutdownGraceMs: config.shutdownGraceMs,
+    heartbeatMs: 15_000,
+    title: 'Mermaid Flow Generator',
+    exposeMetrics: config.metrics,
+  };
+}
+
+async function loadMermaid(): Promise<{ validate: (code: string) => Promise<import('../common/protocol.ts').ValidateResult>; repair: RepairFn; close: () => Promise<void> }> {
+  const v = await import('./mermaid/validate.ts');
+  let repair: RepairFn;
+  try {
+    const repairPath = './mermaid/repair.ts';
+    const r = (await import(repairPath)) as { repair: (code: string) => Promise<RepairResult> };
+    repair = r.repair;
+  } catch {
+    // Until repair.ts exists: validate only, no repairs.
+    repair = async (code) => {
+      const res = await v.validate(code);
+      return res.ok
+        ? { code, valid: true, diagramType: res.diagramType, repairs: [] }
+        : { code, valid: false, diagramType: null, repairs: [], error: { line: res.line, message: res.message } };
+    };
+  }
+  return { validate: v.validate, repair, close: v.closeValidator };
+}
+
+export interface RunningServer {
+  server: ServerType;
+  port: number;
+  stop(signal?: string): Promise<void>;
+}
+
+export async function start(config: Config, logger: Logger, options: { buildUi?: boolean } = {}): Promise<RunningServer> {
+  logger.info({ config: redacted(config) }, 'starting');
+  const queue = new GenerationQueue({ concurrency: config.concurrency, maxWaiting: config.queueLength });
+  const engine = await createEngine(config, { logger: logger.child({ name: 'engine' }), queueDepth: () => queue.depth });
+  const mermaid = await loadMermaid();
+  const metrics = createMetrics({ defaultMetrics: true });
+
+  // A fresh clone has no dist/: build the UI once (a single stat() when it is built).
+  // Without it the API still works and pages answer 503 "UI not built".
+  if (options.buildUi !== false) {
+    const ui = ensureUiBuilt(config.uiDir, projectRoot);
+    if (!ui.ok) logger.warn({ uiDir: config.uiDir, reason: ui.message }, 'UI not available; serving the API only');
+    else if (ui.built) logger.info({ uiDir: config.uiDir }, ui.message);
+  }
+
+  const { app, shutdown } = createApp({
+    pipeline: { engine, queue, budgetMs: config.budgetMs, maxNewTokens: config.maxNewTokens },
+    describe,
+    validate: mermaid.validate,
+    repair: mermaid.repair,
+    config: httpConfigFrom(config),
+    logger: logger.child({ name: 'http' }),
+    metrics,
+    staticDir: config.uiDir,
+  });
+
+  const server = await new Promise<ServerType>((ok) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ok(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ host: config.host, port, url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}` }, 'listening');
+
+  if (config.loadOnStart) {
+    const t0 = Date.now();
+    engine.load().then(
+      () => logger.info({ model: modelSource(config), ms: Date.now() - t0, status: engine.status() }, 'model ready'),
+      (err: unknown) => logger.error({ model: modelSource(config), err: err instanceof Error ? err.message : String(err) }, 'model load failed; the server stays up and /api/ready says why'),
+    );
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = (signal = 'stop') =>
+    (stopping ??= (async () => {
+      const t0 = Date.now();
+      logger.info({ signal, graceMs: config.shutdownGraceMs, active: queue.depth }, 'shutting down: no new work');
+      const { cancelled } = await shutdown(); // 503 for new work; running ones finish or are cancelled
+      queue.abortAll();
+      await Promise.race([queue.close(), sleep(2_000)]);
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await Promise.race([Promise.allSettled([engine.dispose(), mermaid.close()]), sleep(3_000)]);
+      logger.info({ ms: Date.now() - t0, cancelled }, 'shut down');
+    })());
+
+  return { server, port, stop };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref?.());
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel, name: 'server' });
+  const running = await start(config, logger);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      // A second signal, or a stuck shutdown, still ends the process.
+      setTimeout(() => process.exit(1), config.shutdownGraceMs + 10_000).unref();
+      process.once(signal, () => process.exit(1));
+      running.stop(signal).then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

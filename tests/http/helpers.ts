@@ -1,0 +1,186 @@
+/**
+ * Test helpers for the HTTP layer: an app over the real describe() and
+ * GenerationQueue with a ScriptedEngine and fake Mermaid stages, a logger
+ * whose lines the test can read, SSE parsing, and a real listening server
+ * on 127.0.0.1 for clients that need a URL (@gradio/client, autocannon).
+ */
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { StreamEvent } from '../../common/protocol.ts';
+import { GenerationQueue } from '../../server/engine/queue.ts';
+import { ScriptedEngine, type ScriptedEngineOptions } from '../../server/engine/scripted.ts';
+import { createApp, type CreatedApp } from '../../server/http/app.ts';
+import { createMetrics } from '../../server/http/metrics.ts';
+import type { AppDeps, HttpConfig } from '../../server/http/types.ts';
+import { createLogger } from '../../server/log.ts';
+import { describe } from '../../server/pipeline/describe.ts';
+import type { MermaidTools } from '../../server/pipeline/tools.ts';
+
+export const GOOD = '```mermaid\nflowchart TD\n    a["Order"] --> b["Ship"]\n    b --> c["Done"]\n```';
+export const GOOD_CODE = 'flowchart TD\n    a["Order"] --> b["Ship"]\n    b --> c["Done"]';
+
+/** Fake Mermaid stages (the real ones start a parser worker): BROKEN lines are invalid. */
+export const tools: MermaidTools = {
+  extract(text) {
+    const fenced = /```(?:mermaid)?\n([\s\S]*?)(?:```|$)/.exec(text);
+    const code = (fenced ? fenced[1]! : text).trim();
+    return code.startsWith('flowchart') ? code : null;
+  },
+  async validate(code) {
+    const lines = code.split('\n');
+    if (!code.trim().startsWith('flowchart')) return { ok: false, line: 1, message: 'No diagram type detected' };
+    const bad = lines.findIndex((line) => /BROKEN|--> end\b/.test(line));
+    return bad < 0 ? { ok: true, diagramType: 'flowchart' } : { ok: false, line: bad + 1, message: `Parse error on line ${bad + 1}` };
+  },
+  async repair(code) {
+    const fixed = code.replace(/--> end\b/g, '--> end_');
+    const repairs = fixed === code ? [] : ['rename-reserved-ids'];
+    const v = await tools.validate(fixed);
+    return v.ok
+      ? { code: fixed, valid: true, diagramType: 'flowchart', repairs }
+      : { code: fixed, valid: false, diagramType: null, repairs, error: { line: v.line, message: v.message } };
+  },
+};
+
+export const baseConfig: HttpConfig = {
+  corsOrigins: [],
+  maxBodyBytes: 128 * 1024,
+  rateLimit: null,
+  logInputs: false,
+  trustProxy: false,
+  shutdownGraceMs: 2_000,
+  heartbeatMs: 15_000,
+  title: 'Mermaid Flow Generator',
+};
+
+export interface TestApp extends CreatedApp {
+  engine: ScriptedEngine;
+  queue: GenerationQueue;
+  logs: string[];
+  deps: AppDeps;
+  /** app.request with a JSON body. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+}
+
+export interface TestAppOptions {
+  engine?: ScriptedEngineOptions;
+  /** Skip engine.load() (to test loading/error states). */
+  unloaded?: boolean;
+  config?: Partial<HttpConfig>;
+  maxWaiting?: number;
+  budgetMs?: number;
+  staticDir?: string | null;
+}
+
+export async function makeApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const queue = new GenerationQueue({ maxWaiting: opts.maxWaiting ?? 32 });
+  const engine = new ScriptedEngine({ outputs: [GOOD], model: 'scripted/model', queueDepth: () => queue.depth, ...opts.engine });
+  if (!opts.unloaded) await engine.load();
+  const logs: string[] = [];
+  const logger = createLogger({ level: 'debug', destination: { write: (s: string) => void logs.push(s) } });
+  const deps: AppDeps = {
+    pipeline: { engine, queue, budgetMs: opts.budgetMs ?? 10_000, maxNewTokens: 4_000, tools, candidateIntervalMs: 0 } as AppDeps['pipeline'],
+    describe,
+    validate: tools.validate,
+    repair: tools.repair,
+    config: { ...baseConfig, ...opts.config },
+    logger,
+    metrics: createMetrics(),
+    staticDir: opts.staticDir ?? null,
+  };
+  const created = createApp(deps);
+  return {
+    ...created,
+    engine,
+    queue,
+    logs,
+    deps,
+    post: (path, body, headers = {}) =>
+      Promise.resolve(
+        created.app.request(path, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...headers },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        }),
+      ),
+  };
+}
+
+export interface SseFrame {
+  event?: string;
+  data: string;
+}
+
+/** Splits an SSE text into frames (LF framing, as our server writes it). */
+export function parseSse(text: string): SseFrame[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.trim())
+    .map((block) => {
+      const frame: SseFrame = { data: '' };
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event: ')) frame.event = line.slice(7);
+        else if (line.startsWith('data: ')) data.push(line.slice(6));
+      }
+      frame.data = data.join('\n');
+      return frame;
+    });
+}
+
+export function eventsOf(text: string): StreamEvent[] {
+  return parseSse(text).map((f) => JSON.parse(f.data) as StreamEvent);
+}
+
+/** Reads an SSE body frame by frame. */
+export async function* readFrames(res: Response): AsyncGenerator<SseFrame> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buf = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buf += decoder.decode(value, { stream: true });
+      let i: number;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, i + 2);
+        buf = buf.slice(i + 2);
+        yield* parseSse(block);
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+export async function waitFor(cond: () => boolean, timeoutMs = 3_000, what = 'condition'): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export interface Listening {
+  url: string;
+  server: ServerType;
+  close(): Promise<void>;
+}
+
+/** Serves `app` on 127.0.0.1 at a random port. */
+export async function listen(app: CreatedApp['app']): Promise<Listening> {
+  const server = await new Promise<ServerType>((ok) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => ok(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}
