@@ -119,6 +119,8 @@ describe('POST /api/generate/stream', () => {
     }
     await waitFor(() => t!.queue.running === 0 && t!.queue.waiting === 0, 1_000, 'queue to free');
     expect(t.runs.active).toBe(0);
+    expect(t.engine.received).toHaveLength(1);
+    expect(await (await t.app.request('/metrics')).text()).toMatch(/generations_total\{outcome="aborted",transport="sse"\} 1/);
     // The next request starts at once and completes.
     const next = await t.post('/api/generate/stream', { description: 'next' });
     const frames = readFrames(next);
@@ -126,8 +128,6 @@ describe('POST /api/generate/stream', () => {
     expect(first?.event).toBe('started');
     await frames.return(undefined);
     await waitFor(() => t!.runs.active === 0, 1_000, 'second run to cancel');
-    const m = await t.app.request('/metrics');
-    expect(await m.text()).toMatch(/generations_total\{outcome="aborted",transport="sse"\} 1/);
   });
 
   it('concurrent requests get queued events with their positions', async () => {
@@ -213,7 +213,8 @@ describe('docs, metrics, headers', () => {
     expect(text).toMatch(/http_requests_total\{method="POST",route="\/api\/generate",status="200"\} 1/);
     expect(text).toContain('http_request_duration_seconds_bucket');
     expect(text).toMatch(/generation_queue_depth\{state="running"\} 0/);
-    expect(text).toContain('generation_tokens_per_second_count 1');
+    expect(text).toContain('generation_tokens_count 1');
+    expect(text).toContain('generation_tokens_per_second_bucket');
     expect(text).toMatch(/generations_total\{outcome="valid",transport="json"\} 1/);
     expect(text).toContain('generation_budget_cuts_total 0');
   });
