@@ -181,7 +181,7 @@ export class ProgressAggregator {
 }
 
 /** Wraps fetch so Hub requests carry the token from config (never other hosts). */
-function fetchWithToken(base: typeof fetch, token: string): typeof fetch {
+export function fetchWithToken(base: typeof fetch, token: string): typeof fetch {
   return ((input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     let host = '';
@@ -436,6 +436,22 @@ export class TransformersEngine implements Engine {
         revision: this.opts.revision,
       };
 
+      // Decide the device before reading anything big, so a forced CUDA that cannot work fails at once.
+      const requested = this.opts.device;
+      let tryCuda = false;
+      let cudaBinDir: string | undefined;
+      if (requested !== 'cpu') {
+        const pre = cudaPrecheck();
+        if (pre.possible) {
+          tryCuda = true;
+          cudaBinDir = pre.binDir;
+        } else if (requested === 'cuda') {
+          throw new Error(`DEVICE=cuda was requested but CUDA is not available: ${pre.reason} Or set DEVICE=cpu (or auto) to run on the CPU.`);
+        } else {
+          this.log.info(`device auto: using CPU because ${pre.reason}`);
+        }
+      }
+
       const tokenizer = await AutoTokenizer.from_pretrained(source, common);
 
       const loadOn = async (device: ResolvedDevice) => {
@@ -446,26 +462,17 @@ export class TransformersEngine implements Engine {
       };
 
       let chosen: { model: PreTrainedModel; device: ResolvedDevice; dtype: ConcreteDtype };
-      const requested = this.opts.device;
-      if (requested === 'cpu') {
+      if (!tryCuda) {
         chosen = await loadOn('cpu');
       } else {
-        const pre = cudaPrecheck();
-        if (!pre.possible) {
-          if (requested === 'cuda') {
-            throw new Error(`DEVICE=cuda was requested but CUDA is not available: ${pre.reason} Or set DEVICE=cpu (or auto) to run on the CPU.`);
-          }
-          this.log.info(`device auto: using CPU because ${pre.reason}`);
+        try {
+          chosen = await loadOn('cuda');
+          this.log.info(`device ${requested}: using CUDA (the CUDA execution provider loaded)`);
+        } catch (error) {
+          const why = await explainCudaFailure(error, { binDir: cudaBinDir });
+          if (requested === 'cuda') throw new Error(`DEVICE=cuda was requested but ${why}`);
+          this.log.warn(`device auto: CUDA failed, falling back to CPU. ${why}`);
           chosen = await loadOn('cpu');
-        } else {
-          try {
-            chosen = await loadOn('cuda');
-          } catch (error) {
-            const why = await explainCudaFailure(error, { binDir: pre.binDir });
-            if (requested === 'cuda') throw new Error(`DEVICE=cuda was requested but ${why.replace(/^CUDA is not available: /, 'CUDA is not available: ')}`);
-            this.log.warn(`device auto: CUDA failed, falling back to CPU. ${why}`);
-            chosen = await loadOn('cpu');
-          }
         }
       }
 

@@ -1,0 +1,280 @@
+/**
+ * The real path: transformers.js + onnxruntime-node on CPU, on tape models
+ * built by server/testmodels (greedy output = a chosen text + <|im_end|>).
+ * One engine per tape, shared by the tests of this file (loading costs seconds).
+ */
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReadyStatus } from '../../common/protocol.ts';
+import { ensureTestModel } from '../testmodels/index.ts';
+import { encodeText } from '../testmodels/tokenizer.ts';
+import { GenerationQueue, QueueFullError } from './queue.ts';
+import { ModelLoadError, TransformersEngine } from './model.ts';
+
+const SHORT = 'flowchart TD\n  A[Start] --> B{Valid?}\n  B -->|yes| C[Save 한국어 ✓]\n  B -->|no| D[Ask again]\n';
+const LONG = Array.from({ length: 150 }, (_, i) => `  N${i}[Step number ${i} of the process] --> N${i + 1}\n`).join('');
+const LONG_TEXT = `flowchart TD\n${LONG}`;
+const USER = [{ role: 'user' as const, content: 'Draw the order process.' }];
+
+const timings: Record<string, number> = {};
+
+describe('TransformersEngine on a tape model (CPU)', () => {
+  let dir: string;
+  let engine: TransformersEngine;
+  const statuses: ReadyStatus[] = [];
+
+  beforeAll(async () => {
+    dir = await ensureTestModel({ kind: 'tape', text: SHORT });
+    engine = new TransformersEngine({ modelPath: dir, device: 'auto', progressBar: false });
+    engine.onStatus((s) => statuses.push(s));
+    const t0 = Date.now();
+    await engine.load();
+    timings.shortLoadMs = Date.now() - t0;
+  });
+
+  afterAll(async () => {
+    await engine?.dispose();
+  });
+
+  it('loads through loading (percent) → warming → ready on the CPU, with the auto dtype', () => {
+    const states = statuses.map((s) => s.state);
+    expect(states[0]).toBe('loading');
+    expect(states).toContain('warming');
+    expect(states.at(-1)).toBe('ready');
+    expect(states.indexOf('warming')).toBeGreaterThan(states.lastIndexOf('loading'));
+    const pct = statuses.filter((s) => s.state === 'loading').map((s) => s.progress);
+    expect(pct).toEqual([...pct].sort((a, b) => a - b));
+    expect(Math.max(...pct)).toBeGreaterThan(50);
+    expect(engine.status()).toMatchObject({ state: 'ready', progress: 100, device: 'cpu', dtype: 'q4', model: dir });
+    expect(engine.info).toEqual({ device: 'cpu', dtype: 'q4', model: dir });
+  });
+
+  it('a second load() is free (loaded once)', async () => {
+    const before = statuses.length;
+    await engine.load();
+    expect(statuses.length).toBe(before);
+  });
+
+  it('greedy output is the tape, ended by EOS, the same every time and whatever the prompt', async () => {
+    const a = await engine.generate(USER);
+    const b = await engine.generate(USER);
+    const c = await engine.generate([
+      { role: 'system', content: 'You draw diagrams.' },
+      { role: 'user', content: 'Something else entirely, much longer. '.repeat(20) },
+    ]);
+    expect(a.text).toBe(SHORT);
+    expect(b.text).toBe(a.text);
+    expect(c.text).toBe(a.text);
+    expect(a.stopReason).toBe('eos');
+    expect(a.tokens).toBe(encodeText(SHORT).length + 1);
+    expect(c.promptTokens).toBeGreaterThan(a.promptTokens);
+    expect(a.firstTokenMs).not.toBeNull();
+    expect(a.firstTokenMs!).toBeLessThanOrEqual(a.generationMs);
+  });
+
+  it('streams text in order: the onToken pieces concatenate to the final text, counts never decrease', async () => {
+    const pieces: string[] = [];
+    const counts: number[] = [];
+    const out = await engine.generate(USER, {
+      onToken: (text, tokens) => {
+        pieces.push(text);
+        counts.push(tokens);
+      },
+    });
+    expect(pieces.length).toBeGreaterThan(3);
+    expect(pieces.join('')).toBe(out.text);
+    expect(counts).toEqual([...counts].sort((x, y) => x - y));
+    expect(counts.at(-1)!).toBeLessThanOrEqual(out.tokens);
+  });
+
+  it.each([1, 2, 5, 12])('max_new_tokens=%i stops there with a prefix of the tape, marked max_tokens', async (max) => {
+    const out = await engine.generate(USER, { maxNewTokens: max });
+    expect(out.tokens).toBe(max);
+    expect(out.stopReason).toBe('max_tokens');
+    expect(SHORT.startsWith(out.text)).toBe(true);
+    expect(out.text.length).toBeLessThan(SHORT.length);
+  });
+
+  it('max_new_tokens exactly the tape length (without EOS) is max_tokens; one more is eos', async () => {
+    const n = encodeText(SHORT).length;
+    const cut = await engine.generate(USER, { maxNewTokens: n });
+    expect(cut).toMatchObject({ text: SHORT, tokens: n, stopReason: 'max_tokens' });
+    const full = await engine.generate(USER, { maxNewTokens: n + 1 });
+    expect(full).toMatchObject({ text: SHORT, tokens: n + 1, stopReason: 'eos' });
+  });
+
+  it('an already-aborted signal or a past deadline returns at once without running the model', async () => {
+    expect(await engine.generate(USER, { signal: AbortSignal.abort() })).toMatchObject({ tokens: 0, stopReason: 'aborted', text: '' });
+    expect(await engine.generate(USER, { deadline: Date.now() - 1 })).toMatchObject({ tokens: 0, stopReason: 'budget', text: '' });
+  });
+
+  it('forced DEVICE=cuda on this CPU machine fails with a message that says what to do', async () => {
+    const cuda = new TransformersEngine({ modelPath: dir, device: 'cuda', progressBar: false });
+    const error = await cuda.load().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/DEVICE=cuda was requested but CUDA is not available/);
+    expect(message).toMatch(/npm run cuda:install -- --cuda 13/);
+    expect(message).toMatch(/DEVICE=cpu/);
+    expect(cuda.status()).toMatchObject({ state: 'error', device: null });
+    expect(cuda.status().error).toBe(message);
+    // generate() reports the same failure instead of hanging
+    await expect(cuda.generate(USER)).rejects.toThrow(/DEVICE=cuda was requested/);
+  });
+});
+
+describe('TransformersEngine: budget, abort and queue on a long tape (CPU)', () => {
+  let engine: TransformersEngine;
+
+  beforeAll(async () => {
+    const t0 = Date.now();
+    const dir = await ensureTestModel({ kind: 'tape', text: LONG_TEXT });
+    timings.longBuildMs = Date.now() - t0;
+    engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', progressBar: false });
+    const t1 = Date.now();
+    await engine.load();
+    timings.longLoadMs = Date.now() - t1;
+  });
+
+  afterAll(async () => {
+    await engine?.dispose();
+    // Shown in the test output: load and decode speed on this machine.
+    console.log('[engine timings]', JSON.stringify(timings));
+  });
+
+  it('decodes at a measurable speed (for the report)', async () => {
+    const out = await engine.generate(USER, { maxNewTokens: 200 });
+    expect(out.tokens).toBe(200);
+    timings.tokensPerSecond = Math.round((out.tokens / out.generationMs) * 1000);
+    timings.firstTokenMs = out.firstTokenMs ?? -1;
+    timings.promptTokens = out.promptTokens;
+  });
+
+  it('a small budget cuts the long tape and marks it budget; the text is a prefix', async () => {
+    const budgetMs = 300;
+    const t0 = Date.now();
+    const out = await engine.generate(USER, { deadline: t0 + budgetMs });
+    const elapsed = Date.now() - t0;
+    expect(out.stopReason).toBe('budget');
+    expect(out.tokens).toBeGreaterThan(0);
+    expect(out.tokens).toBeLessThan(encodeText(LONG_TEXT).length);
+    expect(LONG_TEXT.startsWith(out.text)).toBe(true);
+    // stops within one decode step of the deadline (generous bound for a loaded 2-core CI box)
+    expect(elapsed).toBeLessThan(budgetMs + 1_000);
+    timings.budgetCutTokens = out.tokens;
+    timings.budgetElapsedMs = elapsed;
+  });
+
+  it('aborting a running generation stops it at the next token, marked aborted', async () => {
+    const controller = new AbortController();
+    let seen = 0;
+    const t0 = Date.now();
+    const out = await engine.generate(USER, {
+      signal: controller.signal,
+      onToken: (_text, tokens) => {
+        seen = tokens;
+        if (tokens >= 20) controller.abort();
+      },
+    });
+    expect(out.stopReason).toBe('aborted');
+    expect(out.tokens).toBeGreaterThanOrEqual(20);
+    expect(out.tokens).toBeLessThan(seen + 20);
+    expect(LONG_TEXT.startsWith(out.text)).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+
+  it('the queue runs one generation at a time in order, reports positions and refuses when full', async () => {
+    const queue = new GenerationQueue({ maxWaiting: 2 });
+    const order: string[] = [];
+    const positions: Record<string, [number, number][]> = { b: [], c: [] };
+    const job = (name: string) => async ({ signal }: { signal: AbortSignal }) => {
+      order.push(`start ${name}`);
+      const out = await engine.generate(USER, { maxNewTokens: 15, signal });
+      order.push(`end ${name}`);
+      return out;
+    };
+    const a = queue.run(job('a'));
+    const b = queue.run(job('b'), { onPosition: (p, w) => positions.b!.push([p, w]) });
+    const c = queue.run(job('c'), { onPosition: (p, w) => positions.c!.push([p, w]) });
+    const refused = await queue.run(job('d')).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(QueueFullError);
+    expect((refused as QueueFullError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    const results = await Promise.all([a, b, c]);
+    expect(order).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+    // [position, waiting]: b is next; c is second, then next once b runs
+    expect(positions).toEqual({
+      b: [
+        [1, 1],
+        [1, 2],
+      ],
+      c: [
+        [2, 2],
+        [1, 1],
+      ],
+    });
+    for (const r of results) expect(r).toMatchObject({ tokens: 15, stopReason: 'max_tokens' });
+    expect(new Set(results.map((r) => r.text)).size).toBe(1);
+  });
+
+  it('cancels through the queue: the running job is interrupted, the waiting one never runs', async () => {
+    const queue = new GenerationQueue();
+    const running = new AbortController();
+    const waiting = new AbortController();
+    let started = 0;
+    const job = async ({ signal }: { signal: AbortSignal }) => {
+      started++;
+      return engine.generate(USER, { signal });
+    };
+    const a = queue.run(job, { signal: running.signal });
+    const b = queue.run(job, { signal: waiting.signal });
+    await new Promise((r) => setTimeout(r, 100));
+    waiting.abort();
+    await expect(b).rejects.toMatchObject({ name: 'AbortError' });
+    running.abort();
+    const out = await a;
+    expect(out.stopReason).toBe('aborted');
+    expect(started).toBe(1);
+    expect(queue.depth).toBe(0);
+  });
+});
+
+describe('TransformersEngine: load failures leave it usable', () => {
+  let tmp: string;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), 'engine-load-'));
+  });
+
+  afterAll(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('a MODEL_PATH that does not exist fails with a message naming it', async () => {
+    const missing = path.join(tmp, 'nope');
+    const e = new TransformersEngine({ modelPath: missing, progressBar: false });
+    const error = await e.load().catch((x: unknown) => x);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect((error as Error).message).toMatch(new RegExp(`MODEL_PATH=${missing} does not exist`));
+    expect(e.status()).toMatchObject({ state: 'error' });
+    expect(e.status().error).toMatch(/does not exist/);
+  });
+
+  it('a failed load is forgotten: once the directory is fixed, the next call loads', async () => {
+    const modelDir = path.join(tmp, 'model');
+    const e = new TransformersEngine({ modelPath: modelDir, device: 'cpu', progressBar: false });
+    await cp(path.join(await ensureTestModel({ kind: 'tape', text: SHORT }), 'onnx'), path.join(modelDir, 'onnx'), { recursive: true });
+    const first = await e.load().catch((x: unknown) => x);
+    expect((first as Error).message).toMatch(/not a model directory: config\.json is missing/);
+    expect(e.status().state).toBe('error');
+    // fix the directory, then the next request retries
+    await cp(await ensureTestModel({ kind: 'tape', text: SHORT }), modelDir, { recursive: true });
+    const out = await e.generate(USER);
+    expect(out.text).toBe(SHORT);
+    expect(e.status()).toMatchObject({ state: 'ready', device: 'cpu' });
+    expect(e.status().error).toBeUndefined();
+    await e.dispose();
+    expect(e.status().state).toBe('idle');
+  });
+});
