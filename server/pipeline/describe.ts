@@ -297,33 +297,31 @@ interface PassOptions {
 
 /**
  * One generation, streaming `token` events and, at most every `interval` ms
- * and only when a line has completed, the partial diagram as a `candidate`
- * (validated in the background, one validation at a time; a result that
- * arrives after the pass ended is dropped so it cannot follow `done`).
+ * and only when a line has completed, the partial diagram as a `candidate`,
+ * validated in the background, one validation at a time. The pass awaits the
+ * validation in flight before it returns, so a candidate never follows the
+ * pass's end (validations are serialized anyway: the final one would wait).
  */
 async function generatePass(engine: Engine, messages: ChatMessage[], o: PassOptions): Promise<GenerationOutput> {
   let text = '';
   let lastCandidateAt = -Infinity;
   let lastCandidate = '';
-  let validating = false;
-  let finished = false;
+  let inFlight: Promise<void> | null = null;
   const offset = o.tokensBefore ?? 0;
 
   const maybeCandidate = () => {
-    if (validating || o.now() - lastCandidateAt < o.interval) return;
+    if (inFlight || o.now() - lastCandidateAt < o.interval) return;
     const code = o.tools.extract(text, true);
     if (!code || code === lastCandidate) return;
     lastCandidate = code;
     lastCandidateAt = o.now();
-    validating = true;
-    o.tools.validate(code).then(
+    inFlight = o.tools.validate(code).then(
       (v) => {
-        validating = false;
-        if (finished) return;
+        inFlight = null;
         o.emit(v.ok ? { type: 'candidate', code, valid: true } : { type: 'candidate', code, valid: false, error: parseError(v) });
       },
       () => {
-        validating = false;
+        inFlight = null;
       },
     );
   };
@@ -340,7 +338,7 @@ async function generatePass(engine: Engine, messages: ChatMessage[], o: PassOpti
       },
     });
   } finally {
-    finished = true;
+    if (inFlight) await inFlight;
   }
 }
 
