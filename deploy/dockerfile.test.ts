@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PORT } from '../common/limits.ts';
-import { parseDockerfile } from './dockerfile.ts';
+import { parseDockerfile, type Instruction } from './dockerfile.ts';
 import { isIgnored, parseDockerignore } from './files.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
