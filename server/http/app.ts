@@ -38,15 +38,16 @@ export interface CreatedApp {
 /** Paths that speak Gradio's error format (`{detail}`) instead of ours. */
 const isGradioPath = (path: string) => path === '/config' || path === '/config/' || path.startsWith('/gradio_api/');
 
-/** Routes that start or do work: rate limited. */
-const isLimitedRoute = (method: string, path: string) =>
+/** Routes that run the model: rate limited by the configured bucket. */
+const isGenerationRoute = (method: string, path: string) =>
   method === 'POST' &&
   (path.startsWith('/api/generate') ||
-    path === '/api/validate' ||
-    path === '/api/repair' ||
     path.startsWith('/gradio_api/queue/join') ||
     path.startsWith('/gradio_api/call/') ||
     path.startsWith('/gradio_api/run/'));
+
+/** CPU-only work (the editor validates as the user types): a bucket ten times larger. */
+const isCheckRoute = (method: string, path: string) => method === 'POST' && (path === '/api/validate' || path === '/api/repair');
 
 /** Routes that need the API key when one is set. */
 const needsKey = (path: string) =>
@@ -149,9 +150,12 @@ export function createApp(deps: AppDeps): CreatedApp {
 
   // 4. Rate limit per client IP (work-starting routes only).
   if (config.rateLimit && config.rateLimit.burst > 0) {
-    const limiter = new RateLimiter(config.rateLimit);
+    const generation = new RateLimiter(config.rateLimit);
+    const checks = new RateLimiter({ burst: config.rateLimit.burst * 10, perSecond: config.rateLimit.perSecond * 10 });
     app.use('*', async (c, next) => {
-      if (!isLimitedRoute(c.req.method, c.req.path)) return next();
+      const { method, path } = c.req;
+      const limiter = isGenerationRoute(method, path) ? generation : isCheckRoute(method, path) ? checks : null;
+      if (!limiter) return next();
       const wait = limiter.take(clientIp(c, config.trustProxy));
       if (wait > 0) {
         blocked(c, 'rate_limited');

@@ -30,7 +30,7 @@ export function httpErrorFromZod(error: ZodError): HttpError {
     case 'too_small':
       return new HttpError('invalid_request', `\`${field}\` must be at least ${String(i.minimum)}.`);
     case 'invalid_type':
-      if (i.input === undefined) return new HttpError('invalid_request', `\`${field}\` is required.`);
+      if (i.input === undefined && /received undefined/.test(issue.message)) return new HttpError('invalid_request', `\`${field}\` is required.`);
       if (field === 'body') return new HttpError('invalid_request', 'The request body must be a JSON object.');
       return new HttpError('invalid_request', `\`${field}\` must be ${article(String(i.expected))}.`);
     case 'invalid_value':

@@ -95,14 +95,16 @@ export async function makeApp(opts: TestAppOptions = {}): Promise<TestApp> {
     queue,
     logs,
     deps,
-    post: (path, body, headers = {}) =>
-      Promise.resolve(
+    post: (path, body, headers = {}) => {
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      return Promise.resolve(
         created.app.request(path, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...headers },
-          body: typeof body === 'string' ? body : JSON.stringify(body),
+          headers: { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers },
+          body: text,
         }),
-      ),
+      );
+    },
   };
 }
 
