@@ -18,6 +18,8 @@ export function isProseLine(line: string): boolean {
   if (MERMAID_SYNTAX.test(line)) return false;
   // Lower-case Latin start: a Mermaid keyword (participant, note, class, end, style…).
   if (/^[a-z]/.test(line)) return false;
+  // A heading-like word or two ending in a colon: "Explanation:", "Remarque :".
+  if (/^\p{Lu}[\p{L} ]{0,30}[:：]\s*$/u.test(line)) return true;
   const words = line.trim().split(/\s+/).length;
   const cjkSentence = /[\u3040-\u30ff\u3400-\u9fff]/.test(line) && /[。！？]$/.test(line.trim());
   return cjkSentence || (words >= 3 && SENTENCE_END.test(line)) || words >= 8;

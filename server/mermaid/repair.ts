@@ -20,6 +20,7 @@
  * the middle by the token budget. The model retry, if any, is the pipeline's.
  */
 import type { ParseError, RepairResult, ValidateResult } from '../../common/protocol.ts';
+import { isDiagramHeader, isDirectiveOrComment } from './keywords.ts';
 import { REPAIRS } from './repairs/index.ts';
 import { sanitize } from './sanitize.ts';
 import { validate } from './validate.ts';
@@ -33,6 +34,9 @@ export async function repair(input: string): Promise<RepairResult> {
   let code = tidy(clean.code);
   let result = await validate(code);
   if (result.ok) return { code, valid: true, diagramType: result.diagramType, repairs };
+
+  // Text that does not even start like a diagram (a list, prose) is not ours to rewrite.
+  if (!startsWithHeader(code)) return { code, valid: false, diagramType: null, repairs, error: toParseError(result) };
 
   let pending = [...REPAIRS];
   for (let pass = 0; pass < 2 && pending.length > 0; pass++) {
@@ -69,8 +73,10 @@ export async function repair(input: string): Promise<RepairResult> {
 function notWorse(next: ValidateResult, nextCode: string, previous: ValidateResult, previousCode: string): boolean {
   if (next.ok) return true;
   if (previous.ok) return false;
-  const nextLine = next.line ?? 0;
-  const previousLine = previous.line ?? 0;
+  // Without a line (no diagram type, a semantic error) progress cannot be told: only valid counts.
+  if (next.line === undefined || previous.line === undefined) return false;
+  const nextLine = next.line;
+  const previousLine = previous.line;
   if (nextLine >= previousLine) return true;
   return nextLine === lineCount(nextCode) && previousLine === lineCount(previousCode);
 }
@@ -82,6 +88,12 @@ function lineCount(code: string): number {
 function toParseError(result: ValidateResult): ParseError | undefined {
   if (result.ok) return undefined;
   return result.line === undefined ? { message: result.message } : { line: result.line, message: result.message };
+}
+
+function startsWithHeader(code: string): boolean {
+  const body = code.replace(/^\s*---\n[\s\S]*?\n---\s*\n/, '');
+  const first = body.split('\n').find((l) => l.trim() !== '' && !isDirectiveOrComment(l));
+  return first !== undefined && isDiagramHeader(first);
 }
 
 function tidy(code: string): string {

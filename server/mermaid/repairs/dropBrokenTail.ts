@@ -24,6 +24,7 @@ export function isUnfinished(line: string): boolean {
   const opens = (text.match(/[[({]/g) ?? []).length;
   const closes = (text.match(/[\])}]/g) ?? []).length;
   if (opens > closes) return true;
+  if (/(?:--|==|-\.)[->]?\|[^|]*$/.test(text)) return true; // an edge label left open: `-->|Nei`
   if (/(?:-->|---|==>|-\.->|--|==|->>|-->>|-\)|->|:|\||&)\s*$/.test(text) && !/^\s*%%/.test(line)) {
     // A trailing colon is normal in no diagram line; a pipe only when the label is unclosed.
     return !/\|[^|]*\|\s*$/.test(text) || /(?:-->|---|==>|--|==|->|&)\s*$/.test(text);

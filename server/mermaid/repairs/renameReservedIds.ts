@@ -9,7 +9,8 @@ import type { Repair } from './types.ts';
  */
 const RESERVED = ['end', 'style', 'class', 'subgraph', 'graph', 'flowchart', 'click', 'classDef', 'linkStyle'];
 const LINK_BEFORE = /(?:-->|---|==>|===|-\.->|-\.-|--[ox]|<-->|~~~|\|\s*|&)\s*$/;
-const LINK_OR_SHAPE_AFTER = /^\s*(?:-->|---|==>|===|-\.->|-\.-|--|==|-\.|~~~|<-->|&|:::|[[({>])/;
+const LINK_AFTER = /^\s*(?:-->|---|==>|===|-\.->|-\.-|--|==|-\.|~~~|<-->|&|:::)/;
+const SHAPE_AFTER = /^\s*[[({>]/;
 
 export const renameReservedIds: Repair = {
   name: 'rename-reserved-ids',
@@ -40,7 +41,9 @@ export const renameReservedIds: Repair = {
         const left = all.slice(0, at);
         const right = all.slice(at + word.length);
         const statementStart = left.trim() === '';
-        const isNode = LINK_BEFORE.test(left) || ((word === 'end' || !statementStart) && LINK_OR_SHAPE_AFTER.test(right));
+        // `style A fill:…` / `class A x` are statements; `style --> B` and `A --> style` are nodes.
+        const isNode =
+          LINK_BEFORE.test(left) || LINK_AFTER.test(right) || ((word === 'end' || !statementStart) && SHAPE_AFTER.test(right));
         if (!isNode) return whole;
         const entry = renamed.get(word) ?? { name: nameFor(word), labelled: false, firstLine: index, firstAt: -1 };
         if (/^\s*[[({>]/.test(right)) entry.labelled = true;

@@ -1,0 +1,115 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { MODEL_OUTPUTS, readModelOutput } from '../../tests/fixtures/model-outputs/index.ts';
+import { extractDiagram } from './extract.ts';
+import { maskLabels, findLabels } from './flowchart.ts';
+import { isProseLine } from './prose.ts';
+import { repair } from './repair.ts';
+import { sanitize } from './sanitize.ts';
+import { closeValidator, validate } from './validate.ts';
+
+afterAll(closeValidator);
+
+const KEYWORDS = new Set(['flowchart', 'graph', 'subgraph', 'end', 'style', 'class', 'classDef', 'linkStyle', 'click', 'direction', 'TD', 'TB', 'LR', 'RL', 'BT']);
+
+/** Node ids of a flowchart, reserved-word renames undone (`end_` → `end`). */
+function nodeIds(code: string): Set<string> {
+  const ids = new Set<string>();
+  for (const line of code.split('\n').slice(1)) {
+    if (/^\s*(?:subgraph|style|classDef|class|linkStyle|%%)\b/.test(line)) continue;
+    const { masked } = maskLabels(line);
+    for (const token of masked.replace(/\u0000\d+\u0000/g, ' ').match(/[\p{L}\p{N}_]+/gu) ?? []) {
+      if (!KEYWORDS.has(token) || /-->|---|==>/.test(masked)) ids.add(token.replace(/^(end|style|class|subgraph|graph|click)_+$/, '$1'));
+    }
+  }
+  return ids;
+}
+
+/** Label texts, decoded: outer quotes, #quot; and HTML tags removed, whitespace collapsed. */
+function labels(code: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of code.split('\n').slice(1)) {
+    for (const l of findLabels(line)) {
+      const text = line
+        .slice(l.start, l.end)
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .replace(/#quot;/g, '"')
+        .replace(/<br\s*\/?>/gi, ' ')
+        .replace(/<\/?[a-z][^>]*>/gi, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+      if (text) out.add(text);
+    }
+  }
+  return out;
+}
+
+describe('repair on raw model outputs: extract → repair → valid, nothing invented or lost', () => {
+  it.each(MODEL_OUTPUTS.filter((c) => c.header !== null))('$file', async ({ file, repairs }) => {
+    const extracted = extractDiagram(readModelOutput(file))!;
+    const result = await repair(extracted.code);
+    expect(result.valid).toBe(true);
+    expect(result.error).toBeUndefined();
+    expect(result.repairs).toEqual(repairs);
+    expect(await validate(result.code)).toEqual({ ok: true, diagramType: result.diagramType });
+
+    if (!/^(?:flowchart|graph)\b/m.test(extracted.code)) return;
+    // What the model wrote, less what repairs may remove: prose, a cut last line, injected tags.
+    let lines = sanitize(extracted.code).code.split('\n').filter((l) => !isProseLine(l));
+    if (repairs?.includes('drop-broken-tail')) lines = lines.slice(0, -1);
+    const original = lines.join('\n');
+    const [before, after] = [nodeIds(original), nodeIds(result.code)];
+    for (const id of before) expect(after, `node ${id}`).toContain(id);
+    for (const id of after) expect(before, `invented node ${id}`).toContain(id);
+    const [labelsBefore, labelsAfter] = [labels(original), labels(result.code)];
+    for (const l of labelsBefore) expect(labelsAfter, `label ${l}`).toContain(l);
+    const arrows = (s: string) => s.split('\n').reduce((n, l) => n + (maskLabels(l).masked.match(/[-=.]>+/g) ?? []).length, 0);
+    expect(arrows(result.code)).toBe(arrows(original));
+  });
+});
+
+describe('repair: behaviour', () => {
+  it('returns a valid diagram unchanged, with no repairs', async () => {
+    const code = 'flowchart TD\n  A[Start] --> B{Ok?}\n  B -->|yes| C[Done]';
+    expect(await repair(code)).toEqual({ code, valid: true, diagramType: 'flowchart', repairs: [] });
+  });
+
+  it('strips configuration even from a valid diagram', async () => {
+    const result = await repair('%%{init: {"securityLevel": "loose"}}%%\nflowchart TD\n  A --> B\n  click A call alert()');
+    expect(result).toEqual({ code: 'flowchart TD\n  A --> B', valid: true, diagramType: 'flowchart', repairs: ['strip-directives'] });
+  });
+
+  it('does not turn a list into a diagram', async () => {
+    const code = '- Receive order\n- Check stock\n- Ship';
+    const result = await repair(code);
+    expect(result.valid).toBe(false);
+    expect(result.code).toBe(code);
+    expect(result.repairs).toEqual([]);
+    expect(result.error?.message).toMatch(/No diagram type detected/);
+  });
+
+  it('reports the remaining parse error when it cannot fix everything', async () => {
+    const result = await repair('flowchart TD\n  A[Pay (card)] --> B\n  B --> C\n  C ~~> %%% D');
+    expect(result.valid).toBe(false);
+    expect(result.repairs).toContain('quote-labels');
+    expect(result.code).toContain('A["Pay (card)"]');
+    expect(result.error?.line).toBe(4);
+  });
+
+  it('repairs non-flowchart diagrams cut by the budget', async () => {
+    const cut = await repair('sequenceDiagram\n  Alice->>Bob: Hallo\n  Bob->>');
+    expect(cut).toMatchObject({ valid: true, diagramType: 'sequence', repairs: ['drop-broken-tail'], code: 'sequenceDiagram\n  Alice->>Bob: Hallo' });
+  });
+
+  it('combines fixes that only work together (cut tail hiding an end id)', async () => {
+    const result = await repair('flowchart TD\n  A[Start] --> end\n  subgraph S\n    B --> C\n    C --> D[Che');
+    expect(result.valid).toBe(true);
+    expect(result.repairs).toEqual(expect.arrayContaining(['drop-broken-tail', 'rename-reserved-ids', 'close-subgraphs']));
+  });
+
+  it('is safe to call concurrently', async () => {
+    const inputs = MODEL_OUTPUTS.filter((c) => c.header !== null).map((c) => extractDiagram(readModelOutput(c.file))!.code);
+    const results = await Promise.all(inputs.map((code) => repair(code)));
+    expect(results.every((r) => r.valid)).toBe(true);
+  });
+});

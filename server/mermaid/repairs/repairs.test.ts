@@ -1,0 +1,149 @@
+/** Table tests for each deterministic repair, as pure functions (no mermaid). */
+import { describe, expect, it } from 'vitest';
+import { closeSubgraphs } from './closeSubgraphs.ts';
+import { dropBrokenTail } from './dropBrokenTail.ts';
+import { dropTrailingProse } from './dropTrailingProse.ts';
+import { escapeQuotes } from './escapeQuotes.ts';
+import { fixArrows } from './fixArrows.ts';
+import { fixDirection } from './fixDirection.ts';
+import { REPAIRS } from './index.ts';
+import { quoteLabels } from './quoteLabels.ts';
+import { removeHtml } from './removeHtml.ts';
+import { renameReservedIds } from './renameReservedIds.ts';
+import type { Repair } from './types.ts';
+
+const F = (body: string) => `flowchart TD\n${body}`;
+
+function table(repair: Repair, rows: Array<[string, string, string]>) {
+  describe(repair.name, () => {
+    it.each(rows)('%s', (_name, input, expected) => {
+      expect(repair.apply(input)).toBe(expected);
+    });
+    it('is idempotent on every row', () => {
+      for (const [, input] of rows) {
+        const once = repair.apply(input);
+        expect(repair.apply(once)).toBe(once);
+      }
+    });
+  });
+}
+
+table(quoteLabels, [
+  ['parentheses (en)', F('  A[Check payment (card)] --> B'), F('  A["Check payment (card)"] --> B')],
+  ['colon (fr)', F('  A[Statut : validé] --> B'), F('  A["Statut : validé"] --> B')],
+  ['semicolon and hash', F('  A[Apply 10%; notify #sales]'), F('  A["Apply 10%; notify #sales"]')],
+  ['ampersand', F('  A[Q&A] --> B'), F('  A["Q&A"] --> B')],
+  ['brackets inside a label', F('  A[Read items[0]] --> B'), F('  A["Read items[0]"] --> B')],
+  ['diamond with > and ?', F('  D{Amount > 100?}'), F('  D{"Amount > 100?"}')],
+  ['round node with parentheses (ko)', F('  A(회원가입 (이메일)) --> B'), F('  A("회원가입 (이메일)") --> B')],
+  ['circle node', F('  S((Start: here)) --> B'), F('  S(("Start: here")) --> B')],
+  ['stadium node', F('  S([Ende; fertig])'), F('  S(["Ende; fertig"])')],
+  ['edge label with parentheses', F('  A -->|Yes (VIP)| B'), F('  A -->|"Yes (VIP)"| B')],
+  ['edge text form', F('  A -- ok (fast) --> B'), F('  A -- "ok (fast)" --> B')],
+  ['quotes inside a label are escaped', F('  A[Say "hi" (loud)]'), F('  A["Say #quot;hi#quot; (loud)"]')],
+  ['non-ASCII alone needs nothing', F('  A[Größe prüfen] --> B[주문 확인]'), F('  A[Größe prüfen] --> B[주문 확인]')],
+  ['already quoted is left alone', F('  A["Pay (card)"] --> B'), F('  A["Pay (card)"] --> B')],
+  ['<br> alone needs nothing', F('  A[Line one<br>line two]'), F('  A[Line one<br>line two]')],
+  ['several nodes on one line', F('  A[a (1)] --> B[b] --> C[c: 3]'), F('  A["a (1)"] --> B[b] --> C["c: 3"]')],
+  ['style lines are untouched', F('  A --> B\n  style A fill:#f9f'), F('  A --> B\n  style A fill:#f9f')],
+  ['not a flowchart: untouched', 'sequenceDiagram\n  A->>B: Pay (card)', 'sequenceDiagram\n  A->>B: Pay (card)'],
+]);
+
+table(escapeQuotes, [
+  ['quotes inside a quoted label (de)', F('  A["Kunde sagt "Hallo""] --> B'), F('  A["Kunde sagt #quot;Hallo#quot;"] --> B')],
+  ['quotes in an unquoted label', F('  B[Send "thank you" email]'), F('  B["Send #quot;thank you#quot; email"]')],
+  ['quotes in an edge label', F('  A -->|say "yes"| B'), F('  A -->|"say #quot;yes#quot;"| B')],
+  ['clean quoted label untouched', F('  A["ok"] --> B'), F('  A["ok"] --> B')],
+  ['no quotes untouched', F('  A[ok] --> B'), F('  A[ok] --> B')],
+]);
+
+table(renameReservedIds, [
+  ['end as target, labelled elsewhere', F('  home --> end\n  end[Log out]'), F('  home --> end_\n  end_[Log out]')],
+  ['end never labelled gets its word as label', F('  A --> end\n  B --> end'), F('  A --> end_[end]\n  B --> end_')],
+  ['end as source', F('  end --> A'), F('  end_[end] --> A')],
+  ['style / class / subgraph as ids (fr)', F('  A[Choisir] --> style\n  style --> class'), F('  A[Choisir] --> style_[style]\n  style_ --> class_[class]')],
+  ['graph and click as ids', F('  A --> graph & click'), F('  A --> graph_[graph] & click_[click]')],
+  ['end closing a subgraph is kept', F('  subgraph S\n    A --> B\n  end\n  B --> end'), F('  subgraph S\n    A --> B\n  end\n  B --> end_[end]')],
+  ['"end" inside a label is not an id', F('  A[Send to end user] --> B'), F('  A[Send to end user] --> B')],
+  ['style statement is kept', F('  A --> B\n  style A fill:#f9f'), F('  A --> B\n  style A fill:#f9f')],
+  ['End (capitalised) is valid: untouched', F('  A --> End'), F('  A --> End')],
+  ['a taken name gets another underscore', F('  end_ --> A\n  A --> end'), F('  end_ --> A\n  A --> end__[end]')],
+]);
+
+table(fixArrows, [
+  ['single-dash arrow', F('  A[Client] -> B[Panier]'), F('  A[Client] --> B[Panier]')],
+  ['fat arrow typo', F('  E => F'), F('  E ==> F')],
+  ['label then >', F('  C -->|Refusé|> D'), F('  C -->|Refusé| D')],
+  ['space before label', F('  B --> |Valider| C'), F('  B -->|Valider| C')],
+  ['double head', F('  A -->> B'), F('  A --> B')],
+  ['label between dashes and arrow', F('  A --|ja|--> B'), F('  A -->|ja| B')],
+  ['text form with short head', F('  A -- ok -> B'), F('  A -- ok --> B')],
+  ['sequence-style label after target', F('  A --> B: bestätigt'), F('  A -->|bestätigt| B')],
+  ['arrows inside labels are text', F('  A[x -> y] --> B'), F('  A[x -> y] --> B')],
+  ['valid arrows untouched', F('  A --> B\n  B ==> C\n  C -.-> D\n  D --- E\n  E <--> F\n  F --x G\n  G -- ok --> H'), F('  A --> B\n  B ==> C\n  C -.-> D\n  D --- E\n  E <--> F\n  F --x G\n  G -- ok --> H')],
+  ['not a flowchart: untouched', 'sequenceDiagram\n  A->B: hi', 'sequenceDiagram\n  A->B: hi'],
+]);
+
+table(fixDirection, [
+  ['graph down', 'graph down\n  A --> B', 'graph TD\n  A --> B'],
+  ['lower-case td (fr)', 'flowchart td\n  A --> B', 'flowchart TD\n  A --> B'],
+  ['lr', 'flowchart lr\n  A --> B', 'flowchart LR\n  A --> B'],
+  ['TopDown', 'flowchart TopDown\n  A --> B', 'flowchart TD\n  A --> B'],
+  ['horizontal', 'graph horizontal\n  A --> B', 'graph LR\n  A --> B'],
+  ['unknown word dropped', 'flowchart XY\n  A --> B', 'flowchart\n  A --> B'],
+  ['keeps a trailing semicolon', 'graph td;\n  A --> B', 'graph TD;\n  A --> B'],
+  ['valid directions untouched', 'flowchart BT\n  A --> B', 'flowchart BT\n  A --> B'],
+  ['no direction untouched', 'flowchart\n  A --> B', 'flowchart\n  A --> B'],
+]);
+
+table(closeSubgraphs, [
+  ['one open (de)', F('  subgraph Kunde\n    A --> B'), F('  subgraph Kunde\n    A --> B\n  end')],
+  ['nested, both open', F('  subgraph A1\n    subgraph B1\n      X --> Y'), F('  subgraph A1\n    subgraph B1\n      X --> Y\n    end\n  end')],
+  ['second of two open', F('  subgraph S1\n    A\n  end\n  subgraph S2\n    B'), F('  subgraph S1\n    A\n  end\n  subgraph S2\n    B\n  end')],
+  ['all closed untouched', F('  subgraph S\n    A\n  end'), F('  subgraph S\n    A\n  end')],
+]);
+
+table(dropBrokenTail, [
+  ['cut inside a label (de)', F('  A --> B\n  B -->|Ja| F[Bescheid verschi'), F('  A --> B')],
+  ['cut after an arrow', F('  A --> B\n  B -->'), F('  A --> B')],
+  ['cut inside an edge label', F('  A --> B\n  B -->|Nei'), F('  A --> B')],
+  ['cut inside a quote', F('  A --> B\n  B --> C["Réserv'), F('  A --> B')],
+  ['cut line above appended ends', F('  subgraph S\n    A --> B\n    B --> C[Che\n  end'), F('  subgraph S\n    A --> B\n  end')],
+  ['sequence message cut after the arrow', 'sequenceDiagram\n  A->>B: hi\n  B->>', 'sequenceDiagram\n  A->>B: hi'],
+  ['complete last line untouched', F('  A --> B\n  B -->|ok| C'), F('  A --> B\n  B -->|ok| C')],
+  ['header alone untouched', 'flowchart TD', 'flowchart TD'],
+]);
+
+table(dropTrailingProse, [
+  ['an English sentence', F('  A --> B\nThis flowchart shows the process.'), F('  A --> B')],
+  ['French, after a blank line', F('  A --> B\n\nCe diagramme montre le processus.'), F('  A --> B')],
+  ['Korean', F('  A --> B\n이 다이어그램은 주문 처리의 주요 단계를 보여줍니다.'), F('  A --> B')],
+  ['Markdown note', F('  A --> B\n**Note:** the end node is optional'), F('  A --> B')],
+  ['several lines', F('  A --> B\n\nExplanation:\n- A starts\n- B ends'), F('  A --> B')],
+  ['diagram lines untouched', F('  A --> B\n  B --> C'), F('  A --> B\n  B --> C')],
+  ['indented mindmap text untouched', 'mindmap\n  root\n    Long idea with several words here.', 'mindmap\n  root\n    Long idea with several words here.'],
+]);
+
+table(removeHtml, [
+  ['bold and italics dropped', F('  B[<b>Check</b> <i>stock</i>]'), F('  B[Check stock]')],
+  ['br variants become <br>', F('  A[Receive<br/>order] --> C[Ship<br />now]'), F('  A[Receive<br>order] --> C[Ship<br>now]')],
+  ['links dropped, text kept', F('  A[<a href="x">Docs</a>]'), F('  A[Docs]')],
+  ['a label emptied by sanitize loses its brackets', F('  C --> D[]'), F('  C --> D')],
+  ['no HTML untouched', F('  A[a < b] --> B'), F('  A[a < b] --> B')],
+]);
+
+describe('REPAIRS order', () => {
+  it('lists every repair once, in the documented order', () => {
+    expect(REPAIRS.map((r) => r.name)).toEqual([
+      'drop-trailing-prose',
+      'drop-broken-tail',
+      'fix-direction',
+      'fix-arrows',
+      'remove-html',
+      'escape-quotes',
+      'quote-labels',
+      'rename-reserved-ids',
+      'close-subgraphs',
+    ]);
+  });
+});
