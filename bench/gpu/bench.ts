@@ -267,6 +267,30 @@ async function cmdConcurrency(a: Args): Promise<void> {
   }
 }
 
+/** Creates the fused and the plain session with ORT's verbose log (stderr): run.sh greps where nodes were placed. */
+async function cmdPlacement(a: Args): Promise<void> {
+  const dir = resolve(str(a, 'model'));
+  const dtype = str(a, 'dtype', 'fp32');
+  const device = str(a, 'device', 'cpu') as 'cpu' | 'cuda';
+  const file = join(dir, 'onnx', `model${FILE_SUFFIX[dtype] ?? ''}.onnx`);
+  const verbose = { logSeverityLevel: 0 as const, logVerbosityLevel: 0 };
+  console.error('=== placement: fused');
+  const gen = await FusedGenerator.create({ modelPath: file, device, sessionOptions: verbose });
+  await gen.dispose();
+  console.error('=== placement: plain decoder');
+  const s = await ort.InferenceSession.create(file, { executionProviders: [device], ...verbose });
+  await s.release();
+  for (const strict of [true]) {
+    try {
+      const g = await FusedGenerator.create({ modelPath: file, device, sessionOptions: sessionOptions(device) });
+      await g.dispose();
+      console.log(JSON.stringify({ placement: 'strict', device, ok: true, strict }));
+    } catch (e) {
+      console.log(JSON.stringify({ placement: 'strict', device, ok: false, error: String(e).slice(0, 500) }));
+    }
+  }
+}
+
 async function cmdWrite(a: Args): Promise<void> {
   const out = resolve(str(a, 'out'));
   const dtype = str(a, 'dtype', 'fp16') as 'fp16' | 'q4f16' | 'fp32';
@@ -289,6 +313,8 @@ async function main(): Promise<void> {
       return cmdConcurrency(a);
     case 'write':
       return cmdWrite(a);
+    case 'placement':
+      return cmdPlacement(a);
     case 'prompt':
       console.log(JSON.stringify({ promptTokens: (await promptIds()).length }));
       return;
