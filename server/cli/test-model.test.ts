@@ -40,6 +40,9 @@ describe('mermaid-flow test-model', () => {
     expect(await run(['--kind', 'tiny'])).toBe(2);
     expect(await run(['--kind', 'tiny', '--out', '/tmp/x', '--dtype', 'q8'])).toBe(2);
     expect(await run(['--bogus'])).toBe(2);
+    expect(await run(['--kind', 'tiny', '--out', '/tmp/x', '--attention', 'flash'])).toBe(2);
+    expect(await run(['--kind', 'tiny', '--out', '/tmp/x', '--layers', '2'])).toBe(2);
+    expect(await run(['--kind', 'qwen3-4b', '--out', '/tmp/x', '--layers', '0'])).toBe(2);
     expect(String(err.mock.calls[0]![0])).toContain('usage: mermaid-flow test-model');
     err.mockRestore();
   });

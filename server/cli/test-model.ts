@@ -1,6 +1,6 @@
 /**
  * `mermaid-flow test-model --kind tiny|tape|qwen3-4b --out DIR [--text FILE]
- *  [--dtype fp32|fp16|q4f16] [--seed N]`
+ *  [--dtype fp32|fp16|q4f16] [--seed N] [--attention plain|gqa] [--layers N]`
  *
  * Writes a model directory that `--model DIR` / `MODEL_PATH=DIR` load:
  *   tape      greedy output = the UTF-8 text of FILE, then end of turn (any dtype name loads it)
@@ -12,8 +12,10 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeTestModel, type TestModelDtype, type TestModelSpec } from '../testmodels/index.ts';
+import type { Qwen3Attention } from '../testmodels/qwen3-graph.ts';
 
 const USAGE = `usage: mermaid-flow test-model --kind tiny|tape|qwen3-4b --out DIR [--text FILE] [--dtype fp32|fp16|q4f16] [--seed N]
+                                [--attention plain|gqa] [--layers N]
 
   --kind    tape: greedy output is FILE's text then end of turn, whatever the prompt
             tiny: random 2-layer Qwen3 (CPU tests)
@@ -21,7 +23,10 @@ const USAGE = `usage: mermaid-flow test-model --kind tiny|tape|qwen3-4b --out DI
   --out     directory to write (created; use it as --model DIR or MODEL_PATH=DIR)
   --text    UTF-8 file with the tape's text (tape only)
   --dtype   fp32 | fp16 | q4f16 (tiny: fp32, qwen3-4b: fp16 by default; ignored for tape)
-  --seed    weight seed (default 1)`;
+  --seed    weight seed (default 1)
+  --attention  plain ONNX ops, or com.microsoft GroupQueryAttention as real exports use
+            (default: gqa for q4f16, plain otherwise; tiny and qwen3-4b)
+  --layers  qwen3-4b only: fewer than 36 layers, for quick smoke tests`;
 
 const DTYPES: TestModelDtype[] = ['fp32', 'fp16', 'q4f16'];
 
@@ -36,6 +41,8 @@ export async function run(args: string[]): Promise<number> {
         text: { type: 'string' },
         dtype: { type: 'string' },
         seed: { type: 'string' },
+        attention: { type: 'string' },
+        layers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -58,6 +65,12 @@ export async function run(args: string[]): Promise<number> {
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) return fail('--seed must be a non-negative integer');
 
+  const attention = values.attention as Qwen3Attention | undefined;
+  if (attention && attention !== 'plain' && attention !== 'gqa') return fail('--attention must be plain or gqa');
+  const layers = values.layers === undefined ? undefined : Number(values.layers);
+  if (layers !== undefined && (!Number.isInteger(layers) || layers < 1 || layers > 36)) return fail('--layers must be 1..36');
+  if (layers !== undefined && values.kind !== 'qwen3-4b') return fail('--layers applies to --kind qwen3-4b only');
+
   let spec: TestModelSpec;
   switch (values.kind) {
     case 'tape': {
@@ -72,10 +85,17 @@ export async function run(args: string[]): Promise<number> {
       break;
     }
     case 'tiny':
-      spec = { kind: 'tiny', seed, dtype: dtype ?? 'fp32' };
+      spec = { kind: 'tiny', seed, dtype: dtype ?? 'fp32', attention };
       break;
     case 'qwen3-4b':
-      spec = { kind: 'qwen3-4b', seed, dtype: dtype ?? 'fp16', onProgress: (m) => console.error(`qwen3-4b: ${m}`) };
+      spec = {
+        kind: 'qwen3-4b',
+        seed,
+        dtype: dtype ?? 'fp16',
+        attention,
+        layers,
+        onProgress: (m) => console.error(`qwen3-4b: ${m}`),
+      };
       break;
     default:
       return fail('--kind must be tiny, tape or qwen3-4b');

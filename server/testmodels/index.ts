@@ -2,7 +2,9 @@
  * Test models for the real transformers.js + onnxruntime-node path.
  *
  *   ensureTestModel({ kind: 'tape', text })          → dir; greedy output = text + <|im_end|>
- *   ensureTestModel({ kind: 'tiny', seed?, dtype? }) → dir; random Qwen3 (2 layers, hidden 64)
+ *   ensureTestModel({ kind: 'tiny', seed?, dtype?, attention? }) → dir; random Qwen3 (2 layers, hidden 64);
+ *                                                       attention 'plain' ops or com.microsoft 'gqa'
+ *                                                       (default gqa for q4f16, plain otherwise)
  *   ensureTestModel({ kind: 'qwen3-4b', dtype? })     → dir; random weights, Qwen3-4B shapes (~8 GB fp16;
  *                                                       GPU machine / benchmarks only; external data)
  *   writeTestModel(spec, dir)                         → writes into dir (the CLI's path)
@@ -18,16 +20,25 @@ import { writeTapeModel } from './tape.ts';
 import { writeQwen3Model } from './qwen3.ts';
 import { QWEN3_4B, type Qwen3Shape } from './model-dir.ts';
 import { VOCAB_SIZE } from './tokenizer.ts';
+import type { Qwen3Attention } from './qwen3-graph.ts';
 
 /** Bump when any builder's output changes, so caches rebuild. */
-export const BUILDER_VERSION = 1;
+export const BUILDER_VERSION = 2;
 
 export type TestModelDtype = 'fp32' | 'fp16' | 'q4f16';
 
 export type TestModelSpec =
   | { kind: 'tape'; text: string }
-  | { kind: 'tiny'; seed?: number; dtype?: TestModelDtype }
-  | { kind: 'qwen3-4b'; seed?: number; dtype?: TestModelDtype; onProgress?: (message: string) => void };
+  | { kind: 'tiny'; seed?: number; dtype?: TestModelDtype; attention?: Qwen3Attention }
+  | {
+      kind: 'qwen3-4b';
+      seed?: number;
+      dtype?: TestModelDtype;
+      attention?: Qwen3Attention;
+      /** Fewer layers than 36 (quick GPU smoke tests); every other shape stays Qwen3-4B's. */
+      layers?: number;
+      onProgress?: (message: string) => void;
+    };
 
 /** The tiny random Qwen3: 2 layers, hidden 64, 4 heads, 2 KV heads, head_dim 16, full vocabulary. */
 export const TINY: Qwen3Shape = {
@@ -51,13 +62,14 @@ export async function writeTestModel(spec: TestModelSpec, dir: string): Promise<
       await writeTapeModel(dir, spec.text);
       return;
     case 'tiny':
-      await writeQwen3Model(dir, { shape: TINY, dtype: spec.dtype ?? 'fp32', seed: spec.seed ?? 1 });
+      await writeQwen3Model(dir, { shape: TINY, dtype: spec.dtype ?? 'fp32', seed: spec.seed ?? 1, attention: spec.attention });
       return;
     case 'qwen3-4b':
       await writeQwen3Model(dir, {
-        shape: QWEN3_4B,
+        shape: { ...QWEN3_4B, num_hidden_layers: spec.layers ?? QWEN3_4B.num_hidden_layers },
         dtype: spec.dtype ?? 'fp16',
         seed: spec.seed ?? 1,
+        attention: spec.attention,
         external: true,
         onProgress: spec.onProgress,
       });

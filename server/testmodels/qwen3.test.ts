@@ -59,7 +59,16 @@ describe('tiny random Qwen3', () => {
     expect(new Set(uncached).size).toBeGreaterThan(1); // not a degenerate constant stream
   });
 
-  it('q4f16 (MatMulNBits) runs on CPU and decodes the same cached and uncached', async () => {
+  it('plain-op attention matches onnxruntime GroupQueryAttention on the same weights', async () => {
+    const g = await ensureTestModel({ kind: 'tiny', seed: 1, attention: 'gqa' });
+    const d = await OrtDecoder.open(join(g, 'onnx', 'model.onnx'));
+    const plain = await OrtDecoder.open(join(dir, 'onnx', 'model.onnx'));
+    expect(await d.greedy(prompt, STEPS, 'cached')).toEqual(await plain.greedy(prompt, STEPS, 'cached'));
+    expect(await d.greedy(prompt, STEPS, 'uncached')).toEqual(await d.greedy(prompt, STEPS, 'cached'));
+    await Promise.all([d.release(), plain.release()]);
+  });
+
+  it('q4f16 (MatMulNBits + GroupQueryAttention) runs on CPU and decodes the same cached and uncached', async () => {
     const q = await ensureTestModel({ kind: 'tiny', seed: 1, dtype: 'q4f16' });
     const d = await OrtDecoder.open(join(q, 'onnx', 'model_q4f16.onnx'));
     const uncached = await d.greedy(prompt, STEPS, 'uncached');

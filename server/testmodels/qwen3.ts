@@ -17,7 +17,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeModel } from './onnx-builder.ts';
 import { qwen3Config, writeModelFiles, type Qwen3Shape } from './model-dir.ts';
-import { buildQwen3Graph, type Qwen3Dtype } from './qwen3-graph.ts';
+import { buildQwen3Graph, defaultAttention, type Qwen3Attention, type Qwen3Dtype } from './qwen3-graph.ts';
 import { WeightWriter } from './weights.ts';
 
 export const DTYPE_SUFFIX: Record<Qwen3Dtype, string> = { fp32: '', fp16: '_fp16', q4f16: '_q4f16' };
@@ -26,6 +26,8 @@ export interface Qwen3ModelOptions {
   shape: Qwen3Shape;
   dtype: Qwen3Dtype;
   seed: number;
+  /** Attention ops (default: GroupQueryAttention for q4f16, plain ops otherwise). */
+  attention?: Qwen3Attention;
   /** Stream weights to external data (default: when they exceed 1 GiB). */
   external?: boolean;
   onProgress?: (message: string) => void;
@@ -46,10 +48,11 @@ export async function writeQwen3Model(
   opts: Qwen3ModelOptions,
 ): Promise<{ file: string; dataFile: string | null; bytes: number }> {
   const name = `model${DTYPE_SUFFIX[opts.dtype]}.onnx`;
+  const attention = opts.attention ?? defaultAttention(opts.dtype);
   const external = opts.external ?? weightBytes(opts.shape, opts.dtype) > 2 ** 30;
   const tjs: Record<string, unknown> = { dtype: opts.dtype };
   if (external) tjs.use_external_data_format = { [name]: 1 };
-  await writeModelFiles(dir, qwen3Config(opts.shape, { 'transformers.js_config': tjs, test_model: { kind: 'random-qwen3', seed: opts.seed } }));
+  await writeModelFiles(dir, qwen3Config(opts.shape, { 'transformers.js_config': tjs, test_model: { kind: 'random-qwen3', seed: opts.seed, attention } }));
 
   const file = join(dir, 'onnx', name);
   const dataFile = external ? `${file}_data` : null;
@@ -60,6 +63,7 @@ export async function writeQwen3Model(
     graph = buildQwen3Graph({
       shape: opts.shape,
       dtype: opts.dtype,
+      attention,
       weights,
       onLayer: (i) =>
         opts.onProgress?.(
@@ -69,7 +73,7 @@ export async function writeQwen3Model(
   } finally {
     weights.close();
   }
-  await writeFile(file, encodeModel(graph, { contrib: opts.dtype === 'q4f16' }));
+  await writeFile(file, encodeModel(graph, { contrib: true }));
   opts.onProgress?.(`done: ${name}${dataFile ? ` + ${name}_data` : ''}, ${(weights.bytes / 2 ** 30).toFixed(2)} GiB of weights in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return { file, dataFile, bytes: weights.bytes };
 }
