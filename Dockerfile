@@ -40,6 +40,7 @@ ENV HOME=/home/user \
     NODE_ENV=production \
     XDG_CACHE_HOME=/home/user/.cache \
     HF_HOME=/home/user/.cache/huggingface \
+    CACHE_DIR=/home/user/.cache/models \
     MODEL_DIR=/home/user/models/model
 WORKDIR /home/user/app
 COPY --from=build --chown=1000:1000 /app ./

@@ -52,6 +52,9 @@ spaces: a Docker Space on the Hub
                            README front matter (defaults: "Mermaid Flow Generator", 🧜, indigo→purple, apache-2.0).
   --hub-url URL            Hub base URL (default $HF_ENDPOINT or https://huggingface.co).
   --app-url URL            Smoke-test this URL instead of the Space's own host.
+  --model-id ID            Model the app loads (variable MODEL_ID, README models:), default ${DEFAULT_MODEL}.
+  --bake-model             Download the model into the image while the Space builds (variable BAKE_MODEL=1;
+                           the build reads the HF_TOKEN secret through a BuildKit mount).
   --wait-timeout MIN       How long to follow the build and start (default 45).
 
 cloudrun: a Cloud Run service with one NVIDIA L4 (gcloud must be installed and signed in; Cloud Shell works)
@@ -199,6 +202,8 @@ async function run(argv: string[], deps: CliDeps & { redactor: Redactor; out: Ou
     if (v['color-from']) card.colorFrom = v['color-from'];
     if (v['color-to']) card.colorTo = v['color-to'];
     if (isGpuFlavor(hardware)) card.suggestedHardware = hardware;
+    const modelId = v['model-id'] ?? DEFAULT_MODEL;
+    card.models = [modelId];
     const problems = validateCard(card);
     if (problems.length) throw new DeployError(`The Space README would be rejected: ${problems.join('; ')}.`);
     const secrets: Record<string, string> = {};
@@ -219,7 +224,8 @@ async function run(argv: string[], deps: CliDeps & { redactor: Redactor; out: Ou
         private: Boolean(v.private),
         sleepSeconds: int(v['sleep-seconds'], '--sleep-seconds', 3600),
         secrets,
-        variables: keyValues(v.var, '--var'),
+        // Both platforms sit behind a proxy that sets X-Forwarded-For (per-client rate limits need it).
+        variables: { TRUST_PROXY: 'true', ...(modelId !== DEFAULT_MODEL ? { MODEL_ID: modelId } : {}), ...(v['bake-model'] ? { BAKE_MODEL: '1' } : {}), ...keyValues(v.var, '--var') },
         hubUrl: v['hub-url'] ?? env.HF_ENDPOINT ?? 'https://huggingface.co',
         token: env.HF_TOKEN,
         card,
@@ -271,7 +277,8 @@ async function run(argv: string[], deps: CliDeps & { redactor: Redactor; out: Ou
         modelPath: v['model-path'],
         bakeModel: Boolean(v['bake-model']),
         modelId: v['model-id'] ?? DEFAULT_MODEL,
-        envVars: keyValues(v.env, '--env'),
+        // The server's queue and Cloud Run's concurrency agree: one running + the rest waiting.
+        envVars: { TRUST_PROXY: 'true', QUEUE_LENGTH: String(Math.max(0, int(v.concurrency, '--concurrency', DEFAULT_CONCURRENCY) - 1)), ...keyValues(v.env, '--env') },
         skipRegionCheck: Boolean(v['skip-region-check']),
         grantBuildRoles: Boolean(v['grant-build-roles']),
         rebuild: Boolean(v.rebuild),

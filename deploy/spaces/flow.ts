@@ -193,7 +193,7 @@ export function spacesPlan(opts: SpacesOptions, out: Output): Plan & { summary()
           `POST ${hub}/api/spaces/${spaceId}/preupload/main, then POST …/commit/main: one commit "Deploy ${opts.buildId}" with ${list.length} files (${formatBytes(total)}); files in the Space but not here are deleted in the same commit`,
           ...list.map((f) => `${f.path.padEnd(48)} ${formatBytes(f.size)}`),
           '--- README.md ---',
-          ...renderReadme(opts.card, spaceId).split('\n').slice(0, 20),
+          ...renderReadme(opts.card, spaceId).split('\n'),
         ];
       },
       run: async (ctx) => {
@@ -249,7 +249,7 @@ export function spacesPlan(opts: SpacesOptions, out: Output): Plan & { summary()
             throw new DeployError(`The Space stopped at ${stage}${rt.errorMessage ? `: ${rt.errorMessage}` : ''}`, [
               `Last ${kind} log lines:`,
               ...tail.map((l) => `  ${l}`),
-              `Full logs: https://huggingface.co/spaces/${spaceId}?logs=${kind}`,
+              `Full logs: ${hub}/spaces/${spaceId}?logs=${kind}`,
               'Fix the cause and run the same command again',
             ]);
           }

@@ -71,7 +71,7 @@ describe('spaces run against the Hub stand-in', () => {
     expect(r.raw).not.toContain(TOKEN);
     expect(r.raw).not.toContain(API_KEY);
     expect(r.text).toContain('HF_TOKEN, API_KEY');
-    expect(h.find(/variables$/).map((q) => JSON.parse(q.body))).toEqual([{ key: 'MAX_NEW_TOKENS', value: '2000' }]);
+    expect(h.find(/variables$/).map((q) => JSON.parse(q.body))).toEqual([{ key: 'TRUST_PROXY', value: 'true' }, { key: 'MAX_NEW_TOKENS', value: '2000' }]);
     expect(JSON.parse(h.find(/^POST .*\/hardware$/)[0]!.body)).toEqual({ flavor: 'l4x1' });
     expect(JSON.parse(h.find(/^POST .*\/sleeptime$/)[0]!.body)).toEqual({ seconds: 3600 });
     // Configuration comes before the upload, so the first build sees it.
