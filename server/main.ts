@@ -14,15 +14,16 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { MAX_BODY_BYTES } from '../common/limits.ts';
-import type { RepairResult } from '../common/protocol.ts';
 import { ConfigError, loadConfig, modelSource, redacted, type Config } from './config.ts';
 import { GenerationQueue } from './engine/queue.ts';
 import { createEngine } from './engine/index.ts';
 import { createApp } from './http/app.ts';
 import { createMetrics } from './http/metrics.ts';
 import { ensureUiBuilt } from './http/static.ts';
-import type { HttpConfig, RepairFn } from './http/types.ts';
+import type { HttpConfig } from './http/types.ts';
 import { createLogger, type Logger } from './log.ts';
+import { closeValidator, validate } from './mermaid/validate.ts';
+import { repair } from './mermaid/repair.ts';
 import { describe } from './pipeline/describe.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,25 +45,6 @@ export function httpConfigFrom(config: Config): HttpConfig {
   };
 }
 
-async function loadMermaid(): Promise<{ validate: (code: string) => Promise<import('../common/protocol.ts').ValidateResult>; repair: RepairFn; close: () => Promise<void> }> {
-  const v = await import('./mermaid/validate.ts');
-  let repair: RepairFn;
-  try {
-    const repairPath = './mermaid/repair.ts';
-    const r = (await import(repairPath)) as { repair: (code: string) => Promise<RepairResult> };
-    repair = r.repair;
-  } catch {
-    // Until repair.ts exists: validate only, no repairs.
-    repair = async (code) => {
-      const res = await v.validate(code);
-      return res.ok
-        ? { code, valid: true, diagramType: res.diagramType, repairs: [] }
-        : { code, valid: false, diagramType: null, repairs: [], error: { line: res.line, message: res.message } };
-    };
-  }
-  return { validate: v.validate, repair, close: v.closeValidator };
-}
-
 export interface RunningServer {
   server: ServerType;
   port: number;
@@ -73,7 +55,6 @@ export async function start(config: Config, logger: Logger, options: { buildUi?:
   logger.info({ config: redacted(config) }, 'starting');
   const queue = new GenerationQueue({ concurrency: config.concurrency, maxWaiting: config.queueLength });
   const engine = await createEngine(config, { logger: logger.child({ name: 'engine' }), queueDepth: () => queue.depth });
-  const mermaid = await loadMermaid();
   const metrics = createMetrics({ defaultMetrics: true });
 
   // A fresh clone has no dist/: build the UI once (a single stat() when it is built).
@@ -87,8 +68,8 @@ export async function start(config: Config, logger: Logger, options: { buildUi?:
   const { app, shutdown } = createApp({
     pipeline: { engine, queue, budgetMs: config.budgetMs, maxNewTokens: config.maxNewTokens },
     describe,
-    validate: mermaid.validate,
-    repair: mermaid.repair,
+    validate,
+    repair,
     config: httpConfigFrom(config),
     logger: logger.child({ name: 'http' }),
     metrics,
@@ -121,7 +102,7 @@ export async function start(config: Config, logger: Logger, options: { buildUi?:
         server.close(() => done());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
-      await Promise.race([Promise.allSettled([engine.dispose(), mermaid.close()]), sleep(3_000)]);
+      await Promise.race([Promise.allSettled([engine.dispose(), closeValidator()]), sleep(3_000)]);
       logger.info({ ms: Date.now() - t0, cancelled }, 'shut down');
     })());
 

@@ -1,0 +1,166 @@
+/**
+ * The real server process: `tsx server/main.ts` with a tape model
+ * (MODEL_PATH, DEVICE=cpu) through transformers.js, the real Mermaid
+ * stages, health before ready, a real generation (JSON, SSE, Gradio), then
+ * SIGTERM: new work gets 503 shutting_down, the running generation is
+ * cancelled after the grace period, and the process exits 0.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@gradio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DiagramResult } from '../../common/protocol.ts';
+import { ensureTestModel } from '../../server/testmodels/index.ts';
+import { eventsOf, readFrames } from './helpers.ts';
+
+const DIAGRAM = ['flowchart TD', '    a["Order received"] --> b{"In stock?"}', '    b -->|"yes"| c["Ship"]', '    b -->|"no"| d["Refund"]'].join('\n');
+const TAPE = '```mermaid\n' + DIAGRAM + '\n```';
+/** Long enough to still be generating when SIGTERM arrives. */
+const LONG_TAPE = '```mermaid\nflowchart TD\n' + Array.from({ length: 400 }, (_, i) => `    n${i}["Step ${i}"] --> n${i + 1}["Step ${i + 1}"]`).join('\n') + '\n```';
+
+interface Proc {
+  child: ChildProcess;
+  url: string;
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+async function startServer(modelDir: string, env: Record<string, string> = {}): Promise<Proc> {
+  const ui = mkdtempSync(join(tmpdir(), 'ui-'));
+  writeFileSync(join(ui, 'index.html'), '<!doctype html><title>ui</title>');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: {
+      ...process.env,
+      MODEL_PATH: modelDir,
+      DEVICE: 'cpu',
+      DTYPE: 'fp32',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      UI_DIR: ui,
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_PER_MINUTE: '0',
+      SHUTDOWN_GRACE_MS: '1500',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let buf = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not listen:\n${lines.join('\n')}`)), 60_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        lines.push(line);
+        try {
+          const j = JSON.parse(line) as { msg?: string; url?: string };
+          if (j.msg === 'listening' && j.url) {
+            clearTimeout(timer);
+            resolve(j.url);
+          }
+        } catch {
+          /* not JSON */
+        }
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => lines.push(d.toString()));
+    void exited.then((code) => reject(new Error(`server exited (${code}):\n${lines.join('\n')}`)));
+  });
+  return { child, url, lines, exited };
+}
+
+async function waitReady(url: string, timeoutMs = 90_000): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const r = await fetch(`${url}/api/ready`);
+    if (r.status === 200) return;
+    const body = (await r.json()) as { state: string; error?: string };
+    if (body.state === 'error') throw new Error(`load failed: ${body.error}`);
+    if (Date.now() - t0 > timeoutMs) throw new Error('not ready in time');
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+describe('server/main.ts with a tape model (real engine, real Mermaid)', () => {
+  let modelDir: string;
+  let longDir: string;
+  beforeAll(async () => {
+    modelDir = await ensureTestModel({ kind: 'tape', text: TAPE });
+    longDir = await ensureTestModel({ kind: 'tape', text: LONG_TAPE });
+  });
+
+  let proc: Proc | null = null;
+  afterAll(() => {
+    if (proc && proc.child.exitCode === null) proc.child.kill('SIGKILL');
+  });
+
+  it('answers health at once, ready after load, generates via JSON, SSE and @gradio/client, and exits 0 on SIGTERM', async () => {
+    proc = await startServer(modelDir);
+    expect((await fetch(`${proc.url}/api/health`)).status).toBe(200);
+    await waitReady(proc.url);
+
+    const res = await fetch(`${proc.url}/api/generate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ description: 'Order handling' }) });
+    expect(res.status).toBe(200);
+    const result = (await res.json()) as DiagramResult;
+    expect(result).toMatchObject({ valid: true, diagramType: 'flowchart', stopReason: 'eos' });
+    expect(result.code).toContain('Order received');
+
+    const stream = await fetch(`${proc.url}/api/generate/stream`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ description: 'Order handling' }) });
+    const events = eventsOf(await stream.text());
+    expect(events[0]!.type).toBe('started');
+    expect(events.at(-1)!.type).toBe('done');
+    expect(events.some((e) => e.type === 'token')).toBe(true);
+
+    const client = await Client.connect(proc.url);
+    const g = await client.predict('/generate', { description: 'Order handling' });
+    expect((g.data as [string, DiagramResult])[1].valid).toBe(true);
+    client.close();
+
+    expect(await (await fetch(`${proc.url}/`)).text()).toContain('<title>ui</title>');
+    expect(await (await fetch(`${proc.url}/metrics`)).text()).toMatch(/generations_total\{outcome="valid",transport="json"\} 1/);
+
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+    expect(proc.lines.join('\n')).toContain('"msg":"shut down"');
+  });
+
+  it('SIGTERM mid-generation: new work gets 503 shutting_down, the run is cancelled after the grace period, exit 0', async () => {
+    proc = await startServer(longDir, { SHUTDOWN_GRACE_MS: '500', MAX_NEW_TOKENS: '32768' });
+    await waitReady(proc.url);
+    const stream = await fetch(`${proc.url}/api/generate/stream`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ description: 'A long process' }) });
+    const frames = readFrames(stream);
+    let tokens = 0;
+    while (tokens < 5) {
+      const { value, done } = await frames.next();
+      if (done) throw new Error('stream ended early');
+      if (value.event === 'token') tokens++;
+    }
+    // Keep reading (without leaving: leaving would cancel the run).
+    const rest = (async () => {
+      const seen: string[] = [];
+      for await (const f of frames) seen.push(f.event ?? '');
+      return seen;
+    })().catch(() => ['(connection closed)']);
+    const t0 = Date.now();
+    proc.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 100));
+    const refused = await fetch(`${proc.url}/api/generate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ description: 'late' }) });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBeTruthy();
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('shutting_down');
+    expect((await fetch(`${proc.url}/api/ready`)).status).toBe(503);
+    expect(await proc.exited).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(8_000);
+    const log = proc.lines.join('\n');
+    expect(log).toMatch(/"msg":"shut down"/);
+    expect(log).toMatch(/"cancelled":1/);
+    const tail = await rest;
+    expect(tail.includes('done')).toBe(false); // it did not run to the end
+  });
+});
