@@ -215,7 +215,7 @@ export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output,
       describe: () => [
         formatCommand(['secrets', 'get-iam-policy', opts.secretName, p(), '--format=json']),
         'if missing: ' + formatCommand(['secrets', 'add-iam-policy-binding', opts.secretName, `--member=serviceAccount:${runtimeSa()}`, '--role=roles/secretmanager.secretAccessor', p(), '--format=none']),
-        'and the same for the Cloud Build account (it reads HF_TOKEN when --bake-model)',
+        'and the same for the Cloud Build account (cloudbuild.yaml mounts the secret; the build uses it with --bake-model)',
       ],
       run: async () => {
         const members = [`serviceAccount:${runtimeSa()}`, ...(pf ? [`serviceAccount:${pf.buildAccount}`] : [])];

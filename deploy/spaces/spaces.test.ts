@@ -179,6 +179,13 @@ describe('spaces errors', () => {
     expect(b.text).toContain('settings/billing');
   });
 
+  it('quota or rate limit (429)', async () => {
+    const r = await deploy(['--space', 'alice/flows', '--hardware', 'l4x1'], { hardwareStatus: 429 });
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('rate limit or quota');
+    expect(r.text).toContain('run the same command again');
+  });
+
   it('rejects an unknown flavor and a bad README before any request', async () => {
     const a = await deploy(['--space', 'alice/flows', '--hardware', 'h100x9']);
     expect(a.text).toContain('Unknown hardware "h100x9"');
