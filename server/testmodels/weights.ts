@@ -45,12 +45,12 @@ export function rng32(seed: number): () => number {
 }
 
 /**
- * Fills `out` with uniform values in [-scale, scale) from the mulberry32 state
- * `state` (two 16-bit draws per step, inlined for speed); returns the new state.
+ * Fills `out` from a 65536-entry table of values, two 16-bit mulberry32 draws
+ * per step (inlined for speed: this loop writes every weight of the 8 GB
+ * model); returns the new generator state.
  */
-function fillUniform(out: Float32Array, state: number, scale: number): number {
+function fillFromTable(out: Float32Array | Uint16Array, table: Float32Array | Uint16Array, state: number): number {
   let a = state >>> 0;
-  const k = (2 * scale) / 65536;
   const n = out.length;
   for (let i = 0; i < n; i += 2) {
     a = (a + 0x6d2b79f5) | 0;
@@ -58,10 +58,18 @@ function fillUniform(out: Float32Array, state: number, scale: number): number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     t = t ^ (t >>> 14);
-    out[i] = (t & 0xffff) * k - scale;
-    if (i + 1 < n) out[i + 1] = (t >>> 16) * k - scale;
+    out[i] = table[t & 0xffff]!;
+    if (i + 1 < n) out[i + 1] = table[t >>> 16]!;
   }
   return a >>> 0;
+}
+
+/** The 65536 uniform levels in [-scale, scale) as float32 or half bits. */
+function uniformTable(dtype: 'float32' | 'float16', scale: number): Float32Array | Uint16Array {
+  const k = (2 * scale) / 65536;
+  const levels = new Float32Array(65536);
+  for (let i = 0; i < 65536; i++) levels[i] = i * k - scale;
+  return dtype === 'float32' ? levels : toHalves(levels);
 }
 
 const f32 = new Float32Array(1);
@@ -149,12 +157,12 @@ export class WeightWriter {
     const scale = 'std' in init ? init.std * Math.sqrt(3) : 0;
     const constant = 'constant' in init ? init.constant : 0;
     const constHalf = toHalf(constant);
+    const table = scale === 0 ? null : uniformTable(dtype, scale);
     const fill = (count: number): ArrayBufferView => {
-      if (dtype === 'float16' && scale === 0) return new Uint16Array(count).fill(constHalf);
-      const out = new Float32Array(count);
-      if (scale === 0) out.fill(constant);
-      else state = fillUniform(out, state, scale);
-      return dtype === 'float32' ? out : toHalves(out);
+      const out = dtype === 'float32' ? new Float32Array(count) : new Uint16Array(count);
+      if (table) state = fillFromTable(out, table, state);
+      else out.fill(dtype === 'float32' ? constant : constHalf);
+      return out;
     };
     return this.emit(name, dtype, dims, fill);
   }
