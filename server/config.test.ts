@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_MODEL_ID, loadConfig, modelSource, redacted } from './config.ts';
+import { ConfigError, DEFAULT_MODEL_ID, loadConfig, loadConfigWith, modelSource, redacted } from './config.ts';
 
 const CWD = '/srv/app';
 const load = (env: Record<string, string | undefined>) => loadConfig(env, CWD);
@@ -139,5 +139,13 @@ describe('loadConfig', () => {
 
   it('reads process.env by default', () => {
     expect(loadConfig().port).toBeTypeOf('number');
+  });
+
+  it('loadConfigWith overrides some variables and keeps the rest', () => {
+    const env = { DEVICE: 'cuda', PORT: '8000' };
+    const c = loadConfigWith({ DEVICE: 'cpu', MODEL_PATH: undefined }, env, CWD);
+    expect(c.device).toBe('cpu');
+    expect(c.port).toBe(8000);
+    expect(c.modelPath).toBeNull();
   });
 });

@@ -241,6 +241,20 @@ export function loadConfig(
   return Object.freeze(config);
 }
 
+/**
+ * The environment with some variables overridden (command-line flags such as
+ * `--model DIR` → MODEL_PATH). Undefined overrides keep the environment's value.
+ */
+export function loadConfigWith(
+  overrides: Record<string, string | undefined>,
+  env: Record<string, string | undefined> = process.env,
+  cwd: string = process.cwd(),
+): Config {
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
+  return loadConfig(merged, cwd);
+}
+
 /** The config with secrets replaced by "[set]" (or null when unset): safe to log. */
 export function redacted(config: Config): Record<string, unknown> {
   return {
