@@ -215,9 +215,10 @@ async function run(
         emit({ type: 'repairing', stage: 'model', reason: `Asking the model to fix: ${reason}` });
         const retryMessages = buildRetryMessages(
           messages,
-          first.result.code || first.extracted || out1.text.trim().slice(0, 4_000),
+          first.result.code || first.extracted,
           first.result.error ?? { message: NO_DIAGRAM_ERROR },
           plan,
+          out1.text,
         );
         const out2 = await generatePass(engine, retryMessages, { deadline, maxNewTokens, signal: ctx.signal, interval, tools, emit, now, tokensBefore: out1.tokens });
         passes.push(out2);

@@ -202,6 +202,12 @@ describe('retry prompt', () => {
     expect(retry[3]!.content).toContain('The first line is: flowchart TD');
   });
 
+  it('no diagram at all: the raw answer is shown as the model wrote it', () => {
+    const first = buildMessages({ description: ORDER });
+    const retry = buildRetryMessages(first.messages, '', { message: 'no diagram' }, first.plan, '1. Order\n2. Ship\n');
+    expect(retry[2]).toEqual({ role: 'assistant', content: '1. Order\n2. Ship' });
+  });
+
   it('an error without a line, and a huge message, stay bounded', () => {
     const first = buildMessages({ description: ORDER });
     const retry = buildRetryMessages(first.messages, 'x', { message: 'E'.repeat(5000) }, first.plan);

@@ -186,6 +186,8 @@ export function buildRetryMessages(
   code: string,
   error: ParseError,
   plan: PromptPlan,
+  /** The model's whole answer, shown as is when no diagram could be extracted from it (`code` empty). */
+  rawAnswer = '',
 ): ChatMessage[] {
   const lines = code.split('\n');
   const where = error.line && error.line >= 1 && error.line <= lines.length
@@ -194,7 +196,7 @@ export function buildRetryMessages(
   const message = error.message.length > 600 ? `${error.message.slice(0, 600)}…` : error.message;
   return [
     ...first,
-    { role: 'assistant', content: `\`\`\`mermaid\n${code.trim()}\n\`\`\`` },
+    { role: 'assistant', content: code.trim() ? `\`\`\`mermaid\n${code.trim()}\n\`\`\`` : rawAnswer.trim().slice(0, 4_000) },
     {
       role: 'user',
       content: [
