@@ -207,10 +207,10 @@ const testmodels = await import('../../testmodels/index.ts').catch(() => null);
 const { IM_END, END_OF_TEXT, encodeText } = await import('../../testmodels/tokenizer.ts');
 const EOS = [IM_END, END_OF_TEXT];
 
-async function modelFile(spec: Parameters<NonNullable<typeof testmodels>['ensureTestModel']>[0]): Promise<string | null> {
+async function modelFile(spec: Parameters<NonNullable<typeof testmodels>['ensureTestModel']>[0], file = 'model.onnx'): Promise<string | null> {
   if (!testmodels) return null;
   try {
-    return join(await testmodels.ensureTestModel(spec), 'onnx', 'model.onnx');
+    return join(await testmodels.ensureTestModel(spec), 'onnx', file);
   } catch (e) {
     if (/not implemented/.test(String(e))) return null; // builder not there yet
     throw e;
@@ -241,17 +241,34 @@ describe('fused ≡ step-by-step on the project test models', () => {
     const file = await modelFile({ kind: 'tiny', seed: 1 });
     if (!file) return;
     const { plain, fused } = await pair(file);
-    for (const prompt of [[151644, 872, 198, 9707], [40, 1079, 264, 1273, 13, 576, 220], [1]]) {
-      const ref = await stepwiseGenerate(plain, prompt, { maxNewTokens: 48, eosTokenIds: [] });
+    for (const prompt of [[151644, 872, 198, 9707], [40, 1079, 264, 1273, 13, 576, 220]]) {
+      const ref = await stepwiseGenerate(plain, prompt, { maxNewTokens: 32, eosTokenIds: [] });
       for (const [chunkSize, cacheMode] of [[1, 'carry'], [7, 'carry'], [64, 'carry'], [7, 'recompute']] as const) {
-        const got = await fused.generate(prompt, { maxNewTokens: 48, eosTokenIds: [], chunkSize, cacheMode });
+        const got = await fused.generate(prompt, { maxNewTokens: 32, eosTokenIds: [], chunkSize, cacheMode });
         expect(got.ids, `K=${chunkSize} ${cacheMode}`).toEqual(ref.ids);
       }
       const eos = eosInside(ref.ids);
       for (const chunkSize of CHUNKS) {
-        const got = await fused.generate(prompt, { maxNewTokens: 48, eosTokenIds: [eos.id], chunkSize });
+        const got = await fused.generate(prompt, { maxNewTokens: 32, eosTokenIds: [eos.id], chunkSize });
         expect(got).toMatchObject({ ids: ref.ids.slice(0, eos.at + 1), stopReason: 'eos' });
       }
+    }
+  });
+
+  it('tiny random Qwen3 q4f16 (MatMulNBits contrib op, fp16 cache and logits): chunk sizes, EOS inside a chunk', async () => {
+    const file = await modelFile({ kind: 'tiny', seed: 1, dtype: 'q4f16' }, 'model_q4f16.onnx');
+    if (!file) return;
+    const { plain, fused } = await pair(file);
+    expect(fused.info.kvType).toBe('float16');
+    for (const prompt of [[151644, 872, 198, 9707, 11, 1879], [3]]) {
+      const ref = await stepwiseGenerate(plain, prompt, { maxNewTokens: 24, eosTokenIds: [] });
+      for (const chunkSize of CHUNKS) {
+        const got = await fused.generate(prompt, { maxNewTokens: 24, eosTokenIds: [], chunkSize });
+        expect(got.ids, `K=${chunkSize}`).toEqual(ref.ids);
+      }
+      const eos = eosInside(ref.ids);
+      const got = await fused.generate(prompt, { maxNewTokens: 24, eosTokenIds: [eos.id], chunkSize: 7 });
+      expect(got).toMatchObject({ ids: ref.ids.slice(0, eos.at + 1), stopReason: 'eos' });
     }
   });
 });
