@@ -15,17 +15,25 @@
 ARG NODE_IMAGE=node:20-bookworm-slim
 ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04
 
-# ---- build: dependencies, the UI bundle, the CUDA provider -------------------
+# ---- deps: production node_modules + onnxruntime-node's CUDA 12 provider ----
+# Depends only on the manifests and scripts/, so the layers below it (and a
+# baked model) stay cached while the app's sources change.
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+COPY scripts ./scripts
+# .npmrc skips onnxruntime-node's CUDA download; it is installed on purpose here.
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm run cuda:install -- --cuda 12 \
+ && npm cache clean --force
+
+# ---- build: the UI bundle (dev dependencies live only here) ------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-# .npmrc skips onnxruntime-node's CUDA download; it is installed on purpose below.
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build \
- && npm run cuda:install -- --cuda 12 \
- && npm prune --omit=dev --no-audit --no-fund \
- && npm cache clean --force
+RUN npm run build
 
 # ---- runtime: CUDA 12 + cuDNN 9 user-space libraries, Node 20, uid 1000 -------
 FROM ${CUDA_IMAGE} AS runtime
@@ -43,7 +51,9 @@ ENV HOME=/home/user \
     CACHE_DIR=/home/user/.cache/models \
     MODEL_DIR=/home/user/models/model
 WORKDIR /home/user/app
-COPY --from=build --chown=1000:1000 /app ./
+COPY --from=deps --chown=1000:1000 /app/node_modules ./node_modules
+COPY --from=deps --chown=1000:1000 /app/package.json ./package.json
+COPY --from=deps --chown=1000:1000 /app/scripts ./scripts
 
 # Optional: bake the model into the image (BAKE_MODEL=1). The token is read
 # from the secret mount inside this one RUN and never stored in a layer.
@@ -54,6 +64,11 @@ RUN --mount=type=secret,id=HF_TOKEN,mode=0444,required=false \
     if [ "$BAKE_MODEL" = "1" ]; then \
       node --import tsx scripts/fetch-model.ts hub --model "$MODEL_ID" --dtype "$MODEL_DTYPE" --out "$MODEL_DIR"; \
     else mkdir -p "$MODEL_DIR"; fi
+
+# The app last: sources from the context (.dockerignore keeps node_modules,
+# tests and secrets out), the UI bundle from the build stage.
+COPY --chown=1000:1000 . ./
+COPY --from=build --chown=1000:1000 /app/dist ./dist
 
 EXPOSE 7860
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10m --retries=3 \

@@ -33,10 +33,20 @@ describe('Dockerfile', () => {
     expect(froms.length).toBeGreaterThanOrEqual(2);
     expect(DOCKERFILE).toMatch(/ARG CUDA_IMAGE=nvidia\/cuda:12\.[\d.]+-cudnn-runtime-ubuntu22\.04/);
     expect(froms.at(-1)!.args).toMatch(/^\$\{CUDA_IMAGE\} AS runtime$/);
-    const build = ins.filter((i) => i.stage === 0 && i.op === 'RUN').map((i) => i.args).join('\n');
-    expect(build).toContain('npm ci');
-    expect(build).toContain('npm run build');
-    expect(build).toContain('npm run cuda:install -- --cuda 12');
+    const runsOf = (name: string) => {
+      const from = froms.find((f) => f.args.endsWith(` AS ${name}`))!;
+      return ins.filter((i) => i.stage === from.stage && i.op === 'RUN').map((i) => i.args).join('\n');
+    };
+    // deps: production modules + the CUDA provider, from the manifests alone (cache-friendly).
+    expect(runsOf('deps')).toContain('npm ci --omit=dev');
+    expect(runsOf('deps')).toContain('npm run cuda:install -- --cuda 12');
+    // build: the UI bundle, with dev dependencies that never reach the runtime stage.
+    expect(runsOf('build')).toContain('npm ci');
+    expect(runsOf('build')).toContain('npm run build');
+    const copies = final.filter((i) => i.op === 'COPY').map((i) => i.args);
+    expect(copies).toContain('--from=deps --chown=1000:1000 /app/node_modules ./node_modules');
+    expect(copies).toContain('--from=build --chown=1000:1000 /app/dist ./dist');
+    expect(copies.some((c) => c.includes('--from=build') && c.includes('node_modules'))).toBe(false);
   });
 
   it('runs as uid 1000 with HOME and caches under it', () => {
