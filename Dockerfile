@@ -16,12 +16,14 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04
 
 # ---- deps: production node_modules + onnxruntime-node's CUDA 12 provider ----
-# Depends only on the manifests and scripts/, so the layers below it (and a
+# Depends only on the manifests, scripts/ and the engine's CUDA helper, so the layers below it (and a
 # baked model) stay cached while the app's sources change.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY scripts ./scripts
+# scripts/cuda/install.ts shares the provider paths with the engine.
+COPY server/engine/cuda.ts ./server/engine/cuda.ts
 # .npmrc skips onnxruntime-node's CUDA download; it is installed on purpose here.
 RUN npm ci --omit=dev --no-audit --no-fund \
  && npm run cuda:install -- --cuda 12 \

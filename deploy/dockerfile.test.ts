@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PORT } from '../common/limits.ts';
 import { parseDockerfile, type Instruction } from './dockerfile.ts';
@@ -47,6 +47,24 @@ describe('Dockerfile', () => {
     expect(copies).toContain('--from=deps --chown=1000:1000 /app/node_modules ./node_modules');
     expect(copies).toContain('--from=build --chown=1000:1000 /app/dist ./dist');
     expect(copies.some((c) => c.includes('--from=build') && c.includes('node_modules'))).toBe(false);
+  });
+
+  it('copies into the deps stage every local file that npm run cuda:install imports', () => {
+    const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const script = pkg.scripts['cuda:install'];
+    if (!script) return; // not landed yet: the Dockerfile check above still pins the command
+    const entry = /tsx\s+(\S+\.ts)/.exec(script)?.[1];
+    expect(entry, script).toBeTruthy();
+    const deps = ins.filter((i) => i.op === 'COPY' && i.stage === ins.find((f) => f.op === 'FROM' && f.args.endsWith(' AS deps'))!.stage && !i.args.includes('--from'));
+    const copied = deps.map((c) => c.args.split(/\s+/).slice(0, -1)).flat();
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(resolve(ROOT, file), 'utf8').matchAll(/from '(\.{1,2}\/[^']+)'/g)) visit(relative(ROOT, resolve(ROOT, dirname(file), m[1]!)));
+    };
+    visit(entry!);
+    for (const f of seen) expect(copied.some((c) => f === c || f.startsWith(`${c.replace(/\/$/, '')}/`)), `${f} is not copied into the deps stage`).toBe(true);
   });
 
   it('runs as uid 1000 with HOME and caches under it', () => {
