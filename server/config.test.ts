@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_MODEL_ID, loadConfig, loadConfigWith, modelSource, redacted } from './config.ts';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CONFIG_VARIABLES, ConfigError, DEFAULT_MODEL_ID, loadConfig, loadConfigWith, modelSource, redacted } from './config.ts';
 
 const CWD = '/srv/app';
 const load = (env: Record<string, string | undefined>) => loadConfig(env, CWD);
@@ -147,5 +149,16 @@ describe('loadConfig', () => {
     expect(c.device).toBe('cpu');
     expect(c.port).toBe(8000);
     expect(c.modelPath).toBeNull();
+  });
+
+  it('.env.example lists every variable, with the defaults as values', () => {
+    const text = readFileSync(fileURLToPath(new URL('../.env.example', import.meta.url)), 'utf8');
+    const env: Record<string, string> = {};
+    for (const line of text.split('\n')) {
+      const m = /^([A-Z_]+)=(.*)$/.exec(line);
+      if (m) env[m[1]!] = m[2]!;
+    }
+    expect(Object.keys(env).sort()).toEqual([...CONFIG_VARIABLES].sort());
+    expect(load(env)).toEqual(load({}));
   });
 });

@@ -125,6 +125,9 @@ const schema = z.object({
   METRICS: bool(true),
 });
 
+/** Every environment variable the config reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.shape));
+
 export interface Config {
   /** HTTP port (Spaces' app_port and Cloud Run's PORT agree on 7860). */
   readonly port: number;
