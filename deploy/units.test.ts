@@ -66,3 +66,12 @@ describe('fetch-model helpers', () => {
     expect(() => parseGsUrl('s3://b/x')).toThrow(/not a gs:\/\//);
   });
 });
+
+describe('gcloud list flags', async () => {
+  const { listFlag } = await import('./cloudrun/commands.ts');
+  it('joins with commas, or switches delimiter when a value holds one', () => {
+    expect(listFlag({ A: '1', B: 'x=y' })).toBe('A=1,B=x=y');
+    expect(listFlag({ A: '1,2', B: '3' })).toBe('^@^A=1,2@B=3');
+    expect(listFlag({ A: '1,2@', B: '3' })).toBe('^#^A=1,2@#B=3');
+  });
+});

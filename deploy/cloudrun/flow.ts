@@ -5,7 +5,7 @@
  * test. Every step looks before it creates, so a second run skips what
  * exists and a run after a partial failure continues.
  */
-import { DEFAULT_PORT, DEFAULT_QUEUE_LENGTH } from '../../common/limits.ts';
+import { DEFAULT_QUEUE_LENGTH } from '../../common/limits.ts';
 import { DeployError } from '../errors.ts';
 import type { Plan, Step } from '../plan.ts';
 import type { Output } from '../progress.ts';
@@ -13,7 +13,9 @@ import type { Redactor } from '../redact.ts';
 import { SMOKE_DESCRIPTION, gradioSmoke, waitReady } from '../smoke.ts';
 import { formatCommand, isNotFound, type Gcloud, type GcloudResult } from './gcloud.ts';
 import { preflight, rolesOf, type PreflightResult } from './preflight.ts';
-import { REQUIRED_APIS, RUNTIME_ROLES, grantCommand, isGpuRegionError, isQuotaError, knownPermissionFailure } from './roles.ts';
+import { buildCommand, deployCommand, type Target } from './commands.ts';
+import { explainGcloudFailure } from './explain.ts';
+import { REQUIRED_APIS, RUNTIME_ROLES } from './roles.ts';
 
 export interface CloudRunOptions {
   project?: string;
@@ -76,27 +78,9 @@ export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output,
     return r;
   };
 
-  const buildArgs = () => [
-    'builds', 'submit', opts.root, '--config=cloudbuild.yaml', p(),
-    `--substitutions=_IMAGE=${image()},_BAKE_MODEL=${opts.bakeModel ? '1' : '0'},_MODEL_ID=${opts.modelId},_HF_SECRET=${opts.secretName}`,
-  ];
-  const secretsFlag = () => [`HF_TOKEN=${opts.secretName}:latest`, ...(opts.apiKey ? [`API_KEY=${apiKeySecret}:latest`] : [])].join(',');
-  const envFlag = () => {
-    const env: Record<string, string> = { ...opts.envVars };
-    if (opts.modelPath) env.MODEL_PATH = opts.modelPath;
-    env.MODEL_ID ??= opts.modelId;
-    return Object.entries(env).map(([k, v]) => `${k}=${v}`).join(',');
-  };
-  const deployArgs = () => [
-    'run', 'deploy', opts.service, `--image=${image()}`, `--region=${reg()}`, p(),
-    `--service-account=${runtimeSa()}`,
-    '--gpu=1', '--gpu-type=nvidia-l4', opts.gpuZonalRedundancy ? '--gpu-zonal-redundancy' : '--no-gpu-zonal-redundancy',
-    `--cpu=${opts.cpu}`, `--memory=${opts.memory}`, '--no-cpu-throttling',
-    `--concurrency=${opts.concurrency}`, `--max-instances=${opts.maxInstances}`, `--min-instances=${opts.minInstances}`,
-    `--timeout=${opts.timeoutSeconds}`, `--port=${DEFAULT_PORT}`,
-    `--set-secrets=${secretsFlag()}`, `--set-env-vars=${envFlag()}`,
-    opts.public ? '--allow-unauthenticated' : '--no-allow-unauthenticated',
-  ];
+  const target = (): Target => ({ project: proj(), region: reg(), image: image(), runtimeSa: runtimeSa() });
+  const buildArgs = () => buildCommand(target(), opts);
+  const deployArgs = () => deployCommand(target(), opts, apiKeySecret);
 
   const secretValue = async (): Promise<string> => {
     const t = opts.token || (await opts.askToken());
@@ -329,31 +313,4 @@ export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output,
   };
 }
 
-/** A failed gcloud call as a DeployError, naming the missing role and the grant command when the failure is a known one. */
-export function explainGcloudFailure(args: string[], r: GcloudResult, pf: PreflightResult | undefined): DeployError {
-  const last = r.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' ') || `exit ${r.code}`;
-  const cmd = `gcloud ${args.slice(0, 3).join(' ')}`;
-  const perm = knownPermissionFailure(r.stderr);
-  if (perm) {
-    const member = perm.who === 'build' ? `serviceAccount:${pf?.buildAccount ?? 'PROJECT_NUMBER-compute@developer.gserviceaccount.com'}` : `user:${pf?.account ?? 'YOU@example.com'}`;
-    const project = pf?.project ?? 'PROJECT_ID';
-    return new DeployError(`${cmd} failed: the ${perm.who === 'build' ? 'Cloud Build service account' : 'caller'} cannot ${perm.what}; it needs ${perm.role}.`, [
-      grantCommand(project, member, perm.role),
-      'then run the same deploy command again (finished steps are skipped)',
-      `gcloud said: ${last}`,
-    ]);
-  }
-  if (isQuotaError(r.stderr)) {
-    return new DeployError(`${cmd} failed on a quota: ${last}`, [
-      'Cloud Run GPU quota starts at zero in many projects: request "Total Nvidia L4 GPU allocation without zonal redundancy, per project per region" at https://console.cloud.google.com/iam-admin/quotas',
-      'Or try another L4 region (--region), or lower --max-instances',
-    ]);
-  }
-  if (isGpuRegionError(r.stderr)) {
-    return new DeployError(`${cmd} failed: this region does not offer Cloud Run GPUs. ${last}`, ['Use --region us-central1 (or another L4 region) and run again']);
-  }
-  if (/PERMISSION_DENIED|does not have permission|403/.test(r.stderr)) {
-    return new DeployError(`${cmd} was denied: ${last}`, ['Ask a project owner for the role this step needs (see the preflight warnings above), then run again']);
-  }
-  return new DeployError(`${cmd} failed: ${last}`, ['Fix the cause and run the same command again (finished steps are skipped)']);
-}
+export { explainGcloudFailure };
