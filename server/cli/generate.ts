@@ -1,37 +1,61 @@
 /**
- * `mermaid-flow generate "…" [--model DIR] [--device auto|cuda|cpu] [--dtype D]
- *  [--max-new-tokens N] [--budget-ms N] [--json]`
+ * `mermaid-flow generate "…" [--model DIR] [--device auto|cuda|cpu] [--type T] [--direction TD|LR] [--json]`
  *
- * Loads the model (progress bar on a terminal, logs on stderr), then streams
- * the model's text to stdout, or prints one JSON object with --json. The
- * description may also come from stdin (`-` or no argument with a pipe).
- * Ctrl-C stops generation at the next token and prints what came (exit 130).
+ * Runs the whole pipeline (prompt → model → extract → validate → repair →
+ * one model retry if needed) and prints the final diagram on stdout, so
+ * `mermaid-flow generate "…" > flow.mmd` gives a file Mermaid accepts; or,
+ * with --json, the DiagramResult. Progress (load, queue, repairs, timings)
+ * goes to stderr. The description may also come from stdin (`-` or a pipe).
+ * Ctrl-C stops generation at the next token (exit 130).
  *
- * For now this prints the model's raw text; the diagram pipeline builds the
- * prompt and the final diagram on top of the same engine.
+ * Exit codes: 0 a valid diagram, 1 no valid diagram (or the model did not
+ * load), 2 usage, 130 interrupted.
  */
 import { parseArgs } from 'node:util';
+import { DIAGRAM_TYPES, DIRECTIONS, type DiagramType, type Direction } from '../../common/limits.ts';
+import type { DiagramResult } from '../../common/protocol.ts';
 import { loadConfigWith } from '../config.ts';
 import { createEngine } from '../engine/index.ts';
-import type { ChatMessage, GenerationOutput } from '../engine/types.ts';
+import { GenerationQueue } from '../engine/queue.ts';
 import { createLogger } from '../log.ts';
+import { closeValidator, warmUp } from '../mermaid/validate.ts';
+import { describe } from '../pipeline/describe.ts';
 
 export const USAGE = `usage: mermaid-flow generate "DESCRIPTION" [options]
        echo "DESCRIPTION" | mermaid-flow generate [options]
 
+Prints the final Mermaid diagram (validated, repaired when needed) on stdout.
+
+  --type T               ${DIAGRAM_TYPES.join(' | ')} (default auto: a flowchart)
+  --direction D          TD | LR, for flowcharts (default TD)
   --model DIR            local model directory (MODEL_PATH); default: MODEL_ID from the Hub
   --device D             auto | cuda | cpu (DEVICE; default auto)
   --dtype D              auto | q4f16 | q4 | fp16 | fp32 | … (DTYPE; default auto)
   --max-new-tokens N     cap on new tokens (MAX_NEW_TOKENS; default 4000)
-  --budget-ms N          time budget once the model is loaded (BUDGET_MS; default 60000)
-  --system TEXT          a system message before the description
-  --json                 print one JSON object (text, tokens, stopReason, timings, device)
-  -h, --help             this help`;
+  --budget-ms N          time budget once the model is held (BUDGET_MS; default 60000)
+  --json                 print the DiagramResult as JSON (code, valid, repairs, timings, …)
+  -h, --help             this help
+
+Exit: 0 valid diagram, 1 no valid diagram or model error, 2 usage, 130 interrupted.`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function summary(result: DiagramResult): string {
+  const t = result.timings;
+  const parts = [
+    result.valid ? `valid ${result.diagramType ?? ''}`.trim() : `INVALID: ${result.error?.line ? `line ${result.error.line}: ` : ''}${result.error?.message ?? ''}`,
+    result.repairs.length ? `repairs: ${result.repairs.join(', ')}` : 'no repairs',
+    result.retried ? 'model retry used' : null,
+    result.budgetCut ? `cut by the budget` : null,
+    `${result.tokens} tokens, ${result.tokensPerSecond} tokens/s`,
+    `total ${t.totalMs} ms (load ${t.loadMs}, queue ${t.queueMs}, first token ${t.firstTokenMs ?? '–'}, generation ${t.generationMs}, repair ${t.repairMs})`,
+    result.device ? `${result.device}` : null,
+  ];
+  return parts.filter(Boolean).join(' · ');
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -41,12 +65,13 @@ export async function run(args: string[]): Promise<number> {
       args,
       allowPositionals: true,
       options: {
+        type: { type: 'string' },
+        direction: { type: 'string' },
         model: { type: 'string' },
         device: { type: 'string' },
         dtype: { type: 'string' },
         'max-new-tokens': { type: 'string' },
         'budget-ms': { type: 'string' },
-        system: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -59,6 +84,16 @@ export async function run(args: string[]): Promise<number> {
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  const diagramType = (values.type ?? 'auto').toLowerCase() as DiagramType;
+  if (!(DIAGRAM_TYPES as readonly string[]).includes(diagramType)) {
+    process.stderr.write(`mermaid-flow generate: --type must be one of ${DIAGRAM_TYPES.join(', ')}.\n`);
+    return 2;
+  }
+  const direction = (values.direction ?? 'TD').toUpperCase() as Direction;
+  if (!(DIRECTIONS as readonly string[]).includes(direction)) {
+    process.stderr.write(`mermaid-flow generate: --direction must be TD or LR.\n`);
+    return 2;
   }
 
   let description = positionals.join(' ');
@@ -83,59 +118,58 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
-  // Logs go to stderr so stdout carries only the model's text (or the JSON).
+  // Logs and progress go to stderr so stdout carries only the diagram (or the JSON).
   const logger = createLogger({ level: config.logLevel, name: 'cli', destination: process.stderr });
   const engine = await createEngine(config, { logger, progressBar: Boolean(process.stderr.isTTY) });
+  const queue = new GenerationQueue({ maxWaiting: 0 });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
 
   try {
-    const loadStart = Date.now();
+    // Load first, so a model that cannot load says why in the engine's own words (exit 1);
+    // Mermaid's parser starts meanwhile (its worker imports mermaid once, seconds on a busy machine).
+    const parser = warmUp().catch(() => {});
     try {
       await engine.load();
+      await parser;
     } catch (error) {
       process.stderr.write(`mermaid-flow generate: the model did not load: ${(error as Error).message}\n`);
       return 1;
     }
-    const loadMs = Date.now() - loadStart;
-
-    const messages: ChatMessage[] = [];
-    if (values.system) messages.push({ role: 'system', content: values.system });
-    messages.push({ role: 'user', content: description });
-
-    const stream = !values.json;
-    let output: GenerationOutput;
-    try {
-      output = await engine.generate(messages, {
-        deadline: Date.now() + config.budgetMs,
-        signal: controller.signal,
-        maxNewTokens: config.maxNewTokens,
-        onToken: stream ? (text) => process.stdout.write(text) : undefined,
-      });
-    } catch (error) {
-      process.stderr.write(`mermaid-flow generate: generation failed: ${(error as Error).message}\n`);
-      return 1;
+    let result: DiagramResult | null = null;
+    const request = { description, diagramType, direction };
+    const deps = { engine, queue, budgetMs: config.budgetMs, maxNewTokens: config.maxNewTokens };
+    for await (const event of describe(request, deps, { signal: controller.signal })) {
+      switch (event.type) {
+        case 'started':
+          process.stderr.write(`generating (budget ${event.budgetMs} ms)…\n`);
+          break;
+        case 'invalid':
+          process.stderr.write(`the model's diagram does not parse: ${event.error.line ? `line ${event.error.line}: ` : ''}${event.error.message.split('\n')[0]}\n`);
+          break;
+        case 'repairing':
+          process.stderr.write(event.stage === 'model' ? 'asking the model to fix it…\n' : 'repairing…\n');
+          break;
+        case 'error':
+          process.stderr.write(`mermaid-flow generate: ${event.error.message}\n`);
+          if (values.json) process.stdout.write(`${JSON.stringify({ error: event.error }, null, 2)}\n`);
+          return event.error.code === 'cancelled' ? 130 : 1;
+        case 'done':
+          result = event.result;
+          break;
+        default:
+          break;
+      }
     }
-
-    const status = engine.status();
-    if (values.json) {
-      process.stdout.write(
-        `${JSON.stringify({ ...output, loadMs, model: status.model, device: status.device, dtype: status.dtype }, null, 2)}\n`,
-      );
-    } else {
-      if (!output.text.endsWith('\n')) process.stdout.write('\n');
-      const tps = output.generationMs > 0 ? ((output.tokens / output.generationMs) * 1000).toFixed(1) : '–';
-      process.stderr.write(
-        `[${output.stopReason}] ${output.tokens} tokens in ${output.generationMs} ms (${tps} tokens/s), ` +
-          `first token ${output.firstTokenMs ?? '–'} ms, prompt ${output.promptTokens} tokens, ` +
-          `${status.device ?? '?'}/${status.dtype ?? '?'}, load ${loadMs} ms\n`,
-      );
-      if (output.stopReason === 'budget') process.stderr.write(`stopped by the time budget (${config.budgetMs} ms)\n`);
-    }
-    return output.stopReason === 'aborted' ? 130 : 0;
+    if (!result) return controller.signal.aborted ? 130 : 1;
+    if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else if (result.code) process.stdout.write(`${result.code}\n`);
+    process.stderr.write(`${summary(result)}\n`);
+    return result.valid ? 0 : 1;
   } finally {
     process.removeListener('SIGINT', onSigint);
     await engine.dispose().catch(() => {});
+    await closeValidator().catch(() => {});
   }
 }

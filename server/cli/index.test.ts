@@ -98,11 +98,13 @@ describe('bin/mermaid-flow.mjs (the package bin, through tsx)', () => {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'silent' },
     });
+    // The pipeline's DiagramResult (the diagram validated by Mermaid's parser).
     const result = JSON.parse(stdout);
-    expect(result).toMatchObject({ text, stopReason: 'eos', device: 'cpu', model: dir });
+    expect(result).toMatchObject({ code: text.trim(), valid: true, diagramType: 'flowchart', repairs: [], stopReason: 'eos', model: dir });
+    expect(result.device).toMatch(/^cpu/);
   });
 
-  it('generate streams text to stdout and a summary to stderr', async () => {
+  it('generate prints the final diagram to stdout and a summary to stderr', async () => {
     const text = 'flowchart TD\n  X[One] --> Y[Two]\n';
     const dir = await ensureTestModel({ kind: 'tape', text });
     const { stdout, stderr } = await run(process.execPath, [BIN, 'generate', '--model', dir, 'draw it'], {
@@ -110,7 +112,7 @@ describe('bin/mermaid-flow.mjs (the package bin, through tsx)', () => {
       env: { ...process.env, LOG_LEVEL: 'silent' },
     });
     expect(stdout).toBe(text);
-    expect(stderr).toMatch(/^\[eos\] \d+ tokens/);
+    expect(stderr).toMatch(/valid flowchart · no repairs · \d+ tokens/);
   });
 
   it('generate --device cuda on a CPU machine exits 1 saying what to do', async () => {
