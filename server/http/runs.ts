@@ -88,6 +88,8 @@ export class Runs {
       }
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
+      // A client that left (or a shutdown cancel) counts as aborted, however the pipeline said it.
+      if (ac.signal.aborted && !result && (!errorCode || errorCode === 'cancelled')) outcome = 'aborted';
       // Whatever ended the loop (done, break, throw), the pipeline must stop now.
       if (!ac.signal.aborted) ac.abort(new Error('run finished'));
       this.#active.delete(ac);
