@@ -16,6 +16,7 @@ import type { Output } from '../progress.ts';
 import { SMOKE_DESCRIPTION, gradioSmoke, waitReady } from '../smoke.ts';
 import { explainHubError } from './explain.ts';
 import { SpaceApi, type SpaceRuntime } from './hub.ts';
+import { followStage } from './wait.ts';
 import { isGpuFlavor, renderReadme, type SpaceCard } from './readme.ts';
 
 export interface SpacesOptions {
@@ -46,10 +47,6 @@ export interface SpacesOptions {
   /** X-API-Key header for the smoke test when the app has API_KEY set. */
   apiKey?: string;
 }
-
-const WAITING = new Set(['BUILDING', 'APP_STARTING', 'RUNNING_BUILDING', 'RUNNING_APP_STARTING', 'NO_APP_FILE_YET']);
-const FAILED = new Set(['BUILD_ERROR', 'RUNTIME_ERROR', 'CONFIG_ERROR', 'NO_APP_FILE', 'DELETING']);
-const ASLEEP = new Set(['PAUSED', 'STOPPED', 'SLEEPING']);
 
 /** Everything uploaded: the generated README, the BUILD_ID marker, then the app files. */
 export function uploadList(opts: SpacesOptions, spaceId: string): { path: string; size: number; content: () => Blob }[] {
@@ -227,41 +224,9 @@ export function spacesPlan(opts: SpacesOptions, out: Output): Plan & { summary()
       title: 'Follow the build until the Space runs',
       describe: () => [`GET ${hub}/api/spaces/${spaceId}/runtime every ${Math.round(opts.pollMs / 1000)} s, at most ${Math.round(opts.waitTimeoutMs / 60000)} min: BUILDING → APP_STARTING → RUNNING; on *_ERROR print errorMessage and the log tail (GET …/logs/build or …/logs/run)`],
       run: async (ctx) => {
-        const a = api();
-        const start = Date.now();
-        let sawProgress = false;
-        let restarted = false;
-        let previous = '';
-        for (;;) {
-          const rt = await a.runtime().catch((err: unknown) => {
-            throw explainHubError(err, 'runtime', spaceId);
-          });
-          runtime = rt;
-          const stage = rt.stage;
-          if (stage !== previous) out.line(`      stage ${stage}${rt.hardware?.current ? ` on ${rt.hardware.current}` : ''} (${Math.round((Date.now() - start) / 1000)} s)`);
-          previous = stage;
-          ctx.status(stage);
-          if (WAITING.has(stage)) sawProgress = true;
-          if (stage === 'RUNNING' && (sawProgress || Date.now() - start >= opts.settleMs)) return `RUNNING on ${rt.hardware?.current ?? '?'}`;
-          if (FAILED.has(stage)) {
-            const kind = stage === 'RUNTIME_ERROR' ? 'run' : 'build';
-            const tail = await a.logTail(kind);
-            throw new DeployError(`The Space stopped at ${stage}${rt.errorMessage ? `: ${rt.errorMessage}` : ''}`, [
-              `Last ${kind} log lines:`,
-              ...tail.map((l) => `  ${l}`),
-              `Full logs: ${hub}/spaces/${spaceId}?logs=${kind}`,
-              'Fix the cause and run the same command again',
-            ]);
-          }
-          if (ASLEEP.has(stage) && !restarted) {
-            await a.restart();
-            restarted = true;
-          }
-          if (Date.now() - start > opts.waitTimeoutMs) {
-            throw new DeployError(`The Space was still ${stage} after ${Math.round(opts.waitTimeoutMs / 60000)} min.`, ['It may still finish: run the same command again to keep following it', 'Or raise --wait-timeout']);
-          }
-          await new Promise((r) => setTimeout(r, opts.pollMs));
-        }
+        const rt = await followStage(api(), { spaceId, hub, pollMs: opts.pollMs, waitTimeoutMs: opts.waitTimeoutMs, settleMs: opts.settleMs, line: (l) => out.line(`      ${l}`), status: ctx.status });
+        runtime = rt;
+        return `RUNNING on ${rt.hardware?.current ?? '?'}`;
       },
     },
   ];
