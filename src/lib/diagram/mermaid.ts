@@ -3,12 +3,12 @@
  * on first use, so the page is interactive before it arrives; a failed load
  * is forgotten so the next call retries. Every call initialises Mermaid with
  * our fixed, strict configuration (the diagram text never configures it, see
- * directives.ts), and calls are serialised because mermaid.initialize and
+ * untrusted.ts), and calls are serialised because mermaid.initialize and
  * render share global state.
  */
 import type { Mermaid, MermaidConfig } from 'mermaid';
 import type { ParseError, ValidateResult } from '../../../common/protocol.ts';
-import { stripConfig } from './directives.ts';
+import { prepare } from './untrusted.ts';
 import { sanitizeSvg } from './sanitize.ts';
 
 export const MERMAID_THEMES = ['default', 'dark', 'forest', 'neutral'] as const;
@@ -71,7 +71,7 @@ export async function parseDiagram(code: string): Promise<ValidateResult> {
   return serial(async () => {
     mermaid.initialize(config(currentTheme));
     try {
-      const r = await mermaid.parse(stripConfig(code));
+      const r = await mermaid.parse(prepare(code));
       return r ? { ok: true as const, diagramType: r.diagramType } : { ok: false as const, message: 'Not a diagram.' };
     } catch (e) {
       return { ok: false as const, ...parseErrorOf(e) };
@@ -89,7 +89,7 @@ export async function renderDiagram(code: string, theme: MermaidTheme): Promise<
     mermaid.initialize(config(theme));
     const id = `mfg-render-${++counter}`;
     try {
-      const { svg, diagramType } = await mermaid.render(id, stripConfig(code));
+      const { svg, diagramType } = await mermaid.render(id, prepare(code));
       return { svg: sanitizeSvg(svg), diagramType };
     } finally {
       // Mermaid leaves its scratch container behind when rendering fails.

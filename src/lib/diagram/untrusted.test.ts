@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stripConfig } from './directives.ts';
+import { escapeTags, prepare, stripConfig } from './untrusted.ts';
 
 describe('stripConfig', () => {
   it.each([
@@ -15,5 +15,23 @@ describe('stripConfig', () => {
     expect(out).toBe(expected);
     // Line numbers of the diagram body are unchanged.
     expect(out.split('\n').length).toBe(input.replace(/\r\n/g, '\n').split('\n').length);
+  });
+});
+
+describe('escapeTags', () => {
+  it.each([
+    ['img with handler', 'A["<img src=x onerror=alert(1)>"]', 'A["#lt;img src=x onerror=alert(1)#gt;"]'],
+    ['script', 'A[<script>alert(1)</script>]', 'A[#lt;script#gt;alert(1)#lt;/script#gt;]'],
+    ['line breaks kept', 'A[one<br>two<br/>three<BR />]', 'A[one<br>two<br/>three<BR />]'],
+    ['arrows kept', 'A <--> B\nA ->> B\nA --> B', 'A <--> B\nA ->> B\nA --> B'],
+    ['annotations kept', 'class Shape{\n  <<interface>>\n}\nstate f <<fork>>', 'class Shape{\n  <<interface>>\n}\nstate f <<fork>>'],
+    ['comparison text kept', 'A[x < 5 and y > 3]', 'A[x < 5 and y > 3]'],
+    ['sequence message', 'A->>B: <b>bold</b>', 'A->>B: #lt;b#gt;bold#lt;/b#gt;'],
+  ])('%s', (_name, input, expected) => {
+    expect(escapeTags(input)).toBe(expected);
+  });
+
+  it('prepare strips config and escapes tags', () => {
+    expect(prepare('%%{init: {"theme":"dark"}}%%\nflowchart TD\n  A[<i>x</i>]')).toBe('\nflowchart TD\n  A[#lt;i#gt;x#lt;/i#gt;]');
   });
 });

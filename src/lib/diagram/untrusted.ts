@@ -1,10 +1,16 @@
 /**
- * Model output (and anything pasted or opened from a link) is untrusted, so
- * a diagram never configures Mermaid: `%%{init: …}%%` directives and the
+ * Model output (and anything pasted or opened from a link) is untrusted.
+ * `prepare` is applied to every text before Mermaid parses or draws it:
+ *
+ * 1. A diagram never configures Mermaid: `%%{init: …}%%` directives and the
  * front matter's `config:` are removed before parse and render. `title:` and
  * `displayMode:` stay (they are content, not configuration). Removed text is
  * replaced by the same number of newlines, so parser error line numbers
  * still point at the user's line.
+ * 2. HTML-looking tags in labels (`<img src=x onerror=…>`) become Mermaid
+ *    entity codes (`#lt;img …#gt;`), so they are drawn as the literal text
+ *    the model wrote, and no HTML parser (Mermaid's DOMPurify included) ever
+ *    sees an element with handlers. `<br>` stays: it is Mermaid's line break.
  */
 
 const FRONT_MATTER = /^(\s*)---[ \t]*\n([\s\S]*?)\n---[ \t]*(?=\n|$)/;
@@ -30,4 +36,19 @@ export function stripConfig(code: string): string {
   // Mermaid also honours an unclosed `%%{…`; make it a plain comment.
   out = out.replace(/%%\{/g, '%% {');
   return out;
+}
+
+/**
+ * `<tag …>` and `</tag>` → `#lt;tag …#gt;`, except line breaks. `<<fork>>`
+ * style annotations and arrows (`<-->`, `->>`) are not tags and stay.
+ */
+export function escapeTags(code: string): string {
+  return code.replace(/(?<!<)<(\/?[A-Za-z][^<>\n]*)>(?!>)/g, (whole, inner: string) =>
+    /^br\s*\/?$/i.test(inner.trim()) ? whole : `#lt;${inner}#gt;`,
+  );
+}
+
+/** What Mermaid gets: configuration removed, HTML made inert text. */
+export function prepare(code: string): string {
+  return escapeTags(stripConfig(code));
 }

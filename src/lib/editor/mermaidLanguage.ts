@@ -20,12 +20,18 @@ const ARROW = /^(<?[-=.]{1,3}[->ox]{1,2}|<?-->>?|-\.->|==>|-->|->>|-->>|--x|--o|
 interface State {
   /** Inside "…" (strings can span lines in Mermaid markdown labels). */
   inString: boolean;
+  /** Inside a node shape's label, e.g. A[ … ]: the characters that close it. */
+  label: string | null;
 }
 
-const parser: StreamParser<State> = {
+const CLOSE: Record<string, string> = { '[': ']', '(': ')', '{': '}', '>': ']' };
+
+export const parser: StreamParser<State> = {
   name: 'mermaid',
-  startState: () => ({ inString: false }),
+  startState: () => ({ inString: false, label: null }),
   token(stream, state) {
+    // Only quoted strings continue over line ends; an unclosed shape does not.
+    if (stream.sol() && !state.inString) state.label = null;
     if (state.inString) {
       while (!stream.eol()) {
         if (stream.next() === '"') {
@@ -35,8 +41,21 @@ const parser: StreamParser<State> = {
       }
       return 'string';
     }
-    if (stream.sol()) stream.eatSpace();
-    if (stream.sol() || stream.string.slice(0, stream.pos).trim() === '') {
+    if (state.label) {
+      if (stream.peek() === '"') {
+        stream.next();
+        state.inString = true;
+        return 'string';
+      }
+      if (stream.match(/^[\])}]+/)) {
+        state.label = null;
+        return 'bracket';
+      }
+      if (!stream.match(/^[^"\])}]+/)) stream.next();
+      return 'string';
+    }
+    if (stream.sol() && stream.eatSpace()) return null;
+    if (stream.string.slice(0, stream.pos).trim() === '') {
       if (stream.match(DIAGRAMS)) return 'keyword';
     }
     if (stream.eatSpace()) return null;
@@ -60,9 +79,22 @@ const parser: StreamParser<State> = {
       if (stream.match(/^\|[^|\n]*\|/)) return 'labelName';
     }
     if (stream.match(ARROW)) return 'operator';
+    // A node shape after an id (A[…], B{…}, C((…)), D>…]): its text is a label.
+    const prev = stream.string.charAt(stream.pos - 1);
+    if (/[\p{L}\p{N}_]/u.test(prev) && stream.match(/^(\[\[|\[\(|\(\(|\(\[|\{\{|\[\/|\[\\|[[({>])/u)) {
+      const open = stream.current();
+      state.label = CLOSE[open.charAt(0)] ?? ']';
+      return 'bracket';
+    }
     if (stream.match(/^[[\](){}]+/)) return 'bracket';
+    // Sequence messages and notes: "A->>B: text", "Note over A: text".
+    if (stream.match(/^: /)) {
+      stream.skipToEnd();
+      return 'string';
+    }
     if (stream.match(/^\d+(\.\d+)?\b/)) return 'number';
-    if (stream.match(/^[\p{L}_][\p{L}\p{N}_-]*/u)) {
+    // Ids may hold single hyphens (my-node) but "A-->B" is A, an arrow, B.
+    if (stream.match(/^[\p{L}_][\p{L}\p{N}_]*(?:-[\p{L}\p{N}_]+)*/u)) {
       const word = stream.current();
       if (KEYWORDS.has(word)) return 'keyword';
       return 'variableName';

@@ -1,0 +1,64 @@
+/** Page object for the app: what a person does, by role and label first, test ids where needed. */
+import type { Download, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+
+export class AppPage {
+  constructor(readonly page: Page) {}
+
+  description = () => this.page.getByLabel('Process description');
+  generateButton = () => this.page.getByTestId('generate');
+  stopButton = () => this.page.getByTestId('stop');
+  status = () => this.page.getByTestId('run-status');
+  diagram = () => this.page.getByTestId('diagram');
+  canvas = () => this.page.getByTestId('canvas');
+  validation = () => this.page.getByTestId('validation');
+  parseError = () => this.page.getByTestId('parse-error');
+  editorContent = () => this.page.locator('[data-testid=editor] .cm-content');
+
+  async waitForEditor(): Promise<void> {
+    await this.page.locator('[data-testid=editor][data-ready=true]').waitFor();
+  }
+
+  async phase(): Promise<string | null> {
+    return (await this.status().count()) ? this.status().getAttribute('data-phase') : null;
+  }
+
+  async waitForPhase(phase: string, timeout = 60_000): Promise<void> {
+    await this.page.locator(`[data-testid=run-status][data-phase=${phase}]`).waitFor({ timeout });
+  }
+
+  /** Text of the SVG currently drawn ('' when none). */
+  async svgText(): Promise<string> {
+    const svg = this.page.locator('[data-testid=diagram] svg');
+    return (await svg.count()) ? ((await svg.textContent()) ?? '') : '';
+  }
+
+  async waitForSvgText(text: string, timeout = 30_000): Promise<void> {
+    await this.page.waitForFunction(
+      (t) => document.querySelector('[data-testid=diagram] svg')?.textContent?.includes(t) ?? false,
+      text,
+      { timeout },
+    );
+  }
+
+  async editorText(): Promise<string> {
+    return this.page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid=editor] .cm-line')].map((l) => l.textContent ?? '').join('\n'),
+    );
+  }
+
+  /** Replaces the editor's text as typing would (one input event). */
+  async setEditor(code: string): Promise<void> {
+    await this.waitForEditor();
+    await this.editorContent().click();
+    await this.page.keyboard.press('ControlOrMeta+a');
+    await this.page.keyboard.press('Delete');
+    await this.page.keyboard.insertText(code);
+  }
+
+  async download(trigger: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+    const [dl] = await Promise.all([this.page.waitForEvent('download') as Promise<Download>, trigger()]);
+    const path = await dl.path();
+    return { name: dl.suggestedFilename(), bytes: await readFile(path) };
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Builds the UI and starts the real server (server/main.ts) as a child
+ * process on 127.0.0.1 with a random port, driving a tape model that always
+ * answers `text`. Resolves once /api/ready says the model is ready.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureTestModel } from '../../../server/testmodels/index.ts';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+let built = false;
+/** `vite build` once per test process, so the e2e run always tests the current source. */
+export function buildUi(): void {
+  if (built) return;
+  const r = spawnSync(resolve(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+  built = true;
+}
+
+export interface TestServer {
+  url: string;
+  log: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function startServer(opts: { text: string; env?: Record<string, string> }): Promise<TestServer> {
+  const modelPath = await ensureTestModel({ kind: 'tape', text: opts.text });
+  const child: ChildProcess = spawn(resolve(ROOT, 'node_modules/.bin/tsx'), ['server/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      MODEL_PATH: modelPath,
+      DEVICE: 'cpu',
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'info',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', r));
+
+  const listeningPort = (): number | null => {
+    for (const line of out.split('\n')) {
+      if (!line.includes('"listening"')) continue;
+      try {
+        const rec = JSON.parse(line) as { msg?: string; port?: number };
+        if (rec.msg === 'listening' && typeof rec.port === 'number') return rec.port;
+      } catch {
+        /* not a JSON log line */
+      }
+    }
+    return null;
+  };
+  const port = await new Promise<number>((ok, fail) => {
+    const timer = setInterval(() => {
+      const p = listeningPort();
+      if (p !== null) {
+        clearInterval(timer);
+        ok(p);
+      }
+    }, 100);
+    void exited.then((code) => {
+      clearInterval(timer);
+      fail(new Error(`server exited (${code}) before listening:\n${out}`));
+    });
+    setTimeout(() => {
+      clearInterval(timer);
+      fail(new Error(`server did not listen within 120 s:\n${out}`));
+    }, 120_000).unref();
+  });
+  const url = `http://127.0.0.1:${port}`;
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const res = await fetch(`${url}/api/ready`).catch(() => null);
+    const body = (await res?.json().catch(() => null)) as { state?: string; error?: string } | null;
+    if (res?.status === 200 && body?.state === 'ready') break;
+    if (body?.state === 'error') throw new Error(`model failed to load: ${body.error}\n${out}`);
+    if (Date.now() > deadline) throw new Error(`model not ready within 120 s:\n${out}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  return {
+    url,
+    log: () => out,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}

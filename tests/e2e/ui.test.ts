@@ -1,0 +1,246 @@
+/**
+ * The app in a real Chromium against the real server on a tape model:
+ * describe → streamed render → SVG download (parsed) → PNG export → share
+ * link round trip → history restore with undo → live error display while
+ * editing → a hostile label renders as text with no dialog and no script.
+ * No console errors anywhere. Screenshots land in test-results/e2e/.
+ */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { JSDOM } from 'jsdom';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppPage } from './support/app.ts';
+import { hasChromium, launch, openPage, type Watched } from './support/browser.ts';
+import { buildUi, ROOT, startServer, type TestServer } from './support/server.ts';
+
+const DIAGRAM = [
+  'flowchart TD',
+  '  A[Submit expense report] --> B{Amount over 500?}',
+  '  B -->|Yes| C[Manager approval]',
+  '  B -->|No| D[Finance approval]',
+  '  C --> E[Pay within 5 days]',
+  '  D --> E',
+].join('\n');
+const LABELS = ['Submit expense report', 'Amount over 500?', 'Manager approval', 'Finance approval', 'Pay within 5 days'];
+/** What the tape model "says": chatty text around a fenced diagram, as real models do. */
+const TAPE = `Here is the diagram:\n\n\`\`\`mermaid\n${DIAGRAM}\n\`\`\`\n`;
+const XSS = '<img src=x onerror=alert(1)>';
+
+const SHOTS = resolve(ROOT, 'test-results/e2e');
+const skip = !hasChromium() && process.env.CI !== 'true';
+if (skip) console.warn('e2e: /usr/bin/chromium is missing (apt-get install -y chromium); browser tests skipped');
+
+describe.skipIf(skip)('the app in Chromium, against the real server', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let w: Watched;
+  let app: AppPage;
+  const shot = (name: string) => app.page.screenshot({ path: resolve(SHOTS, `${name}.png`) });
+
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    buildUi();
+    [server, browser] = await Promise.all([startServer({ text: TAPE }), launch()]);
+    w = await openPage(browser, `${server.url}/`);
+    app = new AppPage(w.page);
+    await app.waitForEditor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows the empty app with its controls labelled', async () => {
+    await w.page.getByTestId('ready-badge').filter({ hasText: 'Model ready' }).waitFor();
+    for (const label of ['Process description', 'Diagram type', 'Direction', 'Mermaid code', 'PNG scale', 'PNG background', 'Theme', 'Appearance']) {
+      expect(await w.page.getByLabel(label, { exact: true }).count(), label).toBeGreaterThan(0);
+    }
+    await shot('1-empty');
+  });
+
+  it('describe → streamed tokens → the diagram drawn', async () => {
+    // Record every phase the status panel goes through.
+    await w.page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { __phases: string[] }).__phases = []);
+      new MutationObserver(() => {
+        const p = document.querySelector('[data-testid=run-status]')?.getAttribute('data-phase');
+        if (p && seen.at(-1) !== p) seen.push(p);
+      }).observe(document.body, { subtree: true, attributes: true, childList: true });
+    });
+    await w.page.getByRole('button', { name: /Expense approval/ }).click();
+    expect(await app.description().inputValue()).toContain('expense report');
+    await app.description().focus();
+    await w.page.keyboard.press('ControlOrMeta+Enter'); // the keyboard shortcut
+    await app.page.getByTestId('token-count').waitFor({ timeout: 60_000 });
+    await shot('2-streaming');
+    await app.waitForPhase('done');
+    await app.waitForSvgText('Pay within 5 days');
+    const phases = await w.page.evaluate(() => (window as unknown as { __phases: string[] }).__phases);
+    expect(phases).toContain('generating');
+    expect(phases.at(-1)).toBe('done');
+    const text = await app.svgText();
+    for (const l of LABELS) expect(text).toContain(l);
+    expect(await app.editorText()).toBe(DIAGRAM);
+    expect(await app.status().textContent()).toMatch(/Done in [\d.]+ s · \d+ tokens · [\d.]+ tokens\/s/);
+    expect(await app.validation().textContent()).toMatch(/^Valid/);
+    await shot('3-done');
+  });
+
+  it('downloads a standalone SVG with real text labels', async () => {
+    const { name, bytes } = await app.download(() => w.page.getByTestId('download-svg').click());
+    expect(name).toMatch(/^an-employee-submits.*\.svg$/);
+    const xml = bytes.toString('utf8');
+    expect(xml.startsWith('<?xml')).toBe(true);
+    const doc = new JSDOM(xml, { contentType: 'image/svg+xml' }).window.document;
+    expect(doc.getElementsByTagName('parsererror')).toHaveLength(0);
+    const svg = doc.documentElement;
+    expect(svg.tagName).toBe('svg');
+    expect(svg.getAttribute('xmlns')).toBe('http://www.w3.org/2000/svg');
+    expect(Number(svg.getAttribute('width'))).toBeGreaterThan(100);
+    // htmlLabels off: the labels are SVG <text>, so other programs show them.
+    const texts = [...doc.getElementsByTagName('text')].map((t) => t.textContent ?? '').join(' | ');
+    for (const l of LABELS) expect(texts).toContain(l);
+    expect(doc.getElementsByTagName('foreignObject')).toHaveLength(0);
+    expect(doc.getElementsByTagName('script')).toHaveLength(0);
+    expect(xml).not.toMatch(/\son[a-z]+\s*=/i);
+  });
+
+  it('exports a PNG at the chosen scale', async () => {
+    const svgWidth = await w.page.evaluate(() => Number(document.querySelector('[data-testid=diagram] svg')?.getAttribute('width')));
+    await w.page.getByTestId('png-scale').selectOption('2');
+    await w.page.getByTestId('png-background').selectOption('transparent');
+    const { name, bytes } = await app.download(() => w.page.getByTestId('download-png').click());
+    expect(name).toMatch(/@2x\.png$/);
+    expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    const width = bytes.readUInt32BE(16);
+    const height = bytes.readUInt32BE(20);
+    expect(width).toBe(Math.round(Math.ceil(svgWidth) * 2));
+    expect(height).toBeGreaterThan(100);
+    expect(bytes[25]).toBe(6); // colour type 6: RGBA, the transparent background kept
+  });
+
+  let shareLink = '';
+  it('makes a share link that restores the diagram in a fresh browser', async () => {
+    await w.page.getByTestId('share').click();
+    shareLink = await w.page.getByTestId('share-link').inputValue();
+    expect(shareLink.startsWith(`${server.url}/#d=`)).toBe(true);
+    expect(await w.page.evaluate(() => navigator.clipboard.readText())).toBe(shareLink);
+
+    const other = await openPage(browser, shareLink); // new context: empty storage
+    const otherApp = new AppPage(other.page);
+    await otherApp.waitForSvgText('Manager approval');
+    await otherApp.waitForEditor();
+    expect(await otherApp.editorText()).toBe(DIAGRAM);
+    expect(await otherApp.description().inputValue()).toContain('expense report');
+    expect(new URL(other.page.url()).hash).toBe(''); // applied once, then removed
+    expect(other.problems).toEqual([]);
+    await other.context.close();
+  });
+
+  it('shows a parser error with its line while editing, keeping the last drawing dimmed', async () => {
+    await app.setEditor(`${DIAGRAM}\n  E --> F[Archive`);
+    await app.page.getByTestId('parse-error').waitFor();
+    expect(await app.validation().textContent()).toBe('Error on line 7');
+    expect(await app.parseError().textContent()).toContain('Line 7');
+    expect(await app.canvas().getAttribute('data-stale')).toBe('true');
+    expect(await app.svgText()).toContain('Manager approval'); // never blank
+    expect(await w.page.locator('.cm-error-line').count()).toBe(1);
+    await shot('4-edit-error');
+
+    await w.page.keyboard.insertText(']');
+    await app.waitForSvgText('Archive');
+    expect(await app.validation().textContent()).toMatch(/^Valid/);
+    expect(await app.canvas().getAttribute('data-stale')).toBe('false');
+    expect(await app.parseError().count()).toBe(0);
+  });
+
+  it('restores from history, with undo for the unsaved edit', async () => {
+    await w.page.getByRole('button', { name: 'History', exact: true }).click();
+    const items = w.page.getByTestId('history-item');
+    expect(await items.count()).toBe(1);
+    await shot('5-history');
+    await items.first().getByRole('button', { name: 'Restore' }).click();
+    await app.page.waitForFunction(() => !document.querySelector('[data-testid=diagram] svg')?.textContent?.includes('Archive'));
+    expect(await app.editorText()).toBe(DIAGRAM);
+    await w.page.getByTestId('undo-bar').getByRole('button', { name: 'Undo' }).click();
+    await app.waitForSvgText('Archive');
+    expect(await app.editorText()).toContain('F[Archive]');
+  });
+
+  it('renders a hostile label as text: no dialog, no script, no <img>', async () => {
+    await w.page.evaluate(() => ((window as unknown as { __pwned: number }).__pwned = 0));
+    const hostile = [
+      'flowchart TD',
+      `  A["${XSS}"] --> B[Safe]`,
+      '  B --> C["<script>window.__pwned=1</script>"]',
+      `  C -->|"${XSS}"| D[End]`,
+    ].join('\n');
+    await app.setEditor(hostile);
+    await app.waitForSvgText('Safe');
+    await w.page.waitForTimeout(500);
+    const result = await w.page.evaluate(() => ({
+      imgs: document.querySelectorAll('[data-testid=diagram] img, [data-testid=diagram] foreignObject, [data-testid=diagram] script').length,
+      handlers: [...document.querySelectorAll('[data-testid=diagram] *')].some((el) => [...el.attributes].some((a) => a.name.startsWith('on'))),
+      pwned: (window as unknown as { __pwned: number }).__pwned,
+      text: document.querySelector('[data-testid=diagram] svg')?.textContent ?? '',
+    }));
+    expect(result).toMatchObject({ imgs: 0, handlers: false, pwned: 0 });
+    // Drawn as the literal text (words are separate <tspan>s, hence no spaces).
+    expect(result.text.replace(/\s+/g, '')).toContain('<imgsrc=xonerror=alert(1)>');
+    expect(result.text.replace(/\s+/g, '')).toContain('<script>window.__pwned=1</script>');
+    expect(w.dialogs).toEqual([]);
+    await shot('6-hostile-label');
+
+    // The exported SVG is just as inert.
+    const { bytes } = await app.download(() => w.page.getByTestId('download-svg').click());
+    const xml = bytes.toString('utf8');
+    expect(xml).not.toMatch(/<img|<script|\son[a-z]+=|<foreignObject/i);
+
+    // And the same diagram arriving through a share link (the real attack path).
+    await w.page.getByTestId('share').click();
+    const link = await w.page.getByTestId('share-link').inputValue();
+    const victim = await openPage(browser, link);
+    await new AppPage(victim.page).waitForSvgText('Safe');
+    await victim.page.waitForTimeout(500);
+    expect(victim.dialogs).toEqual([]);
+    expect(await victim.page.locator('[data-testid=diagram] img').count()).toBe(0);
+    expect(victim.problems).toEqual([]);
+    await victim.context.close();
+  });
+
+  it('Stop cancels a run and keeps the drawing', async () => {
+    await app.setEditor(DIAGRAM);
+    await app.waitForSvgText('Pay within 5 days');
+    await app.generateButton().click();
+    await app.stopButton().click();
+    await app.waitForPhase('aborted');
+    expect(await app.svgText()).toContain('Manager approval');
+    // The server is free again: a new run completes.
+    await app.generateButton().click();
+    await app.waitForPhase('done');
+  });
+
+  it('offers API snippets for this server and switches to dark mode', async () => {
+    await w.page.getByRole('button', { name: 'Use via API' }).click();
+    const snippet = w.page.getByTestId('api-snippet');
+    expect(await snippet.textContent()).toContain(`Client.connect("${server.url}")`);
+    await w.page.getByRole('tab', { name: 'Python' }).click();
+    expect(await snippet.textContent()).toContain('api_name="/generate"');
+    await shot('7-api');
+    await w.page.keyboard.press('Escape');
+
+    await w.page.getByTestId('ui-mode').selectOption('dark');
+    await w.page.getByLabel('Theme', { exact: true }).selectOption('dark');
+    await app.waitForSvgText('Pay within 5 days');
+    expect(await w.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await w.page.waitForTimeout(300);
+    await shot('8-dark');
+  });
+
+  it('logged no console errors', () => {
+    expect(w.problems).toEqual([]);
+    expect(w.dialogs).toEqual([]);
+  });
+});
