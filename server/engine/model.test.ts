@@ -240,6 +240,34 @@ describe('TransformersEngine: budget, abort and queue on a long tape (CPU)', () 
   });
 });
 
+describe('TransformersEngine on the tiny random Qwen3 (real computation, CPU)', () => {
+  let engine: TransformersEngine;
+
+  beforeAll(async () => {
+    const dir = await ensureTestModel({ kind: 'tiny' });
+    engine = new TransformersEngine({ modelPath: dir, device: 'cpu', progressBar: false });
+    await engine.load();
+  });
+
+  afterAll(async () => {
+    await engine?.dispose();
+  });
+
+  it('greedy decoding is deterministic and the streamed pieces (arbitrary tokens, any script) add up to the text', async () => {
+    for (const content of ['Draw a login flow.', '주문 처리 과정을 그려 주세요']) {
+      const messages = [{ role: 'user' as const, content }];
+      let streamed = '';
+      const a = await engine.generate(messages, { maxNewTokens: 24, onToken: (t) => (streamed += t) });
+      const b = await engine.generate(messages, { maxNewTokens: 24 });
+      expect(a.tokens).toBeGreaterThan(0);
+      expect(b.text).toBe(a.text);
+      expect(b.tokens).toBe(a.tokens);
+      expect(streamed).toBe(a.text);
+      expect(engine.status().dtype).toBe('fp32'); // auto on a dir holding only onnx/model.onnx
+    }
+  });
+});
+
 describe('TransformersEngine: load failures leave it usable', () => {
   let tmp: string;
 
