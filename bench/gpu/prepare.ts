@@ -35,7 +35,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { out: '.gpu', dry: false, level: 9 };
+  const a: Args = { out: '.gpu', dry: false, level: 6 };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     if (k === '--out') a.out = argv[++i]!;

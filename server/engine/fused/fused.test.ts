@@ -129,6 +129,49 @@ describe('fused ≡ step-by-step on the mini decoder', () => {
   }
 });
 
+describe('batching (one Loop, left padding, per-row stop)', () => {
+  it('each row equals its own step-by-step run: different prompt lengths, limits and EOS inside a chunk', async () => {
+    const path = join(dir, 'batch.onnx');
+    await writeMiniDecoder(path, { seed: 7 });
+    const { plain, fused } = await pair(path);
+    const free = await stepwiseGenerate(plain, PROMPTS[0]!, { maxNewTokens: 40, eosTokenIds: [] });
+    const eos = [eosInside(free.ids).id];
+    const maxes = [40, 25, 40, 9];
+    const refs = [];
+    for (let i = 0; i < PROMPTS.length; i++) refs.push((await stepwiseGenerate(plain, PROMPTS[i]!, { maxNewTokens: maxes[i]!, eosTokenIds: eos })).ids);
+    expect(refs[0]!.length).toBeLessThan(40); // row 0 stops on EOS
+    for (const chunkSize of [1, 7, 64]) {
+      const streamed: number[][] = PROMPTS.map(() => []);
+      const got = await fused.generateBatch(
+        PROMPTS.map((p, i) => ({ promptIds: p, maxNewTokens: maxes[i]!, onChunk: (ids: number[]) => streamed[i]!.push(...ids) })),
+        { eosTokenIds: eos, chunkSize },
+      );
+      expect(got.map((g) => g.ids), `K=${chunkSize}`).toEqual(refs);
+      expect(streamed).toEqual(refs);
+      expect(got[0]!.stopReason).toBe('eos');
+      expect(got[3]!.stopReason).toBe(refs[3]!.length === 9 && !eos.includes(refs[3]![8]!) ? 'max_tokens' : 'eos');
+    }
+  });
+
+  it('an aborted row stops at the next chunk while the others go on', async () => {
+    const path = join(dir, 'batch2.onnx');
+    await writeMiniDecoder(path, { seed: 8 });
+    const { plain, fused } = await pair(path);
+    const ac = new AbortController();
+    let calls = 0;
+    const got = await fused.generateBatch(
+      [
+        { promptIds: [1, 2, 3], maxNewTokens: 30, signal: ac.signal, onChunk: () => ++calls === 2 && ac.abort() },
+        { promptIds: [4, 5], maxNewTokens: 30 },
+      ],
+      { eosTokenIds: [], chunkSize: 5 },
+    );
+    expect(got[0]).toMatchObject({ stopReason: 'aborted' });
+    expect(got[0]!.ids).toHaveLength(1 + 5);
+    expect(got[1]!.ids).toEqual((await stepwiseGenerate(plain, [4, 5], { maxNewTokens: 30, eosTokenIds: [] })).ids);
+  });
+});
+
 describe('planChunk', () => {
   const base: ChunkPlan = { chunkIndex: 1, remaining: 1000, chunkSize: 64, firstChunk: 1, msPerToken: 2, msLeft: Infinity, targetChunkMs: 150, maxChunk: 128 };
   it.each([

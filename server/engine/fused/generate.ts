@@ -104,6 +104,23 @@ export function planChunk(p: ChunkPlan): number {
   return Math.max(1, Math.min(steps, p.remaining));
 }
 
+export interface BatchRow {
+  promptIds: number[];
+  maxNewTokens: number;
+  deadline?: number;
+  signal?: AbortSignal;
+  onChunk?: (ids: number[], info: ChunkInfo) => void;
+}
+
+export interface BatchOptions {
+  eosTokenIds: number[];
+  /** Steps per call after the first (default 16). */
+  chunkSize?: number;
+  firstChunk?: number;
+  /** Token fed on left padding (masked out; default the first EOS id). */
+  padTokenId?: number;
+}
+
 const AUTO_DEFAULTS = { targetChunkMs: 150, maxChunk: 128 };
 
 export class FusedGenerator {
@@ -190,6 +207,106 @@ export class FusedGenerator {
       }
     }
     return { tokens, cache: next, runMs };
+  }
+
+  /**
+   * Several prompts through the same Loop (one row each, left-padded; carry
+   * mode). Rows stop on their own EOS, max_new_tokens, deadline or signal
+   * (checked between chunks); the batch runs until every row has stopped.
+   * Each row's result equals its unbatched greedy run (tested on the mini
+   * decoder; exact only where batched and unbatched GEMMs agree bit for bit).
+   */
+  async generateBatch(rows: BatchRow[], opts: BatchOptions): Promise<FusedGenerateResult[]> {
+    const t0 = performance.now();
+    const B = rows.length;
+    if (B === 0) return [];
+    if (rows.some((r) => r.promptIds.length === 0)) throw new Error('empty prompt');
+    const eos = opts.eosTokenIds;
+    const eosSet = new Set(eos);
+    const pad = opts.padTokenId ?? eos[0] ?? 0;
+    const L = Math.max(...rows.map((r) => r.promptIds.length));
+    const lens = rows.map((r) => r.promptIds.length);
+    const out = rows.map(() => ({ ids: [] as number[], stop: null as FusedStopReason | null, first: null as number | null, chunks: 0 }));
+    let steps = 0; // loop steps run so far (same for every row)
+    let lastRaw: number[] = [];
+    let cache: Record<string, ort.Tensor> | null = null;
+
+    const check = () => {
+      rows.forEach((r, i) => {
+        const o = out[i]!;
+        if (o.stop) return;
+        if (o.ids.length >= r.maxNewTokens) o.stop = 'max_tokens';
+        else if (r.signal?.aborted) o.stop = 'aborted';
+        else if (r.deadline !== undefined && Date.now() >= r.deadline) o.stop = 'budget';
+      });
+    };
+    check();
+    while (out.some((o) => !o.stop)) {
+      const first = steps === 0;
+      const want = Math.max(...rows.map((r, i) => (out[i]!.stop ? 0 : r.maxNewTokens - out[i]!.ids.length)));
+      const k = Math.max(1, Math.min(first ? (opts.firstChunk ?? 1) : (opts.chunkSize ?? 16), want));
+      const S = first ? L : 1;
+      const total = L + steps;
+      const ids = new BigInt64Array(B * S);
+      const pos = new BigInt64Array(B * S);
+      const mask = new BigInt64Array(B * total);
+      for (let r = 0; r < B; r++) {
+        const padN = L - lens[r]!;
+        for (let t = 0; t < total; t++) mask[r * total + t] = t < padN ? 0n : 1n;
+        if (first) {
+          for (let t = 0; t < L; t++) {
+            ids[r * L + t] = BigInt(t < padN ? pad : rows[r]!.promptIds[t - padN]!);
+            pos[r * L + t] = BigInt(Math.max(0, t - padN));
+          }
+        } else {
+          ids[r] = BigInt(lastRaw[r]!);
+          pos[r] = BigInt(lens[r]! + steps - 1);
+        }
+      }
+      const feeds: Record<string, ort.Tensor> = {
+        ...this.invariantFeeds(),
+        ...(cache ?? this.emptyCache(B)),
+        input_ids: new ort.Tensor('int64', ids, [B, S]),
+        attention_mask: new ort.Tensor('int64', mask, [B, total]),
+        [FUSED_INPUT_MAX_STEPS]: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), []),
+        [FUSED_INPUT_EOS]: new ort.Tensor('int64', BigInt64Array.from(eos.length ? eos : [-1], BigInt), [eos.length || 1]),
+      };
+      if (this.info.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', pos, [B, S]);
+      const fetches = [FUSED_OUTPUT_TOKENS, ...this.info.layers.flatMap((l) => [l.presentKey, l.presentValue])];
+      const t = performance.now();
+      const res = await this.session.run(feeds, fetches);
+      const runMs = performance.now() - t;
+      const tok = Array.from(res[FUSED_OUTPUT_TOKENS]!.data as BigInt64Array, Number); // [n, B, 1]
+      const n = tok.length / B;
+      cache = {};
+      for (const l of this.info.layers) {
+        cache[l.key] = res[l.presentKey]!;
+        cache[l.value] = res[l.presentValue]!;
+      }
+      steps += n;
+      lastRaw = Array.from({ length: B }, (_, r) => tok[(n - 1) * B + r]!);
+      for (let r = 0; r < B; r++) {
+        const o = out[r]!;
+        if (o.stop) continue;
+        const kept: number[] = [];
+        for (let j = 0; j < n && o.ids.length + kept.length < rows[r]!.maxNewTokens; j++) {
+          const id = tok[j * B + r]!;
+          kept.push(id);
+          if (eosSet.has(id)) {
+            o.stop = 'eos';
+            break;
+          }
+        }
+        o.ids.push(...kept);
+        o.chunks++;
+        if (o.first === null && kept.length) o.first = performance.now() - t0;
+        if (kept.length) rows[r]!.onChunk?.(kept, { total: o.ids.length, runMs, requested: k });
+      }
+      check();
+      if (n < k && out.some((o) => !o.stop)) throw new Error(`fused loop stopped after ${n}/${k} steps with rows still running`);
+    }
+    const ms = performance.now() - t0;
+    return out.map((o) => ({ ids: o.ids, stopReason: o.stop!, firstTokenMs: o.first, generationMs: ms, chunks: o.chunks }));
   }
 
   async generate(promptIds: number[], opts: FusedGenerateOptions): Promise<FusedGenerateResult> {
