@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeValidator, normalizeDiagramType, validate } from './validate.ts';
+import { closeValidator, normalizeDiagramType, parserPatched, validate } from './validate.ts';
 
 afterAll(closeValidator);
 
@@ -70,7 +70,7 @@ describe('validate: what Mermaid rejects, as data with a line', () => {
 
   it('restarts after being closed', async () => {
     await closeValidator();
-    expect(await validate('flowchart LR\n  A --> B')).toEqual({ ok: true, diagramType: 'flowchart' });
+    expect(await validate('flowchart LR\n  Restarted --> B')).toEqual({ ok: true, diagramType: 'flowchart' });
   });
 
   it('keeps the DOM shim out of this thread', () => {
@@ -86,4 +86,11 @@ describe('normalizeDiagramType', () => {
     ['classDiagram', 'class'],
     ['gitGraph', 'gitGraph'],
   ])('%s → %s', (from, to) => expect(normalizeDiagramType(from)).toBe(to));
+});
+
+describe('speed patch', () => {
+  it('mermaid got the getConfig() patch (if this fails after a mermaid upgrade, update HOOKS_SOURCE)', async () => {
+    await validate('flowchart TD\n  A --> B');
+    expect(parserPatched()).toBe(true);
+  });
 });

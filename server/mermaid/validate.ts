@@ -40,22 +40,14 @@ export class ValidatorUnavailableError extends Error {
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-// Speed: mermaid deep-copies its whole config (about 800 keys) on every
-// getConfig(), once per labelled node, with Object.defineProperty (to be safe
-// from "__proto__" keys). defineProperty of a fresh, writable, enumerable,
-// configurable key on an extensible plain object is the same as assignment,
-// and assignment is about twice as fast here; "__proto__" and everything else
-// take the real path. Only this worker's globals are touched.
-const defineProperty = Object.defineProperty;
-Object.defineProperty = function (o, k, d) {
-  if (d && d.writable === true && d.enumerable === true && d.configurable === true && !('get' in d) && !('set' in d)
-      && k !== '__proto__' && o !== null && typeof o === 'object' && Object.getPrototypeOf(o) === Object.prototype
-      && Object.isExtensible(o) && !Object.prototype.hasOwnProperty.call(o, k)) {
-    o[k] = d.value;
-    return o;
-  }
-  return defineProperty(o, k, d);
-};
+// Speed: mermaid's getConfig() deep-copies its whole config (about 800
+// keys) on every call, and the flowchart parser calls it once per labelled
+// node: three quarters of a parse. A loader hook, registered in this worker
+// only, makes getConfig() copy once per config change (mermaid replaces its
+// config object before each parse, so answers never leak between parses).
+// If a mermaid release changes that source line, nothing is patched and
+// parsing is merely slower (parserPatched() says so; a test watches it).
+require('node:module').register('data:text/javascript,' + encodeURIComponent(workerData.hooks));
 const ready = (async () => {
   const { JSDOM } = await import(workerData.jsdom);
   const { window } = new JSDOM('<!doctype html><html><body></body></html>');
@@ -70,7 +62,7 @@ const ready = (async () => {
   return mermaid;
 })();
 ready.then(
-  () => parentPort.postMessage({ type: 'ready' }),
+  () => parentPort.postMessage({ type: 'ready', patched: globalThis.__mermaidFlowGetConfigOnce === true }),
   (e) => parentPort.postMessage({ type: 'failed', message: String((e && e.stack) || e) }),
 );
 parentPort.on('message', async ({ id, code }) => {
@@ -90,8 +82,27 @@ parentPort.on('message', async ({ id, code }) => {
 });
 `;
 
+/** ESM loader hook (runs in the worker's loader): the getConfig() patch described above. */
+const HOOKS_SOURCE = `
+const ORIGINAL = 'var getConfig = /* @__PURE__ */ __name(() => {\\n  return assignWithDepth_default({}, currentConfig);\\n}, "getConfig");';
+const PATCHED = [
+  'var getConfigFrom, getConfigCopy;',
+  'var getConfig = /* @__PURE__ */ __name(() => {',
+  '  if (getConfigFrom !== currentConfig) { getConfigFrom = currentConfig; getConfigCopy = assignWithDepth_default({}, currentConfig); }',
+  '  return getConfigCopy;',
+  '}, "getConfig");',
+  'globalThis.__mermaidFlowGetConfigOnce = true;',
+].join('\\n');
+export async function load(url, context, nextLoad) {
+  const result = await nextLoad(url, context);
+  if (!url.includes('/mermaid/dist/chunks/') || result.source == null) return result;
+  const source = String(result.source);
+  return source.includes(ORIGINAL) ? { ...result, source: source.replace(ORIGINAL, PATCHED) } : result;
+}
+`;
+
 type WorkerReply =
-  | { type: 'ready' }
+  | { type: 'ready'; patched: boolean }
   | { type: 'failed'; message: string }
   | { type: 'result'; id: number; ok: true; diagramType: string }
   | { type: 'result'; id: number; ok: false; message: string; locLine: number | null };
@@ -103,16 +114,18 @@ interface Pending {
 
 let worker: Worker | null = null;
 let workerReady = false;
+let patched: boolean | null = null;
 let nextId = 1;
 const pending = new Map<number, Pending>();
 /** The serialization chain: each parse starts when the previous one settled. */
 let chain: Promise<unknown> = Promise.resolve();
 
-function modulePaths(): { jsdom: string; mermaid: string } {
+function modulePaths(): { hooks: string; jsdom: string; mermaid: string } {
   const require = createRequire(import.meta.url);
   // mermaid's "exports" only has an `import` condition, so go through its package.json.
   const mermaidDir = dirname(require.resolve('mermaid/package.json'));
   return {
+    hooks: HOOKS_SOURCE,
     jsdom: pathToFileURL(require.resolve('jsdom')).href,
     mermaid: pathToFileURL(join(mermaidDir, 'dist', 'mermaid.core.mjs')).href,
   };
@@ -128,7 +141,10 @@ function startWorker(): Worker {
   workerReady = false;
   w.unref(); // an idle validator never keeps the process alive
   w.on('message', (reply: WorkerReply) => {
-    if (reply.type === 'ready') workerReady = true;
+    if (reply.type === 'ready') {
+      workerReady = true;
+      patched = reply.patched;
+    }
     else if (reply.type === 'failed') {
       failAll(new ValidatorUnavailableError(`mermaid could not be loaded: ${reply.message}`));
       void stopWorker(w);
@@ -241,9 +257,29 @@ export function normalizeDiagramType(mermaidType: string): string {
  * Rejects with ValidatorUnavailableError only if mermaid itself cannot load.
  */
 export function validate(code: string): Promise<ValidateResult> {
-  const run = chain.then(() => parseInWorker(String(code ?? '')));
+  const text = String(code ?? '');
+  const cached = recent.get(text);
+  if (cached) return Promise.resolve({ ...cached });
+  const run = chain.then(() => parseInWorker(text));
   chain = run.catch(() => undefined);
-  return run;
+  return run.then((result) => ({ ...remember(text, result) }));
+}
+
+/**
+ * The last few answers, by exact text. A parse is deterministic (mermaid
+ * resets its config before each one), and the pipeline asks twice about the
+ * same text (validate, then repair, which re-validates after sanitizing).
+ * Timeouts are not remembered.
+ */
+const RECENT_MAX = 16;
+const recent = new Map<string, ValidateResult>();
+
+function remember(text: string, result: ValidateResult): ValidateResult {
+  if (!result.ok && result.message.startsWith("Mermaid's parser did not finish")) return result;
+  recent.delete(text);
+  recent.set(text, result);
+  if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
+  return result;
 }
 
 /** Starts the worker and loads mermaid now, so the first real call is fast. */
@@ -251,8 +287,14 @@ export async function warmUp(): Promise<void> {
   await validate('flowchart TD\n  A --> B');
 }
 
+/** Whether the loaded mermaid got the getConfig() speed patch; null before the first parse. */
+export function parserPatched(): boolean | null {
+  return patched;
+}
+
 /** Stops the worker (tests, shutdown). A later `validate` starts a new one. */
 export async function closeValidator(): Promise<void> {
   await chain;
+  recent.clear();
   if (worker) await stopWorker(worker);
 }
