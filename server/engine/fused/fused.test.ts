@@ -314,4 +314,15 @@ describe('fused ≡ step-by-step on the project test models', () => {
       expect(got).toMatchObject({ ids: ref.ids.slice(0, eos.at + 1), stopReason: 'eos' });
     }
   });
+
+  it('tiny random Qwen3 fp32: a left-padded batch gives each row its own greedy run', async () => {
+    const file = await modelFile({ kind: 'tiny', seed: 1 });
+    if (!file) return;
+    const { plain, fused } = await pair(file);
+    const prompts = [[151644, 872, 198, 9707, 11, 1879], [3], [40, 1079, 264]];
+    const refs = [];
+    for (const p of prompts) refs.push((await stepwiseGenerate(plain, p, { maxNewTokens: 16, eosTokenIds: [] })).ids);
+    const got = await fused.generateBatch(prompts.map((p) => ({ promptIds: p, maxNewTokens: 16 })), { eosTokenIds: [], chunkSize: 7 });
+    expect(got.map((g) => g.ids)).toEqual(refs);
+  });
 });
