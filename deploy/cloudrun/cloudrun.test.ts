@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../cli.ts';
 import { memoryOutput } from '../progress.ts';
+import { MockHub } from '../testing/mock-hub.ts';
 import { Redactor } from '../redact.ts';
 
 const TOKEN = 'hf_SuperSecretToken1234567890';
@@ -53,18 +54,20 @@ function clearLog() {
   writeFileSync(join(dir, 'log.jsonl'), '');
 }
 
-async function deploy(extra: string[] = [], env: Record<string, string> = { HF_TOKEN: TOKEN }) {
+async function deploy(extra: string[] = [], env: Record<string, string> = { HF_TOKEN: TOKEN }, askToken: () => Promise<string | undefined> = async () => undefined) {
   const redactor = new Redactor();
   const out = memoryOutput(redactor);
   // Raw lines too (before redaction), to prove nothing needed masking.
   const raw: string[] = [];
   const spy = { ...out, line: (t: string) => (raw.push(t), out.line(t)), status: (t: string, s?: string) => (raw.push(t), out.status(t, s)) };
-  const code = await main(['cloudrun', '--project', 'proj-1', '--region', 'us-central1', '--tag', 'abc123', '--no-smoke', ...extra], {
+  const smoke = extra.includes('--smoke');
+  const args = ['cloudrun', '--project', 'proj-1', '--region', 'us-central1', '--tag', 'abc123', ...(smoke ? [] : ['--no-smoke']), ...extra.filter((a) => a !== '--smoke')];
+  const code = await main(args, {
     out: spy,
     redactor,
     env,
     root: ROOT,
-    askToken: async () => undefined,
+    askToken,
     pollMs: 10,
   });
   return { code, text: out.text(), raw: raw.join('\n') };
@@ -175,6 +178,35 @@ describe('cloudrun run against the gcloud stand-in', () => {
     const v = calls().map(verb);
     expect(v.filter((x) => /create/.test(x))).toEqual([]);
     expect(v).toContain('builds submit ' + ROOT);
+  });
+
+  it('takes the token from the hidden prompt when HF_TOKEN is unset', async () => {
+    const typed = 'hf_TypedAtThePrompt987654321';
+    const r = await deploy([], {}, async () => typed);
+    expect(r.code, r.text).toBe(0);
+    const create = calls().find((c) => verb(c) === 'secrets create hf-token')!;
+    expect(create.stdin).toBe(typed);
+    for (const c of calls()) expect(c.args.join(' ')).not.toContain(typed);
+    expect(r.raw).not.toContain(typed);
+  });
+
+  it('smoke-tests the service: /api/ready with the identity token, then @gradio/client', async () => {
+    const app = new MockHub({ loadingPolls: 2 });
+    const url = await app.start();
+    try {
+      writeState({ ...baseState(), serviceUrl: url, identityToken: 'eyJidentity.token.value' });
+      const r = await deploy(['--smoke']);
+      expect(r.code, r.text).toBe(0);
+      expect(calls().map(verb)).toContain('auth print-identity-token');
+      const ready = app.find(/^GET \/api\/ready/);
+      expect(ready).toHaveLength(3);
+      expect(ready.every((q) => q.authorization === 'Bearer eyJidentity.token.value')).toBe(true);
+      expect(app.find(/^POST \/gradio_api\/queue\/join/)[0]!.authorization).toBe('Bearer eyJidentity.token.value');
+      expect(r.text).toContain('generation OK');
+      expect(r.raw.includes('eyJidentity.token.value')).toBe(false);
+    } finally {
+      await app.stop();
+    }
   });
 
   it('asks for the token when HF_TOKEN is unset and explains when none comes', async () => {
