@@ -59,7 +59,9 @@ export function parseErrorOf(e: unknown): ParseError {
     const m = /\bline:? (\d+)/i.exec(message);
     if (m) line = Number(m[1]);
   }
-  return line === undefined ? { message } : { line, message };
+  // Jison's own "Parse error on line N:" counts differently (it sees a trailing newline); we show `line`.
+  const text = line === undefined ? message : message.replace(/^Parse error on line \d+:\s*\n?/, '');
+  return line === undefined ? { message: text } : { line, message: text };
 }
 
 let currentTheme: MermaidTheme = 'default';
