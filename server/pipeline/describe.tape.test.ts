@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe as group, expect, it } from 'vitest';
 import type { DiagramResult, StreamEvent } from '../../common/protocol.ts';
 import { TransformersEngine } from '../engine/model.ts';
 import { GenerationQueue } from '../engine/queue.ts';
-import { closeValidator, validate } from '../mermaid/validate.ts';
+import { closeValidator, validate, warmUp } from '../mermaid/validate.ts';
 import { ensureTestModel } from '../testmodels/index.ts';
 import { describe } from './describe.ts';
 
@@ -53,9 +53,11 @@ group('describe() on tape models through transformers.js (CPU)', () => {
   let french: TransformersEngine;
 
   beforeAll(async () => {
+    // As the server does at startup: Mermaid's parser is started before the first request.
     const [brokenDir, frenchDir] = await Promise.all([
       ensureTestModel({ kind: 'tape', text: CHATTY_BROKEN }),
       ensureTestModel({ kind: 'tape', text: FRENCH }),
+      warmUp(),
     ]);
     broken = new TransformersEngine({ modelPath: brokenDir, device: 'cpu', dtype: 'fp32', progressBar: false });
     french = new TransformersEngine({ modelPath: frenchDir, device: 'cpu', dtype: 'fp32', progressBar: false });

@@ -170,7 +170,7 @@ async function run(
       await abortable(engine.load(), signal);
     } catch (error) {
       if (signal.aborted) return cancelled();
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = (error instanceof Error ? error.message : String(error)).trim().replace(/\.+$/, '');
       return apiError('model_unavailable', `The model could not be loaded: ${reason}. Try again later.`);
     } finally {
       unsubscribe();
@@ -299,15 +299,17 @@ interface PassOptions {
 /**
  * One generation, streaming `token` events and, at most every `interval` ms
  * and only when a line has completed, the partial diagram as a `candidate`,
- * validated in the background, one validation at a time. The pass awaits the
- * validation in flight before it returns, so a candidate never follows the
- * pass's end (validations are serialized anyway: the final one would wait).
+ * validated in the background, one validation at a time. When the pass ends,
+ * a validation still in flight gets a short grace (`CANDIDATE_GRACE_MS`, none
+ * when aborted) and is dropped after it, so a candidate never follows the
+ * pass's end and a cold parser never holds the GPU slot.
  */
 async function generatePass(engine: Engine, messages: ChatMessage[], o: PassOptions): Promise<GenerationOutput> {
   let text = '';
   let lastCandidateAt = -Infinity;
   let lastCandidate = '';
   let inFlight: Promise<void> | null = null;
+  let finished = false;
   const offset = o.tokensBefore ?? 0;
 
   const maybeCandidate = () => {
@@ -319,6 +321,7 @@ async function generatePass(engine: Engine, messages: ChatMessage[], o: PassOpti
     inFlight = o.tools.validate(code).then(
       (v) => {
         inFlight = null;
+        if (finished) return;
         o.emit(v.ok ? { type: 'candidate', code, valid: true } : { type: 'candidate', code, valid: false, error: parseError(v) });
       },
       () => {
@@ -339,8 +342,16 @@ async function generatePass(engine: Engine, messages: ChatMessage[], o: PassOpti
       },
     });
   } finally {
-    if (inFlight) await inFlight;
+    if (inFlight && !o.signal.aborted) await Promise.race([inFlight, sleep(CANDIDATE_GRACE_MS)]);
+    finished = true;
   }
+}
+
+/** How long a finished pass waits for the candidate validation in flight (ms). */
+export const CANDIDATE_GRACE_MS = 250;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
 }
 
 function parseError(v: { line?: number; message: string }): ParseError {
