@@ -59,6 +59,28 @@ describe('tiny random Qwen3', () => {
     expect(new Set(uncached).size).toBeGreaterThan(1); // not a degenerate constant stream
   });
 
+  it('a left-padded batch through transformers.js gives each row its own greedy tokens', async () => {
+    const model = await AutoModelForCausalLM.from_pretrained(dir, { dtype: 'fp32', device: 'cpu' });
+    const d = await OrtDecoder.open(join(dir, 'onnx', 'model.onnx'));
+    const short = prompt.slice(-5);
+    const { Tensor } = await import('@huggingface/transformers');
+    const width = prompt.length;
+    const rows = [prompt, short];
+    const ids = rows.flatMap((r) => [...new Array(width - r.length).fill(tok.pad_token_id), ...r]);
+    const mask = rows.flatMap((r) => [...new Array(width - r.length).fill(0), ...new Array(r.length).fill(1)]);
+    const out = (await model.generate({
+      input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [2, width]),
+      attention_mask: new Tensor('int64', BigInt64Array.from(mask, BigInt), [2, width]),
+      max_new_tokens: 6,
+      min_new_tokens: 6,
+      do_sample: false,
+    })) as Tensor;
+    const got = (row: number) => Array.from(out.slice(row, [width, out.dims[1]!]).data as BigInt64Array, Number);
+    expect(got(0)).toEqual(await d.greedy(prompt, 6, 'uncached'));
+    expect(got(1)).toEqual(await d.greedy(short, 6, 'uncached'));
+    await Promise.all([model.dispose(), d.release()]);
+  });
+
   it('plain-op attention matches onnxruntime GroupQueryAttention on the same weights', async () => {
     const g = await ensureTestModel({ kind: 'tiny', seed: 1, attention: 'gqa' });
     const d = await OrtDecoder.open(join(g, 'onnx', 'model.onnx'));

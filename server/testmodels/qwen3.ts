@@ -16,6 +16,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeModel } from './onnx-builder.ts';
+import { assertValid } from './check.ts';
 import { qwen3Config, writeModelFiles, type Qwen3Shape } from './model-dir.ts';
 import { buildQwen3Graph, defaultAttention, type Qwen3Attention, type Qwen3Dtype } from './qwen3-graph.ts';
 import { WeightWriter } from './weights.ts';
@@ -73,6 +74,7 @@ export async function writeQwen3Model(
   } finally {
     weights.close();
   }
+  assertValid(graph);
   await writeFile(file, encodeModel(graph, { contrib: true }));
   opts.onProgress?.(`done: ${name}${dataFile ? ` + ${name}_data` : ''}, ${(weights.bytes / 2 ** 30).toFixed(2)} GiB of weights in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return { file, dataFile, bytes: weights.bytes };

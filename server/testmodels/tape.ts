@@ -13,6 +13,7 @@
 import { link, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeModel } from './onnx-builder.ts';
+import { assertValid } from './check.ts';
 import { buildTapeGraph } from './tape-graph.ts';
 import { qwen3Config, writeModelFiles } from './model-dir.ts';
 import { encodeText, IM_END, VOCAB_SIZE } from './tokenizer.ts';
@@ -38,7 +39,9 @@ export async function writeTapeModel(dir: string, text: string): Promise<{ token
   );
   await writeModelFiles(dir, config);
   const file = join(dir, 'onnx', 'model.onnx');
-  await writeFile(file, encodeModel(buildTapeGraph({ tape, vocabSize: VOCAB_SIZE })));
+  const graph = buildTapeGraph({ tape, vocabSize: VOCAB_SIZE });
+  assertValid(graph);
+  await writeFile(file, encodeModel(graph));
   for (const alias of TAPE_DTYPE_ALIASES) {
     const aliasFile = join(dir, 'onnx', `model_${alias}.onnx`);
     await rm(aliasFile, { force: true }); // rewriting a directory in place
