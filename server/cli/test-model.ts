@@ -6,7 +6,7 @@
  *   tape      greedy output = the UTF-8 text of FILE, then end of turn (any dtype name loads it)
  *   tiny      random Qwen3, 2 layers, hidden 64 (default dtype fp32)
  *   qwen3-4b  random weights with Qwen3-4B-Instruct-2507's shapes, weights streamed
- *             to external data (default dtype fp16: about 8 GB; q4f16: about 2.9 GB)
+ *             to external data (default dtype fp16: about 8 GB; q4f16: about 3 GB)
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
