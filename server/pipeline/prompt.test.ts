@@ -36,6 +36,9 @@ describe('planPrompt: type and direction', () => {
     [{ description: ORDER, diagramType: 'mindmap' }, 'mindmap', 'mindmap'],
     [{ description: ORDER, diagramType: 'timeline' }, 'timeline', 'timeline'],
     [{ description: ORDER, diagramType: 'journey' }, 'journey', 'journey'],
+    // Values outside the contract fall back to the defaults.
+    [{ description: ORDER, diagramType: 'pie' as never, direction: 'BT' as never }, 'flowchart', 'flowchart TD'],
+    [{ description: ORDER, diagramType: 'constructor' as never }, 'flowchart', 'flowchart TD'],
     // Refinement keeps the current type and direction unless asked otherwise.
     [{ description: '', currentDiagram: 'sequenceDiagram\n A->>B: hi', instruction: 'add a reply' }, 'sequence', 'sequenceDiagram'],
     [{ description: '', currentDiagram: 'graph LR\n A-->B', instruction: 'add C' }, 'flowchart', 'flowchart LR'],

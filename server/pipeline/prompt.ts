@@ -71,10 +71,11 @@ export function isRefinement(input: PromptInput): boolean {
 export function planPrompt(input: PromptInput): PromptPlan {
   const refinement = isRefinement(input);
   const current = refinement ? typeOfHeader(input.currentDiagram!) : null;
-  const requested = input.diagramType && input.diagramType !== 'auto' ? input.diagramType : null;
+  // Unknown values (the HTTP layer rejects them; other callers may not) fall back to the defaults.
+  const requested = input.diagramType && input.diagramType !== 'auto' && Object.hasOwn(TYPE_SPECS, input.diagramType) ? input.diagramType : null;
   // auto: a process is a top-down flowchart; in a refinement, keep the current type.
   const type: ConcreteType = requested ?? current ?? 'flowchart';
-  let direction: Direction = input.direction ?? 'TD';
+  let direction: Direction = input.direction === 'LR' ? 'LR' : 'TD';
   if (refinement && current === 'flowchart') {
     // A refinement keeps the current direction; the instruction changes it ("make it left to right").
     const match = /^\s*(?:flowchart|graph)\s+(LR|RL|TD|TB|BT)\b/im.exec(input.currentDiagram!);
