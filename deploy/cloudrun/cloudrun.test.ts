@@ -94,6 +94,20 @@ afterEach(() => {
 
 const verb = (c: { args: string[] }) => c.args.filter((a) => !a.startsWith('--')).slice(0, 3).join(' ');
 
+describe('spawnGcloud', () => {
+  it('passes arguments without a shell, stdin separately, and reports lines as they come', async () => {
+    const { spawnGcloud } = await import('./gcloud.ts');
+    const lines: string[] = [];
+    const r = await spawnGcloud()(['--version'], { onLine: (l) => lines.push(l) });
+    expect(r.code).toBe(0);
+    expect(lines).toEqual(['Google Cloud SDK 999.0.0 (fake)', 'bq 2.1']);
+    writeState({ ...baseState(), secrets: {} });
+    await spawnGcloud()(['secrets', 'create', 'x; rm -rf /', '--data-file=-'], { stdin: 'v@lue' });
+    expect(calls().at(-1)).toEqual({ args: ['secrets', 'create', 'x; rm -rf /', '--data-file=-'], stdin: 'v@lue' });
+    expect((await spawnGcloud('/nonexistent/gcloud')(['--version'])).code).toBe(127);
+  });
+});
+
 describe('cloudrun dry run', () => {
   it('prints every step in order and runs nothing', async () => {
     const { code, text } = await deploy(['--dry-run']);

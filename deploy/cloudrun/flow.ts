@@ -72,8 +72,8 @@ export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output,
   let url = '';
 
   /** Runs gcloud; a non-zero exit becomes a DeployError with the known fixes. */
-  const must = async (args: string[], stdin?: string): Promise<GcloudResult> => {
-    const r = await gcloud(args, stdin === undefined ? {} : { stdin });
+  const must = async (args: string[], stdin?: string, onLine?: (line: string) => void): Promise<GcloudResult> => {
+    const r = await gcloud(args, { ...(stdin === undefined ? {} : { stdin }), ...(onLine ? { onLine } : {}) });
     if (r.code !== 0) throw explainGcloudFailure(args, r, pf);
     return r;
   };
@@ -250,7 +250,8 @@ export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output,
           if (d.code === 0) return `${image()} exists, skipped (--rebuild to force)`;
         }
         ctx.status('uploading the source and building (10–20 min the first time)');
-        await must(buildArgs());
+        // gcloud streams the build log: show its latest line as the live status.
+        await must(buildArgs(), undefined, (l) => ctx.status(l.slice(0, 100)));
         return image();
       },
     },
@@ -258,8 +259,8 @@ export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output,
       id: 'deploy',
       title: `Deploy ${opts.service} to Cloud Run with one NVIDIA L4`,
       describe: () => [formatCommand(deployArgs())],
-      run: async () => {
-        await must(deployArgs());
+      run: async (ctx) => {
+        await must(deployArgs(), undefined, (l) => ctx.status(l.slice(0, 100)));
         return 'new revision serving';
       },
     },

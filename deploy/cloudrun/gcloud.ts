@@ -12,7 +12,14 @@ export interface GcloudResult {
   stderr: string;
 }
 
-export type Gcloud = (args: string[], opts?: { stdin?: string }) => Promise<GcloudResult>;
+export interface GcloudCallOptions {
+  /** Fed to gcloud's stdin (secrets for `--data-file=-`); never an argument. */
+  stdin?: string;
+  /** Each complete output line as it arrives (stdout and stderr), for live progress. */
+  onLine?: (line: string) => void;
+}
+
+export type Gcloud = (args: string[], opts?: GcloudCallOptions) => Promise<GcloudResult>;
 
 export function spawnGcloud(bin = 'gcloud'): Gcloud {
   return (args, opts = {}) =>
@@ -24,8 +31,16 @@ export function spawnGcloud(bin = 'gcloud'): Gcloud {
       });
       let stdout = '';
       let stderr = '';
-      child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      let pending = '';
+      const feed = (d: string) => {
+        if (!opts.onLine) return;
+        pending += d;
+        const lines = pending.split(/\r?\n|\r/);
+        pending = lines.pop() ?? '';
+        for (const l of lines) if (l.trim()) opts.onLine(l.trim());
+      };
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => ((stdout += d), feed(d)));
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => ((stderr += d), feed(d)));
       child.on('error', (err: NodeJS.ErrnoException) => resolve({ code: err.code === 'ENOENT' ? 127 : 1, stdout, stderr: stderr + String(err.message) }));
       child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
       if (opts.stdin !== undefined) {

@@ -209,6 +209,9 @@ export function spacesPlan(opts: SpacesOptions, out: Output): Plan & { summary()
           ...stale.map((path) => ({ operation: 'delete' as const, path })),
         ];
         const total = list.reduce((s, f) => s + f.size, 0);
+        const largest = [...list].sort((x, y) => y.size - x.size).slice(0, 5);
+        out.line(`      ${list.length} files, ${formatBytes(total)}; largest: ${largest.map((f) => `${f.path} ${formatBytes(f.size)}`).join(', ')}`);
+        if (stale.length) out.line(`      deleting from the Space: ${stale.join(', ')}`);
         ctx.status(`${list.length} files, ${formatBytes(total)}${stale.length ? `, deleting ${stale.length}` : ''}`);
         try {
           const res = await commit({ repo: repo(), accessToken: token(), hubUrl: hub, title: `Deploy ${opts.buildId}`, description: 'Uploaded by deploy.ts', operations });
