@@ -125,8 +125,10 @@ async function run(argv: string[], deps: CliDeps & { redactor: Redactor; out: Ou
   const dryRun = Boolean(v['dry-run']);
   const smoke = !v['no-smoke'];
   const readyTimeoutMs = int(v['ready-timeout'], '--ready-timeout', 20) * 60_000;
-  const buildId = v.tag ?? gitSha(root);
-  if (gitDirty(root)) out.line('note: tracked files have uncommitted changes; the working tree is what gets deployed.');
+  const dirty = gitDirty(root);
+  // A dirty tree gets a unique tag, so "this tag exists, skip the build" never reuses stale content.
+  const buildId = v.tag ?? (dirty ? `${gitSha(root)}-dirty-${Date.now().toString(36)}` : gitSha(root));
+  if (dirty) out.line('note: tracked files have uncommitted changes; the working tree is what gets deployed.');
 
   if (target === 'spaces') {
     if (!v.space) throw new DeployError('--space OWNER/NAME is required.', ['e.g. --space alice/mermaid-flow']);
@@ -192,6 +194,9 @@ async function run(argv: string[], deps: CliDeps & { redactor: Redactor; out: Ou
 
   if (target === 'cloudrun') {
     const service = v.service ?? 'mermaid-flow';
+    if (v['bake-model'] && v['model-path']) throw new DeployError('--bake-model and --model-path both choose where the model comes from; pick one.', ['--bake-model: inside the image (fastest start)', '--model-path gs://…: synced from Cloud Storage at start (smaller image)']);
+    if (v['model-path'] && !v['model-path'].startsWith('gs://')) throw new DeployError(`--model-path must be a gs:// URL, got "${v['model-path']}".`);
+    if (!/^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/.test(service)) throw new DeployError(`--service "${service}" is not a valid Cloud Run service name (lowercase letters, digits, hyphens).`);
     const plan = cloudRunPlan(
       {
         project: v.project,

@@ -251,6 +251,16 @@ describe('cloudrun preflight', () => {
     });
   }
 
+  it('rejects contradictory or malformed options before running anything', async () => {
+    const a = await deploy(['--bake-model', '--model-path', 'gs://b/m']);
+    expect(a.text).toContain('pick one');
+    const b = await deploy(['--model-path', '/local/dir']);
+    expect(b.text).toContain('must be a gs:// URL');
+    const c = await deploy(['--service', 'Bad_Name']);
+    expect(c.text).toContain('not a valid Cloud Run service name');
+    expect(calls()).toEqual([]);
+  });
+
   it('rejects a region without L4', async () => {
     const r = await deploy(['--region', 'us-west2']);
     expect(r.code).toBe(1);
