@@ -22,7 +22,7 @@ import { createMetrics } from './http/metrics.ts';
 import { ensureUiBuilt } from './http/static.ts';
 import type { HttpConfig } from './http/types.ts';
 import { createLogger, type Logger } from './log.ts';
-import { closeValidator, validate } from './mermaid/validate.ts';
+import { closeValidator, validate, warmUp as warmUpValidator } from './mermaid/validate.ts';
 import { repair } from './mermaid/repair.ts';
 import { describe } from './pipeline/describe.ts';
 
@@ -54,16 +54,23 @@ export interface RunningServer {
 export async function start(config: Config, logger: Logger, options: { buildUi?: boolean } = {}): Promise<RunningServer> {
   logger.info({ config: redacted(config) }, 'starting');
   const queue = new GenerationQueue({ concurrency: config.concurrency, maxWaiting: config.queueLength });
-  const engine = await createEngine(config, { logger: logger.child({ name: 'engine' }), queueDepth: () => queue.depth });
+  const engine = await createEngine(config, { logger: logger.child({ component: 'engine' }), queueDepth: () => queue.depth });
   const metrics = createMetrics({ defaultMetrics: true });
 
-  // A fresh clone has no dist/: build the UI once (a single stat() when it is built).
-  // Without it the API still works and pages answer 503 "UI not built".
-  if (options.buildUi !== false) {
-    const ui = ensureUiBuilt(config.uiDir, projectRoot);
-    if (!ui.ok) logger.warn({ uiDir: config.uiDir, reason: ui.message }, 'UI not available; serving the API only');
-    else if (ui.built) logger.info({ uiDir: config.uiDir }, ui.message);
-  }
+  // The Mermaid parser runs in a worker that takes seconds to start: start it now, not on the first request.
+  let parserReady = false;
+  let parserError: string | null = null;
+  const tParser = Date.now();
+  warmUpValidator().then(
+    () => {
+      parserReady = true;
+      logger.info({ ms: Date.now() - tParser }, 'mermaid parser ready');
+    },
+    (err: unknown) => {
+      parserError = err instanceof Error ? err.message : String(err);
+      logger.error({ err: parserError }, 'mermaid parser failed to start; validation will retry on use');
+    },
+  );
 
   const { app, shutdown } = createApp({
     pipeline: { engine, queue, budgetMs: config.budgetMs, maxNewTokens: config.maxNewTokens },
@@ -71,9 +78,11 @@ export async function start(config: Config, logger: Logger, options: { buildUi?:
     validate,
     repair,
     config: httpConfigFrom(config),
-    logger: logger.child({ name: 'http' }),
+    logger: logger.child({ component: 'http' }),
     metrics,
     staticDir: config.uiDir,
+    // A parser that failed to start is retried on use; do not hold readiness on it.
+    notReadyReason: () => (parserReady || parserError ? null : 'Starting the Mermaid parser'),
   });
 
   const server = await new Promise<ServerType>((ok) => {
@@ -81,6 +90,15 @@ export async function start(config: Config, logger: Logger, options: { buildUi?:
   });
   const port = (server.address() as AddressInfo).port;
   logger.info({ host: config.host, port, url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}` }, 'listening');
+
+  // A fresh clone has no dist/: build the UI once, in the background (a single stat() when it is built).
+  // Meanwhile, and if it fails, the API works and pages answer 503 "UI not built".
+  if (options.buildUi !== false) {
+    void ensureUiBuilt(config.uiDir, projectRoot).then((ui) => {
+      if (!ui.ok) logger.warn({ uiDir: config.uiDir, reason: ui.message }, 'UI not available; serving the API only');
+      else if (ui.built) logger.info({ uiDir: config.uiDir }, ui.message);
+    });
+  }
 
   if (config.loadOnStart) {
     const t0 = Date.now();

@@ -111,8 +111,13 @@ async function startServer(modelDir: string, queueLength: number): Promise<Serve
 async function waitReady(url: string): Promise<void> {
   const t0 = Date.now();
   for (;;) {
-    const r = await fetch(`${url}/api/ready`);
-    if (r.status === 200) return;
+    // A keep-alive socket the server is closing can reset; just ask again.
+    const r = await fetch(`${url}/api/ready`).catch(() => null);
+    if (r?.status === 200) return;
+    if (!r) {
+      await new Promise((res) => setTimeout(res, 100));
+      continue;
+    }
     const body = (await r.json()) as { state: string; error?: string };
     if (body.state === 'error') throw new Error(`model load failed: ${body.error}`);
     if (Date.now() - t0 > 120_000) throw new Error('model not ready in 120 s');

@@ -119,9 +119,11 @@ export function createApp(deps: AppDeps): CreatedApp {
       ip: clientIp(c, config.trustProxy),
       ...c.get('logFields'),
     };
-    if (c.res.status >= 500) log.error(line, 'request');
-    else if (c.res.status >= 400) log.warn(line, 'request');
-    else if (!isQuiet(c.req.path)) log.info(line, 'request');
+    const status = c.res.status;
+    if (status >= 500 && status !== 503) log.error(line, 'request');
+    else if (isQuiet(c.req.path)) log.debug?.(line, 'request'); // probes and assets: only at debug
+    else if (status >= 400) log.warn(line, 'request');
+    else log.info(line, 'request');
   });
 
   // 2. Security headers.
@@ -277,7 +279,7 @@ function routeLabel(c: Context): string {
   return 'static';
 }
 
-const isQuiet = (path: string) => path === '/api/health' || path === '/metrics' || path.startsWith('/assets/') || path.startsWith('/docs/assets/');
+const isQuiet = (path: string) => path === '/api/health' || path === '/api/ready' || path === '/metrics' || path.startsWith('/assets/') || path.startsWith('/docs/assets/');
 
 /** The client address: the socket's, or X-Forwarded-For's first hop behind a trusted proxy. */
 export function clientIp(c: Context, trustProxy: boolean): string {

@@ -35,6 +35,8 @@ export function readyStatus({ deps, runs }: RouteContext): ReadyStatus {
   const q = queueStats(deps.pipeline.queue);
   const out: ReadyStatus = { ...status, queueDepth: q.running + q.waiting };
   if (runs.draining) return { ...out, message: 'Shutting down', state: out.state === 'ready' ? 'idle' : out.state };
+  const waitingFor = out.state === 'ready' ? (deps.notReadyReason?.() ?? null) : null;
+  if (waitingFor) return { ...out, state: 'warming', progress: 99, message: waitingFor };
   return out;
 }
 

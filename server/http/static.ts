@@ -5,8 +5,8 @@
  * start-up when dist/ has no index.html (a fresh clone), and is a single
  * stat() when it is already built.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { App } from './context.ts';
@@ -59,15 +59,31 @@ export function registerStatic(app: App, staticDir: string | null): void {
 }
 
 /**
- * Builds the UI when `dir/index.html` is missing and the sources are there.
- * Returns what happened, for the start-up log; never throws (the API works without the UI).
+ * Builds the UI when `dir/index.html` is missing and the sources are there,
+ * in a child process (the server keeps answering meanwhile; pages say 503
+ * "UI not built" until it is done). Resolves with what happened, for the
+ * log; never rejects (the API works without the UI).
  */
-export function ensureUiBuilt(dir: string, projectRoot: string): { built: boolean; ok: boolean; message: string } {
-  if (existsSync(join(dir, 'index.html'))) return { built: false, ok: true, message: 'UI already built' };
-  if (!existsSync(join(projectRoot, 'index.html'))) return { built: false, ok: false, message: 'no UI sources (index.html) to build' };
+export function ensureUiBuilt(dir: string, projectRoot: string): Promise<{ built: boolean; ok: boolean; message: string }> {
+  if (existsSync(join(dir, 'index.html'))) return Promise.resolve({ built: false, ok: true, message: 'UI already built' });
+  if (!existsSync(join(projectRoot, 'index.html'))) return Promise.resolve({ built: false, ok: false, message: 'no UI sources (index.html) to build' });
+  // Never empty a folder someone filled: build only into a missing or empty one.
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    return Promise.resolve({ built: false, ok: false, message: `${dir} has files but no index.html; run \`npm run build\`` });
+  }
   const vite = join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js');
-  if (!existsSync(vite)) return { built: false, ok: false, message: 'vite is not installed; run `npm ci` then `npm run build`' };
-  const res = spawnSync(process.execPath, [vite, 'build', '--outDir', dir], { cwd: projectRoot, stdio: 'inherit', timeout: 300_000 });
-  const ok = res.status === 0 && existsSync(join(dir, 'index.html'));
-  return { built: true, ok, message: ok ? 'UI built' : `vite build failed (exit ${res.status ?? res.signal})` };
+  if (!existsSync(vite)) return Promise.resolve({ built: false, ok: false, message: 'vite is not installed; run `npm ci` then `npm run build`' });
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [vite, 'build', '--outDir', dir], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ built: true, ok: false, message: `vite build could not start: ${err.message}` });
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const ok = code === 0 && existsSync(join(dir, 'index.html'));
+      resolve({ built: true, ok, message: ok ? 'UI built' : `vite build failed (exit ${code ?? signal})` });
+    });
+  });
 }

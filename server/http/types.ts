@@ -83,6 +83,11 @@ export interface AppDeps {
   config: HttpConfig;
   logger: Logger;
   metrics: Metrics;
+  /**
+   * Other things that must be warm before /api/ready says 200 (the Mermaid
+   * parser worker): null when ready, else a message for ReadyStatus.
+   */
+  notReadyReason?: () => string | null;
   /** Built UI (vite outDir); null/undefined = API only. */
   staticDir?: string | null;
 }

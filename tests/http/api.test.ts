@@ -40,6 +40,17 @@ describe('health and readiness', () => {
     expect(await r.json()).toMatchObject({ state: 'ready', model: 'scripted/model' });
   });
 
+  it('ready waits for other warm-ups (the Mermaid parser) after the model', async () => {
+    t = await makeApp();
+    let reason: string | null = 'Starting the Mermaid parser';
+    t.deps.notReadyReason = () => reason;
+    let r = await t.app.request('/api/ready');
+    expect(r.status).toBe(503);
+    expect(await r.json()).toMatchObject({ state: 'warming', message: 'Starting the Mermaid parser' });
+    reason = null;
+    expect((await t.app.request('/api/ready')).status).toBe(200);
+  });
+
   it('a failed load: ready is 503 with the error, health stays 200', async () => {
     t = await makeApp({ unloaded: true, engine: { failLoads: 5, loadErrorMessage: 'model.onnx not found' } });
     await t.engine.load().catch(() => undefined);
@@ -266,5 +277,18 @@ describe('static UI', () => {
     res = await t.app.request('/api/nope');
     expect(res.status).toBe(404);
     expect((await res.json()).error.code).toBe('not_found');
+  });
+});
+
+describe('ensureUiBuilt', () => {
+  it('is a no-op when built, and refuses to build into a folder with other files', async () => {
+    const { ensureUiBuilt } = await import('../../server/http/static.ts');
+    const built = mkdtempSync(join(tmpdir(), 'ui-'));
+    writeFileSync(join(built, 'index.html'), '<!doctype html>');
+    expect(await ensureUiBuilt(built, process.cwd())).toEqual({ built: false, ok: true, message: 'UI already built' });
+    const other = mkdtempSync(join(tmpdir(), 'ui-'));
+    writeFileSync(join(other, 'notes.txt'), 'keep me');
+    const r = await ensureUiBuilt(other, process.cwd());
+    expect(r).toMatchObject({ built: false, ok: false });
   });
 });

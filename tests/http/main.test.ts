@@ -78,8 +78,13 @@ async function startServer(modelDir: string, env: Record<string, string> = {}): 
 async function waitReady(url: string, timeoutMs = 90_000): Promise<void> {
   const t0 = Date.now();
   for (;;) {
-    const r = await fetch(`${url}/api/ready`);
-    if (r.status === 200) return;
+    // A keep-alive socket the server is closing can reset; just ask again.
+    const r = await fetch(`${url}/api/ready`).catch(() => null);
+    if (r?.status === 200) return;
+    if (!r) {
+      await new Promise((res) => setTimeout(res, 100));
+      continue;
+    }
     const body = (await r.json()) as { state: string; error?: string };
     if (body.state === 'error') throw new Error(`load failed: ${body.error}`);
     if (Date.now() - t0 > timeoutMs) throw new Error('not ready in time');
