@@ -61,11 +61,20 @@ export async function gradioSmoke(base: string, opts: GradioSmokeOptions = {}): 
   } catch {
     throw new DeployError('@gradio/client is not installed, so the smoke test cannot run.', ['npm install   (it is a devDependency)', 'or skip it: --no-smoke']);
   }
-  const client = await mod.Client.connect(base, {
-    ...(opts.token ? { token: opts.token as `hf_${string}` } : {}),
-    ...(opts.headers ? { headers: opts.headers } : {}),
-  });
-  const result = await client.predict('/generate', { description: opts.description ?? SMOKE_DESCRIPTION });
+  let result: unknown;
+  try {
+    const client = await mod.Client.connect(base, {
+      ...(opts.token ? { token: opts.token as `hf_${string}` } : {}),
+      ...(opts.headers ? { headers: opts.headers } : {}),
+    });
+    result = await client.predict('/generate', { description: opts.description ?? SMOKE_DESCRIPTION });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new DeployError(`The smoke generation through @gradio/client failed: ${message}`, [
+      ...(/api key|401|unauthori[sz]ed/i.test(message) ? ['The app has API_KEY set: export API_KEY so the smoke test can send it as X-API-Key'] : []),
+      'The deployment itself is done; look at the app logs, or skip this check with --no-smoke',
+    ]);
+  }
   const data = (result as { data?: unknown[] }).data;
   if (!Array.isArray(data) || data.length !== 2 || typeof data[0] !== 'string') {
     throw new DeployError(`The smoke generation returned an unexpected shape: ${JSON.stringify(data).slice(0, 200)}`);

@@ -102,6 +102,14 @@ describe('spaces run against the Hub stand-in', () => {
     expect(r.text).toContain('generation OK');
   });
 
+  it('explains a smoke failure when the app wants an API key this run does not have', async () => {
+    const r = await deploy(['--space', 'alice/flows'], { appApiKey: 'k-123456', loadingPolls: 0 });
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('The smoke generation through @gradio/client failed: API key required');
+    expect(r.text).toContain('export API_KEY');
+    expect(r.text).toContain('--no-smoke');
+  });
+
   it('reuses an existing Space, deletes stale files in the same commit, and skips a hardware change', async () => {
     const r = await deploy(['--space', 'alice/flows', '--no-smoke'], { existing: { 'alice/flows': { sdk: 'docker', files: ['old.py', 'Dockerfile', '.gitattributes'] } }, stages: ['RUNNING'], currentHardware: 'cpu-basic' });
     expect(r.code, r.text).toBe(0);

@@ -36,6 +36,8 @@ export interface MockHubConfig {
   loadingPolls?: number;
   /** The diagram the fake app returns. */
   diagram?: string;
+  /** When set, the fake app's Gradio routes want this X-API-Key (as our server does with API_KEY). */
+  appApiKey?: string;
 }
 
 const GRADIO_CONFIG = {
@@ -176,6 +178,9 @@ export class MockHub {
     if (path === '/api/ready') {
       if (this.#readyCalls++ < (c.loadingPolls ?? 1)) return json(503, { state: 'loading', progress: 40, message: 'downloading', queueDepth: 0 });
       return json(200, { state: 'ready', progress: 100, message: 'ready', device: 'cuda', queueDepth: 0 });
+    }
+    if (c.appApiKey && (path.startsWith('/config') || path.startsWith('/gradio_api/')) && req.headers['x-api-key'] !== c.appApiKey) {
+      return json(401, path.startsWith('/config') ? { detail: { auth_message: 'API key required: pass it as X-API-Key or token' } } : { detail: 'Invalid API key' });
     }
     if (path === '/config' || path === '/config/') return json(200, GRADIO_CONFIG);
     if (path === '/gradio_api/info' || path === '/gradio_api/info/') return json(200, GRADIO_INFO);
