@@ -121,7 +121,7 @@ describe('writer', () => {
   });
 
   it('streams fp16 weights to external data that transformers.js and onnxruntime load, same as inline', async () => {
-    const medium = { ...TINY, num_hidden_layers: 3, hidden_size: 256, num_attention_heads: 8, num_key_value_heads: 2, head_dim: 32, intermediate_size: 512, vocab_size: 8192 };
+    const medium = { ...TINY, num_hidden_layers: 2, hidden_size: 128, num_attention_heads: 4, num_key_value_heads: 2, head_dim: 32, intermediate_size: 256, vocab_size: 8192 };
     const [ext, inl] = [await fresh(), await fresh()];
     const r = await writeQwen3Model(ext, { shape: medium, dtype: 'fp16', seed: 3, external: true });
     await writeQwen3Model(inl, { shape: medium, dtype: 'fp16', seed: 3, external: false });

@@ -8,6 +8,7 @@
  *   w.float('norm', 'float32', [H], { constant: 1 })    → TensorProto
  *   w.randomBytes('q', 'uint8', [N, B, 16])             → TensorProto (random bytes: 4-bit weights)
  *   w.close()                                           → bytes written
+ *   new WeightWriter({ seed, externalFile, dryRun: true }) → layout only, nothing written
  *
  * Every tensor draws from its own stream, seeded by (seed, tensor name), so a
  * tensor's values do not depend on the order tensors are created in. Values are
@@ -18,7 +19,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
-import { makeTensor, type DType, type TensorProto } from './onnx-builder.ts';
+import { BYTES_PER_ELEMENT, makeTensor, type DType, type TensorProto } from './onnx-builder.ts';
 
 export type Init = { std: number } | { constant: number };
 
@@ -137,6 +138,11 @@ export interface WeightWriterOptions {
   seed: number;
   /** Stream all tensors into this file (its basename is the `location`). */
   externalFile?: string;
+  /**
+   * With `externalFile`: write nothing, generate nothing, only lay out the
+   * references (checks a full-size graph's shapes and data size in a second).
+   */
+  dryRun?: boolean;
 }
 
 export class WeightWriter {
@@ -147,7 +153,7 @@ export class WeightWriter {
   bytes = 0;
 
   constructor(private readonly opts: WeightWriterOptions) {
-    this.fd = opts.externalFile ? openSync(opts.externalFile, 'w') : null;
+    this.fd = opts.externalFile && !opts.dryRun ? openSync(opts.externalFile, 'w') : null;
     this.location = opts.externalFile ? basename(opts.externalFile) : null;
   }
 
@@ -181,14 +187,21 @@ export class WeightWriter {
 
   private emit(name: string, dtype: DType, dims: number[], fill: (count: number) => ArrayBufferView): TensorProto {
     const total = dims.reduce((a, b) => a * b, 1);
-    if (this.fd === null) {
+    if (this.location === null) {
       const data = fill(total);
       this.bytes += data.byteLength;
       return makeTensor(name, dtype, dims, data);
     }
     const pad = (ALIGN - (this.offset % ALIGN)) % ALIGN;
-    if (pad) writeSync(this.fd, new Uint8Array(pad));
     const start = this.offset + pad;
+    if (this.fd === null) {
+      // dry run: the layout only
+      const length = total * BYTES_PER_ELEMENT[dtype];
+      this.offset = start + length;
+      this.bytes += length;
+      return makeTensor(name, dtype, dims, { location: this.location!, offset: start, length });
+    }
+    if (pad) writeSync(this.fd, new Uint8Array(pad));
     let written = 0;
     for (let done = 0; done < total; done += CHUNK) {
       const data = fill(Math.min(CHUNK, total - done));
