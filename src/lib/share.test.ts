@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_DIAGRAM_CHARS } from '../../common/limits.ts';
 import { decodeShare, encodeShare, shareUrl } from './share.ts';
-import { compressToEncodedURIComponent } from 'lz-string';
+import LZString from 'lz-string';
+
+const compressToEncodedURIComponent = (s: string) => LZString.compressToEncodedURIComponent(s);
 
 describe('share links', () => {
   it.each([

@@ -4,7 +4,8 @@
  * is `{ v: 1, c: code, d: description }`. Decoding never trusts the link:
  * wrong shapes and oversize texts give null.
  */
-import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
+// Default import: lz-string is CommonJS, and Node (the bench) has no named exports for it.
+import LZString from 'lz-string';
 import { MAX_DESCRIPTION_CHARS, MAX_DIAGRAM_CHARS } from '../../common/limits.ts';
 
 export interface SharePayload {
@@ -18,7 +19,7 @@ const PREFIX = 'd=';
 export function encodeShare(p: SharePayload): string {
   const body: { v: 1; c: string; d?: string } = { v: 1, c: p.code };
   if (p.description) body.d = p.description;
-  return PREFIX + compressToEncodedURIComponent(JSON.stringify(body));
+  return PREFIX + LZString.compressToEncodedURIComponent(JSON.stringify(body));
 }
 
 /** Reads a hash ('#d=…' or 'd=…'); null when it is not one of ours or not valid. */
@@ -27,7 +28,7 @@ export function decodeShare(hash: string): SharePayload | null {
   if (!h.startsWith(PREFIX)) return null;
   let json: string | null;
   try {
-    json = decompressFromEncodedURIComponent(h.slice(PREFIX.length));
+    json = LZString.decompressFromEncodedURIComponent(h.slice(PREFIX.length));
   } catch {
     return null;
   }

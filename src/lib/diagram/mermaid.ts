@@ -18,7 +18,10 @@ let loading: Promise<Mermaid> | null = null;
 
 export function loadMermaid(): Promise<Mermaid> {
   loading ??= import('mermaid').then(
-    (m) => m.default,
+    (m) => {
+      performance.mark('mfg:mermaid-loaded'); // for bench/ui: load vs render time
+      return m.default;
+    },
     (e: unknown) => {
       loading = null;
       throw e;
@@ -91,8 +94,11 @@ export async function renderDiagram(code: string, theme: MermaidTheme): Promise<
     mermaid.initialize(config(theme));
     const id = `mfg-render-${++counter}`;
     try {
+      const t0 = performance.now();
       const { svg, diagramType } = await mermaid.render(id, prepare(code));
-      return { svg: sanitizeSvg(svg), diagramType };
+      const clean = sanitizeSvg(svg);
+      performance.measure('mfg:render', { start: t0 });
+      return { svg: clean, diagramType };
     } finally {
       // Mermaid leaves its scratch container behind when rendering fails.
       document.getElementById(id)?.remove();

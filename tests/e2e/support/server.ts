@@ -4,19 +4,32 @@
  * answers `text`. Resolves once /api/ready says the model is ready.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTestModel } from '../../../server/testmodels/index.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-let built = false;
-/** `vite build` once per test process, so the e2e run always tests the current source. */
+/** Newest modification time under the given paths (files or folders), in ms. */
+function newest(paths: string[]): number {
+  let t = 0;
+  const walk = (p: string) => {
+    if (!existsSync(p)) return;
+    const st = statSync(p);
+    if (st.isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
+    else t = Math.max(t, st.mtimeMs);
+  };
+  paths.forEach((p) => walk(resolve(ROOT, p)));
+  return t;
+}
+
+/** `vite build` unless dist/ is newer than every UI source, so the e2e run always tests the current source. */
 export function buildUi(): void {
-  if (built) return;
+  const sources = newest(['src', 'common', 'public', 'index.html', 'vite.config.ts', 'package-lock.json']);
+  if (newest(['dist/index.html']) > sources) return;
   const r = spawnSync(resolve(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
-  built = true;
 }
 
 export interface TestServer {

@@ -1,0 +1,60 @@
+/**
+ * A server with API_KEY set: the app asks for the key when the server
+ * answers 401, keeps it in sessionStorage only, sends it as X-API-Key and
+ * retries the run; the API panel's snippets then include the key header.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppPage } from './support/app.ts';
+import { hasChromium, launch, openPage, type Watched } from './support/browser.ts';
+import { buildUi, startServer, type TestServer } from './support/server.ts';
+
+const KEY = 'e2e-secret-key-0123456789';
+const TAPE = '```mermaid\nflowchart LR\n  K[Key accepted] --> R[Result]\n```';
+const skip = !hasChromium() && process.env.CI !== 'true';
+
+describe.skipIf(skip)('API key prompt', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let w: Watched;
+
+  beforeAll(async () => {
+    buildUi();
+    [server, browser] = await Promise.all([startServer({ text: TAPE, env: { API_KEY: KEY } }), launch()]);
+    w = await openPage(browser, `${server.url}/`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('asks for the key on 401, retries with it, and keeps it out of localStorage', async () => {
+    const app = new AppPage(w.page);
+    const keysSent: (string | undefined)[] = [];
+    w.page.on('request', (r) => {
+      if (r.url().endsWith('/api/generate/stream')) keysSent.push(r.headers()['x-api-key']);
+    });
+    await app.description().fill('anything');
+    await app.generateButton().click();
+    const dialog = w.page.getByTestId('api-key');
+    await dialog.getByLabel('API key').fill(KEY);
+    await dialog.getByRole('button', { name: 'Use key and retry' }).click();
+    await app.waitForPhase('done');
+    await app.waitForSvgText('Key accepted');
+    expect(keysSent).toEqual([undefined, KEY]);
+    const storage = await w.page.evaluate(() => ({ session: JSON.stringify(sessionStorage), local: JSON.stringify(localStorage) }));
+    expect(storage.session).toContain(KEY);
+    expect(storage.local).not.toContain(KEY);
+
+    await w.page.getByRole('button', { name: 'Use via API' }).click();
+    const snippet = await w.page.getByTestId('api-snippet').textContent();
+    expect(snippet).toContain('"X-API-Key": process.env.API_KEY');
+    expect(snippet).not.toContain(KEY);
+  });
+
+  it('logged nothing but the expected 401', () => {
+    expect(w.problems.filter((p) => !/status of 401/.test(p))).toEqual([]);
+    expect(w.dialogs).toEqual([]);
+  });
+});
