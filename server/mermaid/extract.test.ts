@@ -66,6 +66,9 @@ describe('extractDiagram: inline cases', () => {
     ['timeline', 'timeline\n  2020 : Start', 'timeline\n  2020 : Start', true],
     ['journey', 'journey\n  title Tag\n  section Morgen\n    Aufstehen: 3: Ich', 'journey\n  title Tag\n  section Morgen\n    Aufstehen: 3: Ich', true],
     ['pie with title', 'pie title Pets\n  "Dogs" : 3', 'pie title Pets\n  "Dogs" : 3', true],
+    ['closing fence glued to the last line', '```mermaid\nflowchart TD\n  A-->B\n  B-->C```\nDone.', 'flowchart TD\n  A-->B\n  B-->C', true],
+    ['header on the fence line', '```mermaid flowchart LR\n  A-->B\n```', 'flowchart LR\n  A-->B', true],
+    ['an empty mermaid fence is skipped', '```mermaid\n```\n```mermaid\ngraph TD\n  A-->B\n```', 'graph TD\n  A-->B', true],
     ['CRLF line ends', '```mermaid\r\nflowchart TD\r\n  A-->B\r\n```\r\n', 'flowchart TD\n  A-->B', true],
   ])('%s', (_name, text, code, complete) => {
     expect(extractDiagram(text)).toEqual({ code, complete });
@@ -134,10 +137,11 @@ describe('extractDiagram on streamed prefixes (partial)', () => {
     }
   });
 
-  it('is fast on long text', () => {
+  it('is fast on long text (2,000 lines, far more than a 4,000-token answer)', () => {
     const text = 'Sure!\n```mermaid\nflowchart TD\n' + Array.from({ length: 2000 }, (_, i) => `  n${i}[Step ${i}] --> n${i + 1}`).join('\n') + '\n```\nDone.';
     const started = performance.now();
     for (let i = 0; i < 20; i++) extractDiagram(text.slice(0, text.length - i * 50), { partial: true });
-    expect((performance.now() - started) / 20).toBeLessThan(20);
+    // Generous bound: CI machines are shared; typical is a few ms.
+    expect((performance.now() - started) / 20).toBeLessThan(50);
   });
 });

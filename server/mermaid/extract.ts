@@ -77,21 +77,38 @@ function scanFences(lines: string[]): Fence[] {
     if (!open) continue;
     const marker = open[2]!;
     const indent = open[1]!.length;
-    const close = new RegExp(`^ {0,3}${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`);
+    const fenceChar = marker[0] === '`' ? '`' : '~';
+    const close = new RegExp(`^ {0,3}${fenceChar}{${marker.length},}\\s*$`);
+    // Small models sometimes glue the closing fence to the last line: "C --> D```".
+    const gluedClose = new RegExp(`^(.*\\S)${fenceChar}{${marker.length}}\\s*$`);
+    const dedent = new RegExp(`^ {0,${indent}}`);
     const body: string[] = [];
+    // …or put the header on the fence line: "```mermaid flowchart TD".
+    const info = lines[i]!.slice(open[0].indexOf(open[3]!) + open[3]!.length).trim();
+    if (info && isDiagramHeader(info)) body.push(info);
     let j = i + 1;
-    while (j < lines.length && !close.test(lines[j]!)) {
-      body.push(lines[j]!.replace(new RegExp(`^ {0,${indent}}`), ''));
-      j++;
+    let closed = false;
+    for (; j < lines.length; j++) {
+      if (close.test(lines[j]!)) {
+        closed = true;
+        break;
+      }
+      const glued = gluedClose.exec(lines[j]!);
+      if (glued && !glued[1]!.includes(fenceChar.repeat(3))) {
+        body.push(glued[1]!.replace(dedent, ''));
+        closed = true;
+        break;
+      }
+      body.push(lines[j]!.replace(dedent, ''));
     }
-    fences.push({ lang: open[3]!.toLowerCase(), body, closed: j < lines.length });
+    fences.push({ lang: open[3]!.toLowerCase(), body, closed });
     i = j;
   }
   return fences;
 }
 
 function fromFences(lines: string[]): Extracted | null {
-  const candidates = scanFences(lines).filter(isDiagramFence);
+  const candidates = scanFences(lines).filter((f) => isDiagramFence(f) && f.body.some((l) => l.trim() !== ''));
   const chosen = candidates.find((f) => f.closed) ?? candidates[0];
   if (!chosen) return null;
   const code = tidy(chosen.body);

@@ -13,13 +13,25 @@ const SPECIAL = /[()[\]{}<>:;#&|"]/;
 export const quoteLabels: Repair = {
   name: 'quote-labels',
   apply(code) {
-    return mapFlowchartLines(code, (line) =>
-      mapLabels(line, (text) => {
-        if (isCleanQuoted(text) || text.trim() === '') return text;
-        const inner = unquote(text);
-        if (!SPECIAL.test(inner.replace(/<br\s*\/?>/gi, ''))) return text;
-        return `"${inner.replace(/"/g, '#quot;')}"`;
-      }),
-    );
+    return mapFlowchartLines(code, (line) => {
+      const subgraph = quoteSubgraphTitle(line);
+      return subgraph ?? mapLabels(line, quote);
+    });
   },
 };
+
+function quote(text: string): string {
+  if (isCleanQuoted(text) || text.trim() === '') return text;
+  const inner = unquote(text);
+  if (!SPECIAL.test(inner.replace(/<br\s*\/?>/gi, ''))) return text;
+  return `"${inner.replace(/"/g, '#quot;')}"`;
+}
+
+/** `subgraph id [Title (x)]` → `subgraph id ["Title (x)"]`; `subgraph Phase 1 (x)` → `subgraph "Phase 1 (x)"`. */
+function quoteSubgraphTitle(line: string): string | null {
+  const withId = /^(\s*subgraph\s+[\p{L}\p{N}_-]+\s*\[)(.*)(\]\s*)$/u.exec(line);
+  if (withId) return `${withId[1]}${quote(withId[2]!)}${withId[3]}`;
+  const bare = /^(\s*subgraph\s+)(.*?)(\s*)$/.exec(line);
+  if (!bare || bare[2] === '' || isCleanQuoted(bare[2]!)) return bare ? line : null;
+  return `${bare[1]}${quote(bare[2]!)}${bare[3]}`;
+}

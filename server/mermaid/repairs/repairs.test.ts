@@ -45,6 +45,9 @@ table(quoteLabels, [
   ['already quoted is left alone', F('  A["Pay (card)"] --> B'), F('  A["Pay (card)"] --> B')],
   ['<br> alone needs nothing', F('  A[Line one<br>line two]'), F('  A[Line one<br>line two]')],
   ['several nodes on one line', F('  A[a (1)] --> B[b] --> C[c: 3]'), F('  A["a (1)"] --> B[b] --> C["c: 3"]')],
+  ['subgraph title with parentheses', F('  subgraph Phase 1 (Intake)\n    A --> B\n  end'), F('  subgraph "Phase 1 (Intake)"\n    A --> B\n  end')],
+  ['subgraph id with bracketed title', F('  subgraph P1 [Étape 1 : accueil]\n    A\n  end'), F('  subgraph P1 ["Étape 1 : accueil"]\n    A\n  end')],
+  ['plain subgraph title untouched', F('  subgraph Lager und Versand\n    A\n  end'), F('  subgraph Lager und Versand\n    A\n  end')],
   ['style lines are untouched', F('  A --> B\n  style A fill:#f9f'), F('  A --> B\n  style A fill:#f9f')],
   ['not a flowchart: untouched', 'sequenceDiagram\n  A->>B: Pay (card)', 'sequenceDiagram\n  A->>B: Pay (card)'],
 ]);
