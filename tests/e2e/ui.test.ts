@@ -213,8 +213,12 @@ describe.skipIf(skip)('the app in Chromium, against the real server', () => {
   it('Stop cancels a run and keeps the drawing', async () => {
     await app.setEditor(DIAGRAM);
     await app.waitForSvgText('Pay within 5 days');
-    await app.generateButton().click();
-    await app.stopButton().click();
+    // Generate, then Stop as soon as the button exists: well before the tape model can finish.
+    await w.page.evaluate(async () => {
+      document.querySelector<HTMLButtonElement>('[data-testid=generate]')!.click();
+      for (let i = 0; i < 100 && !document.querySelector('[data-testid=stop]'); i++) await new Promise((r) => setTimeout(r, 5));
+      document.querySelector<HTMLButtonElement>('[data-testid=stop]')!.click();
+    });
     await app.waitForPhase('aborted');
     expect(await app.svgText()).toContain('Manager approval');
     // The server is free again: a new run completes.
