@@ -73,7 +73,7 @@ describe('dry pack (tar | xz, split, reassemble)', () => {
     expect(await readFile(join(out, 'x/b/DRY'), 'utf8')).toMatch(/^dry pack/);
     expect(stdout).toContain(`run(carry=["${out}/part_aa"]`.replace(`${out}/`, '.gpu/'));
     expect(stdout).toContain('bash bench/gpu/run.sh setup');
-    expect(stdout.match(/^run\(/gm)).toHaveLength(m.parts.length + 5);
+    expect(stdout.match(/^run\(/gm)).toHaveLength(m.parts.length + 6);
   }, 60_000);
 
   it('plans one call per part, the manifest with the last', () => {
@@ -96,6 +96,7 @@ describe('dry pack (tar | xz, split, reassemble)', () => {
       'run(timeout_s=600, command="bash bench/gpu/run.sh engine-fp16")',
       'run(timeout_s=600, command="bash bench/gpu/run.sh pytorch")',
       'run(timeout_s=600, command="bash bench/gpu/run.sh q4f16")',
+      'run(timeout_s=600, command="bash bench/gpu/run.sh engine-q4f16")',
       'run(timeout_s=600, command="bash bench/gpu/run.sh concurrency")',
     ]);
   });

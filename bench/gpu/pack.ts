@@ -106,7 +106,7 @@ export function deviceCallPlan(m: Manifest, dir = '.gpu'): string {
       : `mkdir -p /opt/stage && cp ${dir}/${p.name} /opt/stage/`;
     lines.push(`run(carry=${JSON.stringify(carry)}, timeout_s=${last ? 300 : 120}, command=${JSON.stringify(cmd)})`);
   });
-  for (const stage of ['fp16', 'engine-fp16', 'pytorch', 'q4f16', 'concurrency']) {
+  for (const stage of ['fp16', 'engine-fp16', 'pytorch', 'q4f16', 'engine-q4f16', 'concurrency']) {
     lines.push(`run(timeout_s=600, command=${JSON.stringify(`bash bench/gpu/run.sh ${stage}`)})`);
   }
   lines.push('# Each stage appends to /opt/stage/results.jsonl and copies results + gpu-bench.md into $OUT.');

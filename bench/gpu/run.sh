@@ -6,7 +6,8 @@
 #   bash bench/gpu/run.sh fp16          write the random Qwen3-4B-shaped fp16 model; placement check; fused (carry/recompute, K) + step-by-step
 #   bash bench/gpu/run.sh engine-fp16   the real engine (TransformersEngine, DEVICE=cuda) on the fp16 model
 #   bash bench/gpu/run.sh pytorch       PyTorch anchors (eager generate bf16; static cache + CUDA graph loop) + bandwidth floor
-#   bash bench/gpu/run.sh q4f16         q4f16 model: fused + step-by-step + engine
+#   bash bench/gpu/run.sh q4f16         q4f16 model: write, placement, fused + step-by-step
+#   bash bench/gpu/run.sh engine-q4f16  the real engine on the q4f16 model
 #   bash bench/gpu/run.sh concurrency   1/4/20 simultaneous requests through the server (LEVELS, NEW, DTYPE)
 #   bash bench/gpu/run.sh report        markdown report only
 #
@@ -106,7 +107,9 @@ EOF
     log "pytorch anchors, prompt $PROMPT, new $NEW"
     PROMPT=$PROMPT NEW=$NEW RESULTS=$RESULTS SHAPE=$SHAPE DEVICE=$DEVICE python3 bench/gpu/pytorch_bench.py 2>>"$OUT/run.log" | tee -a "$OUT/run.log" ;;
   q4f16)
-    meta q4f16; write_model q4f16; placement q4f16; fused q4f16; engine q4f16 ;;
+    meta q4f16; write_model q4f16; placement q4f16; fused q4f16 ;;
+  engine-q4f16)
+    meta engine-q4f16; write_model q4f16; engine q4f16 ;;
   concurrency)
     meta concurrency
     DTYPE=${DTYPE:-fp16}; write_model "$DTYPE"
@@ -122,5 +125,5 @@ EOF
     log "server ready; levels ${LEVELS:-1,4,20}, $NEW new tokens"
     BENCH concurrency --url "http://127.0.0.1:$PORT" --levels "${LEVELS:-1,4,20}" --new "$NEW" --stack "server (engine)" --dtype "$DTYPE" 2>>"$OUT/run.log" | tee -a "$OUT/run.log" ;;
   report) ;;
-  *) sed -n 2,16p "$0"; exit 2 ;;
+  *) sed -n 2,17p "$0"; exit 2 ;;
 esac
