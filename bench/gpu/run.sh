@@ -15,6 +15,10 @@
 # gpu-bench.md (the report so far) and its logs in $OUT.
 # On a CPU machine: STAGE_DIR=/tmp/stage DEVICE=cpu SHAPE=tiny NEW=32 bash bench/gpu/run.sh fp16 (a smoke run).
 set -euo pipefail
+case "${1:-}" in
+  setup|fp16|engine-fp16|pytorch|q4f16|engine-q4f16|concurrency|report) ;;
+  *) sed -n '2,/^set /p' "$0" | grep '^#'; exit 2 ;;
+esac
 cd "$(dirname "$0")/../.."
 REPO=$(pwd)
 STAGE_DIR=${STAGE_DIR:-/opt/stage}
@@ -125,5 +129,5 @@ EOF
     log "server ready; levels ${LEVELS:-1,4,20}, $NEW new tokens"
     BENCH concurrency --url "http://127.0.0.1:$PORT" --levels "${LEVELS:-1,4,20}" --new "$NEW" --stack "server (engine)" --dtype "$DTYPE" 2>>"$OUT/run.log" | tee -a "$OUT/run.log" ;;
   report) ;;
-  *) sed -n 2,17p "$0"; exit 2 ;;
+  *) exit 2 ;;
 esac
