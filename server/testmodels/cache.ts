@@ -4,18 +4,16 @@
  * renamed into `<root>/<key>`; whoever renames first wins, the others discard
  * their copy and use the winner's. A directory is complete iff it exists.
  *
- *   cachedDir(key, build) → absolute path of the finished directory
+ *   cachedDir(key, build, root = cacheRoot()) → absolute path of the finished directory
  */
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** `<repo>/.cache/test-models` (git-ignored); `TEST_MODELS_DIR` overrides it. */
+/** `<repo>/.cache/test-models` (git-ignored). */
 export function cacheRoot(): string {
-  return process.env.TEST_MODELS_DIR
-    ? resolve(process.env.TEST_MODELS_DIR)
-    : resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'test-models');
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'test-models');
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -27,8 +25,7 @@ async function exists(path: string): Promise<boolean> {
 
 const inProcess = new Map<string, Promise<string>>();
 
-export function cachedDir(key: string, build: (tmpDir: string) => Promise<void>): Promise<string> {
-  const root = cacheRoot();
+export function cachedDir(key: string, build: (tmpDir: string) => Promise<void>, root = cacheRoot()): Promise<string> {
   const final = join(root, key);
   let p = inProcess.get(final);
   if (!p) {
