@@ -26,7 +26,10 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ValidateResult } from '../../common/protocol.ts';
+import { normalizeDiagramType } from './diagramType.ts';
 import { sourceLine } from './lineMap.ts';
+
+export { normalizeDiagramType } from './diagramType.ts';
 
 /** A parse that takes longer than this is treated as a failure and its worker killed. */
 export const PARSE_TIMEOUT_MS = 5_000;
@@ -144,8 +147,7 @@ function startWorker(): Worker {
     if (reply.type === 'ready') {
       workerReady = true;
       patched = reply.patched;
-    }
-    else if (reply.type === 'failed') {
+    } else if (reply.type === 'failed') {
       failAll(new ValidatorUnavailableError(`mermaid could not be loaded: ${reply.message}`));
       void stopWorker(w);
     } else {
@@ -230,25 +232,6 @@ function describeError(code: string, message: string, locLine: number | null): {
       ? message.replace(/\bon line \d+/i, `on line ${line}`)
       : message.replace(/\bline (\d+)/gi, (_, n: string) => `line ${sourceLine(code, Number(n))}`);
   return { line, message: fixed };
-}
-
-/**
- * Mermaid's internal ids → the names our protocol uses (`DiagramType` in
- * common/limits.ts) where one exists; other types keep mermaid's id.
- */
-const TYPE_NAMES: Record<string, string> = {
-  'flowchart-v2': 'flowchart',
-  'flowchart-elk': 'flowchart',
-  flowchart: 'flowchart',
-  graph: 'flowchart',
-  stateDiagram: 'state',
-  classDiagram: 'class',
-  sequence: 'sequence',
-  er: 'er',
-};
-
-export function normalizeDiagramType(mermaidType: string): string {
-  return TYPE_NAMES[mermaidType] ?? mermaidType;
 }
 
 /**
