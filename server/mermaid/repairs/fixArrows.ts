@@ -3,7 +3,7 @@ import type { Repair } from './types.ts';
 
 /**
  * Arrow and edge-label typos in flowcharts, outside labels only:
- * `A -> B` → `A --> B`, `A => B` → `A ==> B`, `A -->> B` → `A --> B`,
+ * `A -> B` → `A --> B`, `A => B` → `A ==> B`, `A -->> B` / `A ->> B` → `A --> B`,
  * `-->|x|>` → `-->|x|`, `--> |x|` → `-->|x|`, `--|x|-->` → `-->|x|`,
  * `-- x ->` → `-- x -->`, `A --> B: x` / `A --> B : x` → `A -->|x| B`.
  */
@@ -18,6 +18,7 @@ export const fixArrows: Repair = {
       s = s.replace(/(-->|---|==>|-\.->)\s+\|/g, '$1|'); // --> |x|
       s = s.replace(/--\s*\|(\u0000\d+\u0000)\|\s*-->/g, '-->|$1|'); // --|x|-->
       s = s.replace(/-->>+/g, '-->');
+      s = s.replace(/(^|[^-=.<])->>+/g, '$1-->'); // sequence-diagram arrow in a flowchart
       s = s.replace(/(^|[^-=.<])->(?![>])/g, '$1-->'); // A -> B
       s = s.replace(/(^|[^=<])=>(?![>])/g, '$1==>'); // A => B
       s = s.replace(/^(\s*[\p{L}\p{N}_]+\s*(?:-->|==>|-\.->)\s*[\p{L}\p{N}_]+)\s*:\s*([^:;]+?)\s*$/u, (_, edge: string, text: string) => {

@@ -79,6 +79,7 @@ table(fixArrows, [
   ['label then >', F('  C -->|Refusé|> D'), F('  C -->|Refusé| D')],
   ['space before label', F('  B --> |Valider| C'), F('  B -->|Valider| C')],
   ['double head', F('  A -->> B'), F('  A --> B')],
+  ['sequence arrow in a flowchart (ko)', F('  A[주문] ->> B[결제]'), F('  A[주문] --> B[결제]')],
   ['label between dashes and arrow', F('  A --|ja|--> B'), F('  A -->|ja| B')],
   ['text form with short head', F('  A -- ok -> B'), F('  A -- ok --> B')],
   ['sequence-style label after target', F('  A --> B: bestätigt'), F('  A -->|bestätigt| B')],
