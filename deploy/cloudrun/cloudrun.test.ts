@@ -14,6 +14,8 @@ import { main } from '../cli.ts';
 import { memoryOutput } from '../progress.ts';
 import { MockHub } from '../testing/mock-hub.ts';
 import { Redactor } from '../redact.ts';
+import { explainGcloudFailure } from './explain.ts';
+import type { PreflightResult } from './preflight.ts';
 
 const TOKEN = 'hf_SuperSecretToken1234567890';
 const FAKE = resolve(import.meta.dirname, '../testing/fake-gcloud.mjs');
@@ -78,7 +80,7 @@ beforeEach(() => {
   const bin = join(dir, 'bin');
   writeFileSync(join(dir, 'log.jsonl'), '');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'gcloud'), `#!/bin/sh\nexec "${process.execPath}" "${FAKE}" "$@"\n`);
+  writeFileSync(join(bin, 'gcloud'), `#!/bin/sh\nNODE_OPTIONS= exec "${process.execPath}" "${FAKE}" "$@"\n`);
   chmodSync(join(bin, 'gcloud'), 0o755);
   oldPath = process.env.PATH;
   process.env.PATH = `${bin}:${oldPath}`;
@@ -283,33 +285,36 @@ describe('cloudrun preflight', () => {
     expect(grants.map((g) => g.args.find((a) => a.startsWith('--role='))).sort()).toEqual(['--role=roles/artifactregistry.writer', '--role=roles/logging.logWriter', '--role=roles/storage.objectViewer']);
   });
 
-  const buildFailures: [string, string, string][] = [
-    ['storage.objects.get', 'ERROR: (gcloud.builds.submit) 123456-compute@developer.gserviceaccount.com does not have storage.objects.get access to the Google Cloud Storage object.', 'roles/storage.objectViewer'],
-    ['logging.logEntries.create', "ERROR: build step 0 failed: Permission 'logging.logEntries.create' denied on resource", 'roles/logging.logWriter'],
-    ['artifactregistry upload', "denied: Permission 'artifactregistry.repositories.uploadArtifacts' denied on resource", 'roles/artifactregistry.writer'],
+  it('names the missing build role, end to end, when the build cannot read its source', async () => {
+    const stderr = 'ERROR: (gcloud.builds.submit) 123456-compute@developer.gserviceaccount.com does not have storage.objects.get access to the Google Cloud Storage object.';
+    writeState({ ...baseState(), fail: [{ match: 'builds submit', stderr }] });
+    const r = await deploy();
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('needs roles/storage.objectViewer');
+    expect(r.text).toContain('gcloud projects add-iam-policy-binding proj-1 --member=serviceAccount:123456-compute@developer.gserviceaccount.com --role=roles/storage.objectViewer --condition=None');
+  });
+
+  // The other known failures, through the same explanation (no full run needed for each).
+  const pf: PreflightResult = { account: 'alice@example.com', project: 'proj-1', projectNumber: '123456', region: 'us-central1', buildAccount: '123456-compute@developer.gserviceaccount.com', missingBuildRoles: [], warnings: [] };
+  const known: [string, string, string, string][] = [
+    ['logging.logEntries.create', "ERROR: build step 0 failed: Permission 'logging.logEntries.create' denied on resource", 'roles/logging.logWriter', 'serviceAccount:123456-compute@developer.gserviceaccount.com'],
+    ['artifactregistry upload', "denied: Permission 'artifactregistry.repositories.uploadArtifacts' denied on resource", 'roles/artifactregistry.writer', 'serviceAccount:123456-compute@developer.gserviceaccount.com'],
+    ['Cloud Build refusing the caller', "ERROR: (gcloud.builds.submit) PERMISSION_DENIED: The caller does not have permission. Permission 'cloudbuild.builds.create' denied", 'roles/cloudbuild.builds.editor', 'user:alice@example.com'],
   ];
-  for (const [name, stderr, role] of buildFailures) {
-    it(`names the missing build role on ${name}`, async () => {
-      writeState({ ...baseState(), fail: [{ match: 'builds submit', stderr }] });
-      const r = await deploy();
-      expect(r.code).toBe(1);
-      expect(r.text).toContain(`needs ${role}`);
-      expect(r.text).toContain(`gcloud projects add-iam-policy-binding proj-1 --member=serviceAccount:123456-compute@developer.gserviceaccount.com --role=${role} --condition=None`);
+  for (const [name, stderr, role, member] of known) {
+    it(`names the missing role on ${name}`, () => {
+      const e = explainGcloudFailure(['builds', 'submit', '.'], { code: 1, stdout: '', stderr }, pf);
+      const text = [e.message, ...e.hints].join('\n');
+      expect(text).toContain(`needs ${role}`);
+      expect(text).toContain(`gcloud projects add-iam-policy-binding proj-1 --member=${member} --role=${role} --condition=None`);
     });
   }
 
-  it('names the caller role when Cloud Build refuses the caller', async () => {
-    writeState({ ...baseState(), fail: [{ match: 'builds submit', stderr: "ERROR: (gcloud.builds.submit) PERMISSION_DENIED: The caller does not have permission. Permission 'cloudbuild.builds.create' denied" }] });
-    const r = await deploy();
-    expect(r.text).toContain('needs roles/cloudbuild.builds.editor');
-    expect(r.text).toContain('--member=user:alice@example.com --role=roles/cloudbuild.builds.editor');
-  });
-
-  it('explains GPU quota errors', async () => {
-    writeState({ ...baseState(), fail: [{ match: 'run deploy', stderr: 'ERROR: (gcloud.run.deploy) Quota exceeded for total allowable count of GPUs per project per region' }] });
-    const r = await deploy();
-    expect(r.code).toBe(1);
-    expect(r.text).toMatch(/quota/i);
-    expect(r.text).toContain('Total Nvidia L4 GPU allocation');
+  it('explains GPU quota and region errors', () => {
+    const q = explainGcloudFailure(['run', 'deploy', 'x'], { code: 1, stdout: '', stderr: 'ERROR: (gcloud.run.deploy) Quota exceeded for total allowable count of GPUs per project per region' }, pf);
+    expect(q.message).toMatch(/quota/i);
+    expect(q.hints.join('\n')).toContain('Total Nvidia L4 GPU allocation');
+    const g = explainGcloudFailure(['run', 'deploy', 'x'], { code: 1, stdout: '', stderr: 'ERROR: GPU type nvidia-l4 is not supported in region us-west2' }, pf);
+    expect(g.message).toContain('does not offer Cloud Run GPUs');
   });
 });
