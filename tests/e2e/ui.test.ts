@@ -226,6 +226,26 @@ describe.skipIf(skip)('the app in Chromium, against the real server', () => {
     await app.waitForPhase('done');
   });
 
+  it('zooms, fits and copies code and SVG', async () => {
+    const zoom = w.page.getByTestId('zoom-level');
+    const before = await zoom.textContent();
+    await w.page.getByRole('button', { name: 'Zoom in' }).click();
+    expect(await zoom.textContent()).not.toBe(before);
+    await app.canvas().focus();
+    await w.page.keyboard.press('1'); // actual size
+    expect(await zoom.textContent()).toBe('100%');
+    await w.page.keyboard.press('-');
+    expect(await zoom.textContent()).toBe('80%');
+    await w.page.getByRole('button', { name: 'Fit' }).click();
+    expect(await zoom.textContent()).toBe(before);
+
+    await w.page.getByRole('button', { name: 'Copy code' }).click();
+    expect(await w.page.evaluate(() => navigator.clipboard.readText())).toBe(DIAGRAM);
+    await w.page.getByRole('button', { name: 'Copy SVG' }).click();
+    const copied = await w.page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*>Manager<\/tspan>[\s\S]*<\/svg>\s*$/);
+  });
+
   it('offers API snippets for this server and switches to dark mode', async () => {
     await w.page.getByRole('button', { name: 'Use via API' }).click();
     const snippet = w.page.getByTestId('api-snippet');

@@ -334,6 +334,19 @@ describe('history and undo', () => {
     expect(diagram.state.diagramType).toBe('auto');
   });
 
+  it('keeps hand-edited code for undo when a run replaces it', async () => {
+    configure({ storage: store, validate, debounceMs: 0, stream: scripted([{ type: 'done', result: result('flowchart TD\n  New') }]) });
+    setDescription('x');
+    await generate(); // nothing edited by hand yet: no undo
+    expect(diagram.state.undoStack).toHaveLength(0);
+    setCode('flowchart TD\n  Mine');
+    await generate();
+    expect(diagram.state.code).toBe('flowchart TD\n  New');
+    expect(diagram.state.undoStack.at(-1)).toMatchObject({ reason: 'generate', code: 'flowchart TD\n  Mine' });
+    undo();
+    expect(diagram.state.code).toBe('flowchart TD\n  Mine');
+  });
+
   it('opens a shared link with undo for unsaved work', async () => {
     setCode('flowchart TD\n  Unsaved');
     loadShared({ code: 'flowchart TD\n  S --> T', description: 'shared' });

@@ -65,7 +65,7 @@ export interface Draft {
 }
 
 export interface UndoSnapshot extends Draft {
-  /** What overwrote it, for the "Undo" notice: "example", "history", "link". */
+  /** What overwrote it, for the "Undo" notice: "example", "history", "link", "generate", "refine". */
   reason: string;
 }
 
@@ -436,6 +436,13 @@ async function run(req: GenerateRequest, kind: RunState['kind']): Promise<void> 
   lastRequest = { req, kind };
   update(
     (s) => {
+      // Code edited by hand is about to be replaced by the model's: keep it for undo.
+      if (s.code.trim() && s.code !== s.baseline.code) {
+        s.undoStack = [
+          ...s.undoStack,
+          { description: s.description, diagramType: s.diagramType, direction: s.direction, code: s.code, reason: kind },
+        ].slice(-UNDO_LIMIT);
+      }
       s.run = freshRun(kind);
       s.needsApiKey = false;
     },
