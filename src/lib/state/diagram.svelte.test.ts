@@ -84,7 +84,20 @@ describe('inputs', () => {
     load();
     expect(diagram.state.description).toBe('Un client passe une commande');
     expect(diagram.state.diagramType).toBe('sequence');
-    expect(diagram.dirty).toBe(false);
+    expect(diagram.dirty).toBe(true); // typed, never generated: still unsaved after the reload
+  });
+});
+
+describe('reload', () => {
+  it('keeps unsaved edits unsaved, so a link opened after a reload still offers undo', async () => {
+    applyEvent({ type: 'done', result: result('flowchart TD\n  Saved') });
+    setCode('flowchart TD\n  Edited');
+    configure({ storage: store, validate, debounceMs: 0 });
+    load();
+    expect(diagram.state.code).toBe('flowchart TD\n  Edited');
+    expect(diagram.dirty).toBe(true);
+    loadShared({ code: 'flowchart TD\n  Link', description: '' });
+    expect(diagram.state.undoStack.at(-1)?.code).toBe('flowchart TD\n  Edited');
   });
 });
 

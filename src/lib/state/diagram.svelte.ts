@@ -171,11 +171,13 @@ function update(mutate: (s: DiagramState) => void, opts: { persist?: boolean } =
 }
 
 function persistDraft(): void {
-  const draft: Draft = {
+  // The baseline travels with the draft, so edits left unsaved stay "unsaved" after a reload.
+  const draft: Draft & { baseline: DiagramState['baseline'] } = {
     description: state.description,
     diagramType: state.diagramType,
     direction: state.direction,
     code: state.code,
+    baseline: state.baseline,
   };
   writeJson(deps.storage, DRAFT_KEY, draft);
 }
@@ -206,7 +208,7 @@ export function configure(overrides: Partial<Deps> = {}): void {
 
 /** Loads the saved draft and history. Call once at startup. */
 export function load(): void {
-  const draft = readJson<Partial<Draft>>(deps.storage, DRAFT_KEY);
+  const draft = readJson<Partial<Draft> & { baseline?: Partial<DiagramState['baseline']> }>(deps.storage, DRAFT_KEY);
   const history = parseHistory(readJson<unknown>(deps.storage, HISTORY_KEY));
   update(
     (s) => {
@@ -217,8 +219,11 @@ export function load(): void {
         if (draft.direction === 'TD' || draft.direction === 'LR') s.direction = draft.direction;
         if (typeof draft.code === 'string') s.code = draft.code;
       }
-      // What was restored is what the user had: not "unsaved" relative to anything newer.
-      s.baseline = { description: s.description, code: s.code };
+      const b = draft?.baseline;
+      s.baseline =
+        b && typeof b.description === 'string' && typeof b.code === 'string'
+          ? { description: b.description, code: b.code }
+          : { description: s.description, code: s.code };
     },
     { persist: false },
   );
