@@ -70,6 +70,7 @@ table(renameReservedIds, [
   ['"end" inside a label is not an id', F('  A[Send to end user] --> B'), F('  A[Send to end user] --> B')],
   ['style statement is kept', F('  A --> B\n  style A fill:#f9f'), F('  A --> B\n  style A fill:#f9f')],
   ['End (capitalised) is valid: untouched', F('  A --> End'), F('  A --> End')],
+  ['default and direction are valid ids in mermaid 11: untouched', F('  A --> default\n  B --> direction'), F('  A --> default\n  B --> direction')],
   ['a taken name gets another underscore', F('  end_ --> A\n  A --> end'), F('  end_ --> A\n  A --> end__[end]')],
 ]);
 
