@@ -14,92 +14,19 @@
  * the editor is partial or broken.
  */
 import { DEFAULT_MAX_NEW_TOKENS, MAX_DESCRIPTION_CHARS, type DiagramType, type Direction } from '../../../common/limits.ts';
-import type {
-  ApiError,
-  DiagramResult,
-  GenerateRequest,
-  ParseError,
-  StreamEvent,
-  ValidateResult,
-} from '../../../common/protocol.ts';
+import type { GenerateRequest, ParseError, StreamEvent, ValidateResult } from '../../../common/protocol.ts';
 import { ApiKeyRequiredError, ApiRequestError } from '../api/http.ts';
 import { StreamClosedError, streamGenerate } from '../api/stream.ts';
 import { parseDiagram } from '../diagram/mermaid.ts';
-import { localStore, readJson, writeJson, type KeyValueStore } from '../storage.ts';
-import { addEntry, newId, parseHistory, removeEntry, type HistoryEntry } from './history.ts';
+import { localStore, readJson, writeJson } from '../storage.ts';
+import { freshRun, reduceEvent } from './events.ts';
+import { addEntry, newId, parseHistory, removeEntry } from './history.ts';
+import type { Deps, DiagramState, Draft, RunState } from './types.ts';
 
-export type Phase = 'idle' | 'connecting' | 'queued' | 'loading' | 'generating' | 'repairing' | 'done' | 'error' | 'aborted';
-
-export interface RunState {
-  kind: 'generate' | 'refine';
-  phase: Phase;
-  queuePosition: number | null;
-  queueLength: number | null;
-  loadingProgress: number;
-  loadingMessage: string;
-  /** Budget announced by `started`, ms. */
-  budgetMs: number | null;
-  /** Client clock (ms) at `started`, for live tokens/s. */
-  startedAt: number | null;
-  tokens: number;
-  /** The model's raw text so far (tail kept when very long). */
-  text: string;
-  repairing: { stage: 'deterministic' | 'model'; reason: string } | null;
-  result: DiagramResult | null;
-  error: ApiError | null;
-}
-
-export type Validation =
-  | { status: 'empty' }
-  | { status: 'pending' }
-  /** Streaming: partial code not checked yet. */
-  | { status: 'partial' }
-  | { status: 'valid'; diagramType: string | null }
-  | { status: 'invalid'; error: ParseError };
-
-export interface Draft {
-  description: string;
-  diagramType: DiagramType;
-  direction: Direction;
-  code: string;
-}
-
-export interface UndoSnapshot extends Draft {
-  /** What overwrote it, for the "Undo" notice: "example", "history", "link", "generate", "refine". */
-  reason: string;
-}
-
-export interface DiagramState extends Draft {
-  instruction: string;
-  validation: Validation;
-  /** The last code known to parse: what the diagram view draws. */
-  renderCode: string;
-  /** Mermaid parsed `renderCode` but could not draw it. */
-  renderError: ParseError | null;
-  /** Sanitised SVG of the last successful drawing ('' before the first): what exports use. */
-  svg: string;
-  run: RunState | null;
-  history: HistoryEntry[];
-  /** Most recent last; `undo()` pops it. */
-  undoStack: UndoSnapshot[];
-  /** The server answered 401: the UI asks for a key, then `retry()`. */
-  needsApiKey: boolean;
-  /** The draft as last generated/restored/saved: edits since then are "unsaved". */
-  baseline: { description: string; code: string };
-}
-
-export interface Deps {
-  stream: (req: GenerateRequest, opts: { signal: AbortSignal }) => AsyncIterable<StreamEvent>;
-  validate: (code: string) => Promise<ValidateResult>;
-  storage: KeyValueStore | null;
-  now: () => number;
-  /** Delay before validating typed code. */
-  debounceMs: number;
-}
+export type { Deps, DiagramState, Draft, Phase, RunState, UndoSnapshot, Validation } from './types.ts';
 
 const DRAFT_KEY = 'mfg:draft';
 const HISTORY_KEY = 'mfg:history';
-const MAX_RAW_TEXT = 200_000;
 const UNDO_LIMIT = 20;
 
 function defaultDeps(): Deps {
@@ -264,6 +191,12 @@ let validateTimer: ReturnType<typeof setTimeout> | undefined;
 let validateSeq = 0;
 let validating: Promise<void> = Promise.resolve();
 
+/** A stream is about to set the code: a pending check of older code must not land. */
+function cancelValidation(): void {
+  clearTimeout(validateTimer);
+  validateSeq++;
+}
+
 /** The user typed in the editor: validate after a pause, then draw if it parses. */
 export function setCode(code: string): void {
   if (code === state.code) return;
@@ -334,100 +267,11 @@ export function reportRender(code: string, outcome: { svg: string } | { error: P
 let controller: AbortController | null = null;
 let lastRequest: { req: GenerateRequest; kind: RunState['kind'] } | null = null;
 
-function freshRun(kind: RunState['kind']): RunState {
-  return {
-    kind,
-    phase: 'connecting',
-    queuePosition: null,
-    queueLength: null,
-    loadingProgress: 0,
-    loadingMessage: '',
-    budgetMs: null,
-    startedAt: null,
-    tokens: 0,
-    text: '',
-    repairing: null,
-    result: null,
-    error: null,
-  };
-}
-
-function setCandidate(s: DiagramState, code: string, valid: boolean, error?: ParseError): void {
-  s.code = code;
-  clearTimeout(validateTimer);
-  validateSeq++;
-  if (!code.trim()) s.validation = { status: 'empty' };
-  else if (valid) {
-    s.validation = { status: 'valid', diagramType: null };
-    s.renderCode = code;
-    s.renderError = null;
-  } else if (error) s.validation = { status: 'invalid', error };
-  else s.validation = { status: 'partial' };
-}
-
 /** Applies one stream event to the state. Exported for tests; `generate` feeds it. */
 export function applyEvent(ev: StreamEvent): void {
+  if (ev.type === 'candidate' || ev.type === 'invalid' || ev.type === 'done') cancelValidation();
   update(
-    (s) => {
-      const run = (s.run ??= freshRun('generate'));
-      switch (ev.type) {
-        case 'queued':
-          run.phase = 'queued';
-          run.queuePosition = ev.position;
-          run.queueLength = ev.queueLength;
-          break;
-        case 'loading':
-          run.phase = 'loading';
-          run.loadingProgress = Math.max(0, Math.min(100, ev.progress));
-          run.loadingMessage = ev.message;
-          break;
-        case 'started':
-          run.phase = 'generating';
-          run.queuePosition = null;
-          run.budgetMs = ev.budgetMs;
-          run.startedAt = deps.now();
-          break;
-        case 'token':
-          run.phase = 'generating';
-          run.startedAt ??= deps.now();
-          run.tokens = ev.tokens;
-          run.text = (run.text + ev.text).slice(-MAX_RAW_TEXT);
-          break;
-        case 'candidate':
-          setCandidate(s, ev.code, ev.valid, ev.error);
-          break;
-        case 'invalid':
-          setCandidate(s, ev.code, false, ev.error);
-          break;
-        case 'repairing':
-          run.phase = 'repairing';
-          run.repairing = { stage: ev.stage, reason: ev.reason };
-          break;
-        case 'done': {
-          const r = ev.result;
-          run.phase = 'done';
-          run.result = r;
-          run.repairing = null;
-          if (r.code.trim()) {
-            setCandidate(s, r.code, r.valid, r.valid ? undefined : (r.error ?? { message: 'The diagram does not parse.' }));
-            if (r.valid) s.validation = { status: 'valid', diagramType: r.diagramType };
-            s.history = addEntry(s.history, {
-              id: newId(deps.now()),
-              description: s.description,
-              code: r.code,
-              time: deps.now(),
-              diagramType: r.diagramType,
-            });
-          }
-          s.baseline = { description: s.description, code: s.code };
-          break;
-        }
-        case 'error':
-          run.phase = 'error';
-          run.error = ev.error;
-          break;
-      }
-    },
+    (s) => reduceEvent(s, ev, deps.now()),
     // Tokens arrive many times a second; the draft is saved on the events that change it.
     { persist: ev.type !== 'token' && ev.type !== 'queued' && ev.type !== 'loading' },
   );
