@@ -92,6 +92,7 @@ describe('fused ≡ step-by-step on the mini decoder', () => {
   for (const variant of [
     { name: 'embedded weights', spec: { seed: 7 } },
     { name: 'external weights + num_logits_to_keep', spec: { seed: 11, weights: 'external' as const, numLogitsToKeep: true } },
+    { name: 'GroupQueryAttention contrib op (com.microsoft)', spec: { seed: 13, gqa: true } },
   ]) {
     it(`${variant.name}: prompts × chunk sizes 1/7/64, both cache modes, EOS inside a chunk`, async () => {
       const path = join(dir, `mini-${variant.spec.seed}.onnx`);

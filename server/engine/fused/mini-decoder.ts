@@ -27,6 +27,8 @@ export interface MiniDecoderSpec {
   weights?: 'embedded' | 'external';
   /** Declare a scalar `num_logits_to_keep` input (as the tape models do). */
   numLogitsToKeep?: boolean;
+  /** Attention through the com.microsoft GroupQueryAttention contrib op (1 KV head), as real q4f16 exports do. */
+  gqa?: boolean;
   opset?: number;
 }
 
@@ -121,7 +123,27 @@ export function buildMiniDecoder(spec: MiniDecoderSpec, dataFile = 'model.onnx_d
   const ok = op('And', [allowed, maskB]);
   const bias = op('Where', [ok, f32([0], []), f32([-1e9], [])]);
   const toHeads = (t: string) => op('Transpose', [op('Reshape', [t, i64([0, 0, H, D])])], [ais('perm', [0, 2, 1, 3])]);
-  for (let l = 0; l < L; l++) {
+  const KVH = spec.gqa ? 1 : H;
+  const seqlensK = spec.gqa
+    ? op('Cast', [op('Sub', [op('ReduceSum', ['attention_mask', i64([1])], [ai('keepdims', 0)]), i64([1], [])])], [ai('to', 6)])
+    : '';
+  const totalLen = spec.gqa ? op('Cast', [Tlen], [ai('to', 6)]) : '';
+  for (let l = 0; l < L && spec.gqa; l++) {
+    const q = op('MatMul', [x, weight([C, H * D], 0.5)]);
+    const k = op('MatMul', [x, weight([C, KVH * D], 0.5)]);
+    const v = op('MatMul', [x, weight([C, KVH * D], 0.5)]);
+    const att = fresh('gqa');
+    nodes.push({
+      opType: 'GroupQueryAttention',
+      domain: 'com.microsoft',
+      name: fresh('n'),
+      input: [q, k, v, `past_key_values.${l}.key`, `past_key_values.${l}.value`, seqlensK, totalLen],
+      output: [att, `present.${l}.key`, `present.${l}.value`],
+      attribute: [ai('num_heads', H), ai('kv_num_heads', KVH)],
+    });
+    x = op('Tanh', [op('Add', [x, op('MatMul', [att, weight([H * D, C], 0.8)])])]);
+  }
+  for (let l = 0; l < L && !spec.gqa; l++) {
     const q = toHeads(op('MatMul', [x, weight([C, H * D], 0.5)]));
     const k = toHeads(op('MatMul', [x, weight([C, H * D], 0.5)]));
     const v = toHeads(op('MatMul', [x, weight([C, H * D], 0.5)]));
@@ -152,15 +174,15 @@ export function buildMiniDecoder(spec: MiniDecoderSpec, dataFile = 'model.onnx_d
   const outputs = [vi('logits', 1, ['batch_size', 'sequence_length', V])];
   for (let l = 0; l < L; l++) {
     for (const kv of ['key', 'value']) {
-      inputs.push(vi(`past_key_values.${l}.${kv}`, 1, ['batch_size', H, 'past_sequence_length', D]));
-      outputs.push(vi(`present.${l}.${kv}`, 1, ['batch_size', H, 'total_sequence_length', D]));
+      inputs.push(vi(`past_key_values.${l}.${kv}`, 1, ['batch_size', KVH, 'past_sequence_length', D]));
+      outputs.push(vi(`present.${l}.${kv}`, 1, ['batch_size', KVH, 'total_sequence_length', D]));
     }
   }
   if (spec.numLogitsToKeep) inputs.push(vi('num_logits_to_keep', 7, []));
   const model = {
     irVersion: 8,
     producerName: 'mini-decoder',
-    opsetImport: [{ domain: '', version: spec.opset ?? 17 }],
+    opsetImport: [{ domain: '', version: spec.opset ?? 17 }, ...(spec.gqa ? [{ domain: 'com.microsoft', version: 1 }] : [])],
     graph: { name: 'mini', node: nodes, initializer: inits, input: inputs, output: outputs },
   };
   const bytes = onnx.ModelProto.encode(model).finish();
