@@ -33,7 +33,8 @@ describe('loadConfig', () => {
       scriptedTextFile: null,
       loadOnStart: true,
       fused: 'auto',
-      fusedChunk: 16,
+      fusedChunk: 'auto',
+      fusedCache: 'carry',
       shutdownGraceMs: 10_000,
       uiDir: '/srv/app/dist',
       metrics: true,
@@ -74,6 +75,8 @@ describe('loadConfig', () => {
     ['LOAD_ON_START', 'off', 'loadOnStart', false],
     ['FUSED', 'off', 'fused', 'off'],
     ['FUSED_CHUNK', '64', 'fusedChunk', 64],
+    ['FUSED_CHUNK', 'AUTO', 'fusedChunk', 'auto'],
+    ['FUSED_CACHE', 'recompute', 'fusedCache', 'recompute'],
     ['METRICS', '0', 'metrics', false],
   ] as const)('%s=%j → %s', (name, value, key, expected) => {
     expect(load({ [name]: value })[key]).toEqual(expected);
@@ -103,6 +106,9 @@ describe('loadConfig', () => {
     ['LOG_INPUTS', 'maybe', /LOG_INPUTS: expected 1\/0, true\/false/],
     ['ENGINE', 'pytorch', /ENGINE: expected one of transformers, scripted/],
     ['LOG_LEVEL', 'verbose', /LOG_LEVEL: expected one of/],
+    ['FUSED_CHUNK', '0', /FUSED_CHUNK: expected auto or a whole number 1\.\.4096, got "0"/],
+    ['FUSED_CHUNK', 'big', /FUSED_CHUNK: expected auto or a whole number/],
+    ['FUSED_CACHE', 'gpu', /FUSED_CACHE: expected one of carry, recompute/],
   ])('%s=%j fails with a readable message', (name, value, message) => {
     let error: unknown;
     try {

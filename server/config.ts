@@ -24,6 +24,7 @@ export const DTYPES = ['auto', 'fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'bnb
 export const ENGINES = ['transformers', 'scripted'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const FUSED_MODES = ['auto', 'on', 'off'] as const;
+export const FUSED_CACHE_MODES = ['carry', 'recompute'] as const;
 
 export type Device = (typeof DEVICES)[number];
 export type Dtype = (typeof DTYPES)[number];
@@ -78,6 +79,21 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallba
       return z.NEVER;
     });
 
+/** `auto` or a whole number in min..max. */
+const autoOrInt = (min: number, max: number) => {
+  const n = int(min, min, max);
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx): number | 'auto' => {
+      if (v === undefined || v.trim().toLowerCase() === 'auto') return 'auto';
+      const parsed = n.safeParse(v);
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: 'custom', message: `expected auto or a whole number ${min}..${max}, got "${v}"` });
+      return z.NEVER;
+    });
+};
+
 const text = z
   .string()
   .optional()
@@ -119,7 +135,8 @@ const schema = z.object({
   SCRIPTED_TEXT_FILE: text,
   LOAD_ON_START: bool(true),
   FUSED: oneOf(FUSED_MODES, 'auto'),
-  FUSED_CHUNK: int(16, 1, 4_096),
+  FUSED_CHUNK: autoOrInt(1, 4_096),
+  FUSED_CACHE: oneOf(FUSED_CACHE_MODES, 'carry'),
   SHUTDOWN_GRACE_MS: int(10_000, 0, 600_000),
   UI_DIR: text,
   METRICS: bool(true),
@@ -172,10 +189,16 @@ export interface Config {
   readonly scriptedTextFile: string | null;
   /** Start loading the model when the server starts (off: on first request). */
   readonly loadOnStart: boolean;
-  /** Greedy decoding inside the ONNX graph: `auto` uses it on CUDA when available. */
+  /**
+   * Greedy decoding inside the ONNX graph (server/engine/fused): `auto` uses it
+   * and falls back to transformers.js `generate` when the graph cannot be
+   * built; `on` makes that a load error; `off` never uses it.
+   */
   readonly fused: (typeof FUSED_MODES)[number];
-  /** Tokens per fused call (one streaming update per chunk). */
-  readonly fusedChunk: number;
+  /** Tokens per fused call (one streaming update per chunk); `auto` ≈ one chunk per 150 ms. */
+  readonly fusedChunk: number | 'auto';
+  /** How the key/value cache travels between fused calls (docs/gpu.md "Cache modes"). */
+  readonly fusedCache: (typeof FUSED_CACHE_MODES)[number];
   /** On SIGTERM: how long running generations may finish before they are cancelled. */
   readonly shutdownGraceMs: number;
   /** The built UI, served at `/`. Absolute. */
@@ -237,6 +260,7 @@ export function loadConfig(
     loadOnStart: e.LOAD_ON_START,
     fused: e.FUSED,
     fusedChunk: e.FUSED_CHUNK,
+    fusedCache: e.FUSED_CACHE,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     uiDir: abs(e.UI_DIR || 'dist'),
     metrics: e.METRICS,

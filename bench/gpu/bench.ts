@@ -4,7 +4,7 @@
  *
  *   tsx bench/gpu/bench.ts write   --out DIR --dtype fp16|q4f16 [--shape qwen3-4b|tiny]
  *   tsx bench/gpu/bench.ts fused   --model DIR --dtype fp16 --device cuda [--new 512] [--chunks 16,32,64] [--modes carry,recompute] [--stepwise]
- *   tsx bench/gpu/bench.ts engine  --model DIR --dtype fp16 --device cuda [--new 512]
+ *   tsx bench/gpu/bench.ts engine  --model DIR --dtype fp16 --device cuda [--new 512] [--decoders off,on]
  *   tsx bench/gpu/bench.ts concurrency --url http://127.0.0.1:7860 --levels 1,4,20 [--new 512] [--stack NAME --dtype D]
  *   tsx bench/gpu/bench.ts prompt  [--model DIR]            (prints the prompt's token count)
  *   tsx bench/gpu/bench.ts report  --results FILE          (markdown tables, see report.ts)
@@ -201,30 +201,33 @@ async function cmdEngine(a: Args): Promise<void> {
   const device = str(a, 'device', 'cpu');
   const n = Number(str(a, 'new', '512'));
   const { TransformersEngine } = await import('../../server/engine/model.ts');
-  const mem = new GpuMemorySampler().start();
-  const engine = new TransformersEngine({ modelPath: dir, device: device as 'cpu' | 'cuda', dtype: dtype as 'fp16', maxNewTokens: n, progressBar: false });
-  const t0 = performance.now();
-  await engine.load();
-  const loadS = (performance.now() - t0) / 1000;
   const messages = await benchMessages();
-  const out = await engine.generate(messages, { maxNewTokens: n, deadline: Date.now() + 3_600_000 });
-  const peak = mem.stop();
   const ids = await promptIds();
-  await emit(a, {
-    kind: 'stack',
-    stack: 'engine (transformers.js generate)',
-    dtype,
-    device: engine.status().device ?? device,
-    loadS,
-    ttftMs: out.firstTokenMs,
-    decodeTokS: out.tokens > 1 && out.firstTokenMs !== null ? (out.tokens - 1) / ((out.generationMs - out.firstTokenMs) / 1000) : null,
-    promptTokens: out.promptTokens || ids.length,
-    newTokens: out.tokens,
-    gpuMemMiB: peak,
-    weightBytes: await weightBytesOf(dir, dtype),
-    note: out.stopReason !== 'max_tokens' ? `stopped: ${out.stopReason}` : undefined,
-  });
-  await engine.dispose();
+  // off: transformers.js generate (the reference); on: the fused loop the server uses by default.
+  for (const fused of str(a, 'decoders', 'off,on').split(',') as ('off' | 'on')[]) {
+    const mem = new GpuMemorySampler().start();
+    const engine = new TransformersEngine({ modelPath: dir, device: device as 'cpu' | 'cuda', dtype: dtype as 'fp16', maxNewTokens: n, progressBar: false, fused });
+    const t0 = performance.now();
+    await engine.load();
+    const loadS = (performance.now() - t0) / 1000;
+    const out = await engine.generate(messages, { maxNewTokens: n, deadline: Date.now() + 3_600_000 });
+    const peak = mem.stop();
+    await emit(a, {
+      kind: 'stack',
+      stack: fused === 'on' ? 'engine (fused loop)' : 'engine (transformers.js generate)',
+      dtype,
+      device: engine.status().device ?? device,
+      loadS,
+      ttftMs: out.firstTokenMs,
+      decodeTokS: out.tokens > 1 && out.firstTokenMs !== null ? (out.tokens - 1) / ((out.generationMs - out.firstTokenMs) / 1000) : null,
+      promptTokens: out.promptTokens || ids.length,
+      newTokens: out.tokens,
+      gpuMemMiB: peak,
+      weightBytes: await weightBytesOf(dir, dtype),
+      note: out.stopReason !== 'max_tokens' ? `stopped: ${out.stopReason}` : undefined,
+    });
+    await engine.dispose();
+  }
 }
 
 async function cmdConcurrency(a: Args): Promise<void> {

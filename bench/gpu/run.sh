@@ -73,8 +73,8 @@ fused() { # dtype
   BENCH fused --model "$MODELS" --dtype "$1" --device "$DEVICE" --new "$NEW" --chunks "$CHUNKS" --modes carry,recompute --stepwise 2>>"$OUT/run.log" | tee -a "$OUT/run.log"
 }
 
-engine() { # dtype
-  log "engine (transformers.js) $1 $DEVICE"
+engine() { # dtype (both decoders: transformers.js generate, then the fused loop)
+  log "engine (transformers.js generate and fused loop) $1 $DEVICE"
   BENCH engine --model "$MODELS" --dtype "$1" --device "$DEVICE" --new "$NEW" 2>>"$OUT/run.log" | tee -a "$OUT/run.log"
 }
 

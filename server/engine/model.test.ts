@@ -3,7 +3,7 @@
  * built by server/testmodels (greedy output = a chosen text + <|im_end|>).
  * One engine per tape, shared by the tests of this file (loading costs seconds).
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import { ensureTestModel } from '../testmodels/index.ts';
 import { encodeText } from '../testmodels/tokenizer.ts';
 import { GenerationQueue, QueueFullError } from './queue.ts';
 import { ModelLoadError, TransformersEngine } from './model.ts';
+import { ensureFusedModel } from './fused/transform.ts';
+import { writeMiniDecoder } from './fused/mini-decoder.ts';
 
 const SHORT = 'flowchart TD\n  A[Start] --> B{Valid?}\n  B -->|yes| C[Save 한국어 ✓]\n  B -->|no| D[Ask again]\n';
 const LONG = Array.from({ length: 150 }, (_, i) => `  N${i}[Step number ${i} of the process] --> N${i + 1}\n`).join('');
@@ -20,14 +22,19 @@ const USER = [{ role: 'user' as const, content: 'Draw the order process.' }];
 
 const timings: Record<string, number> = {};
 
-describe('TransformersEngine on a tape model (CPU)', () => {
+// Both decoders behind the same Engine contract: the fused greedy loop (./fused,
+// the default) and transformers.js generate (the reference and fallback).
+for (const fused of ['on', 'off'] as const) {
+const decoder = fused === 'on' ? 'fused' : 'transformers';
+
+describe(`TransformersEngine on a tape model (CPU, ${decoder} decoder)`, () => {
   let dir: string;
   let engine: TransformersEngine;
   const statuses: ReadyStatus[] = [];
 
   beforeAll(async () => {
     dir = await ensureTestModel({ kind: 'tape', text: SHORT });
-    engine = new TransformersEngine({ modelPath: dir, device: 'auto', progressBar: false });
+    engine = new TransformersEngine({ modelPath: dir, device: 'auto', progressBar: false, fused });
     engine.onStatus((s) => statuses.push(s));
     const t0 = Date.now();
     await engine.load();
@@ -48,7 +55,8 @@ describe('TransformersEngine on a tape model (CPU)', () => {
     expect(pct).toEqual([...pct].sort((a, b) => a - b));
     expect(Math.max(...pct)).toBeGreaterThan(50);
     expect(engine.status()).toMatchObject({ state: 'ready', progress: 100, device: 'cpu', dtype: 'q4', model: dir });
-    expect(engine.info).toEqual({ device: 'cpu', dtype: 'q4', model: dir });
+    expect(engine.info).toEqual({ device: 'cpu', dtype: 'q4', model: dir, decoder });
+    expect(engine.status().message).toMatch(fused === 'on' ? /fused greedy loop/ : /transformers\.js generate/);
   });
 
   it('a second load() is free (loaded once)', async () => {
@@ -83,7 +91,10 @@ describe('TransformersEngine on a tape model (CPU)', () => {
         counts.push(tokens);
       },
     });
-    expect(pieces.length).toBeGreaterThan(3);
+    // transformers.js streams per token; the fused loop streams the first token alone (the time to first
+    // token is the prefill), then one piece per chunk (auto: ~150 ms each, so this short tape is one chunk)
+    expect(pieces.length).toBeGreaterThanOrEqual(fused === 'on' ? 2 : 4);
+    if (fused === 'on') expect(counts[0]).toBe(1);
     expect(pieces.join('')).toBe(out.text);
     expect(counts).toEqual([...counts].sort((x, y) => x - y));
     expect(counts.at(-1)!).toBeLessThanOrEqual(out.tokens);
@@ -111,7 +122,7 @@ describe('TransformersEngine on a tape model (CPU)', () => {
   });
 
   it('forced DEVICE=cuda on this CPU machine fails with a message that says what to do', async () => {
-    const cuda = new TransformersEngine({ modelPath: dir, device: 'cuda', progressBar: false });
+    const cuda = new TransformersEngine({ modelPath: dir, device: 'cuda', progressBar: false, fused });
     const error = await cuda.load().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelLoadError);
     const message = (error as Error).message;
@@ -125,14 +136,17 @@ describe('TransformersEngine on a tape model (CPU)', () => {
   });
 });
 
-describe('TransformersEngine: budget, abort and queue on a long tape (CPU)', () => {
+describe(`TransformersEngine: budget, abort and queue on a long tape (CPU, ${decoder} decoder)`, () => {
   let engine: TransformersEngine;
+  // The fused decoder streams and checks stop conditions per chunk: a fixed chunk keeps the bounds below exact.
+  const CHUNK = 8;
+  const step = fused === 'on' ? CHUNK : 1;
 
   beforeAll(async () => {
     const t0 = Date.now();
     const dir = await ensureTestModel({ kind: 'tape', text: LONG_TEXT });
     timings.longBuildMs = Date.now() - t0;
-    engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', progressBar: false });
+    engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', progressBar: false, fused, fusedChunk: CHUNK });
     const t1 = Date.now();
     await engine.load();
     timings.longLoadMs = Date.now() - t1;
@@ -141,7 +155,7 @@ describe('TransformersEngine: budget, abort and queue on a long tape (CPU)', () 
   afterAll(async () => {
     await engine?.dispose();
     // Shown in the test output: load and decode speed on this machine.
-    console.log('[engine timings]', JSON.stringify(timings));
+    console.log(`[engine timings, ${decoder}]`, JSON.stringify(timings));
   });
 
   it('decodes at a measurable speed (for the report)', async () => {
@@ -167,7 +181,7 @@ describe('TransformersEngine: budget, abort and queue on a long tape (CPU)', () 
     timings.budgetElapsedMs = elapsed;
   });
 
-  it('aborting a running generation stops it at the next token, marked aborted', async () => {
+  it('aborting a running generation stops it at the next token (fused: the next chunk), marked aborted', async () => {
     const controller = new AbortController();
     let seen = 0;
     const t0 = Date.now();
@@ -180,7 +194,8 @@ describe('TransformersEngine: budget, abort and queue on a long tape (CPU)', () 
     });
     expect(out.stopReason).toBe('aborted');
     expect(out.tokens).toBeGreaterThanOrEqual(20);
-    expect(out.tokens).toBeLessThan(seen + 20);
+    // the abort lands while the step (or chunk) after the one that reached 20 runs, at the latest
+    expect(out.tokens).toBeLessThanOrEqual(seen + step);
     expect(LONG_TEXT.startsWith(out.text)).toBe(true);
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
@@ -240,12 +255,12 @@ describe('TransformersEngine: budget, abort and queue on a long tape (CPU)', () 
   });
 });
 
-describe('TransformersEngine on the tiny random Qwen3 (real computation, CPU)', () => {
+describe(`TransformersEngine on the tiny random Qwen3 (real computation, CPU, ${decoder} decoder)`, () => {
   let engine: TransformersEngine;
 
   beforeAll(async () => {
     const dir = await ensureTestModel({ kind: 'tiny' });
-    engine = new TransformersEngine({ modelPath: dir, device: 'cpu', progressBar: false });
+    engine = new TransformersEngine({ modelPath: dir, device: 'cpu', progressBar: false, fused });
     await engine.load();
   });
 
@@ -268,6 +283,8 @@ describe('TransformersEngine on the tiny random Qwen3 (real computation, CPU)', 
   });
 });
 
+}
+
 describe('TransformersEngine: load failures leave it usable', () => {
   let tmp: string;
 
@@ -287,6 +304,35 @@ describe('TransformersEngine: load failures leave it usable', () => {
     expect((error as Error).message).toMatch(new RegExp(`MODEL_PATH=${missing} does not exist`));
     expect(e.status()).toMatchObject({ state: 'error' });
     expect(e.status().error).toMatch(/does not exist/);
+  });
+
+  it('FUSED=auto falls back to transformers.js generate when the fused loop cannot load; FUSED=on fails and says what to do', async () => {
+    const modelDir = path.join(tmp, 'broken-fused');
+    await cp(await ensureTestModel({ kind: 'tape', text: SHORT }), modelDir, { recursive: true });
+    // A damaged derived file whose stamp still matches its source (e.g. a disk that filled up mid-write).
+    const info = await ensureFusedModel(path.join(modelDir, 'onnx', 'model.onnx'), {});
+    await writeFile(info.path, 'not an onnx model');
+
+    const auto = new TransformersEngine({ modelPath: modelDir, device: 'cpu', dtype: 'fp32', progressBar: false, fused: 'auto' });
+    expect(await auto.generate(USER)).toMatchObject({ text: SHORT, stopReason: 'eos' });
+    expect(auto.info).toMatchObject({ decoder: 'transformers' });
+    await auto.dispose();
+
+    const on = new TransformersEngine({ modelPath: modelDir, device: 'cpu', dtype: 'fp32', progressBar: false, fused: 'on' });
+    const error = await on.load().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect((error as Error).message).toMatch(/FUSED=on, but the fused greedy loop did not load .*Set FUSED=auto \(or off\)/s);
+    expect(on.status()).toMatchObject({ state: 'error' });
+  });
+
+  it('FUSED=on with a decoder the transform cannot wrap fails at load, naming the cause', async () => {
+    const modelDir = path.join(tmp, 'not-a-cached-decoder');
+    await cp(await ensureTestModel({ kind: 'tape', text: SHORT }), modelDir, { recursive: true });
+    // Same directory, but the fp32 decoder is replaced by one at an opset the Loop transform does not support.
+    await writeMiniDecoder(path.join(modelDir, 'onnx', 'model.onnx'), { opset: 10 });
+    const on = new TransformersEngine({ modelPath: modelDir, device: 'cpu', dtype: 'fp32', progressBar: false, fused: 'on' });
+    const error = await on.load().catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/FUSED=on, but the fused greedy loop could not be built \(fused decoding needs default-domain opset ≥ 11 \(model has 10\)\)/);
   });
 
   it('a failed load is forgotten: once the directory is fixed, the next call loads', async () => {

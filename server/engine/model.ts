@@ -23,8 +23,15 @@
  * Per-step host work is one O(1) stopping check and the streamer's decode of
  * the current line. (onnxruntime-node returns every output, the key/value cache
  * included, to host memory on CUDA; the fused path in ./fused removes that.)
+ *
+ * Decoders: with `fused` on or auto (the default), greedy decoding runs inside
+ * the ONNX graph (./fused: a Loop of K steps per session.run, streamed per
+ * chunk, budget and abort checked between chunks); transformers.js still owns
+ * the tokenizer, the chat template and Hub downloads. `generate` above is the
+ * reference and the fallback (`auto`: when the fused graph cannot be built).
  */
 import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   AutoModelForCausalLM,
@@ -45,6 +52,8 @@ import { silentLogger, type Logger } from '../log.ts';
 import { Budget, resolveStopReason } from './budget.ts';
 import { cudaPrecheck, explainCudaFailure } from './cuda.ts';
 import type { ChatMessage, Engine, GenerateOptions, GenerationOutput, LoadProgressListener } from './types.ts';
+import type { FusedGenerator } from './fused/generate.ts';
+import type { TokenIO } from './fused/engine-adapter.ts';
 
 export type ResolvedDevice = 'cuda' | 'cpu';
 type ConcreteDtype = Exclude<Dtype, 'auto'>;
@@ -102,6 +111,12 @@ export interface TransformersEngineOptions {
   progressBar?: boolean;
   /** 1-token generation after load (default true). */
   warmup?: boolean;
+  /** Greedy decoding inside the ONNX graph: auto (fall back to transformers.js generate) | on (required) | off. */
+  fused?: 'auto' | 'on' | 'off';
+  /** Tokens per fused call, or 'auto' (≈ one chunk per 150 ms). */
+  fusedChunk?: number | 'auto';
+  /** How the cache travels between fused calls. */
+  fusedCache?: 'carry' | 'recompute';
   /** Queue depth for `status()` (the queue lives outside the engine). */
   queueDepth?: () => number;
   /** Clock, for tests. */
@@ -118,16 +133,31 @@ export function engineOptionsFromConfig(config: Config, extra: Partial<Transform
     dtype: config.dtype,
     cacheDir: config.cacheDir,
     maxNewTokens: config.maxNewTokens,
+    fused: config.fused,
+    fusedChunk: config.fusedChunk,
+    fusedCache: config.fusedCache,
     ...extra,
   };
 }
 
-interface Loaded {
-  tokenizer: PreTrainedTokenizer;
-  model: PreTrainedModel;
+export type Decoder = 'fused' | 'transformers';
+
+/** The decoder that runs: exactly one of `model` (transformers.js) and `fused` is set. */
+interface Decoded {
+  model: PreTrainedModel | null;
+  fused: FusedGenerator | null;
   device: ResolvedDevice;
   dtype: ConcreteDtype;
+}
+
+interface Loaded extends Decoded {
+  tokenizer: PreTrainedTokenizer;
   eosIds: Set<number>;
+}
+
+async function disposeDecoder(d: Decoded): Promise<void> {
+  await d.model?.dispose();
+  await d.fused?.dispose();
 }
 
 /** transformers.js StoppingCriteria over our Budget: one clock + signal check per token. */
@@ -228,6 +258,9 @@ export class TransformersEngine implements Engine {
       maxNewTokens: options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS,
       progressBar: options.progressBar ?? Boolean(process.stdout.isTTY && process.stderr.isTTY),
       warmup: options.warmup ?? true,
+      fused: options.fused ?? 'auto',
+      fusedChunk: options.fusedChunk ?? 'auto',
+      fusedCache: options.fusedCache ?? 'carry',
     };
     this.log = options.logger ?? silentLogger();
     this.now = options.now ?? Date.now;
@@ -247,9 +280,10 @@ export class TransformersEngine implements Engine {
     return this.opts.modelPath ?? this.opts.modelId;
   }
 
-  /** Device and dtype once loaded. */
-  get info(): { device: ResolvedDevice; dtype: string; model: string } | null {
-    return this.loaded ? { device: this.loaded.device, dtype: this.loaded.dtype, model: this.source } : null;
+  /** Device, dtype and decoder once loaded. */
+  get info(): { device: ResolvedDevice; dtype: string; model: string; decoder: Decoder } | null {
+    const l = this.loaded;
+    return l ? { device: l.device, dtype: l.dtype, model: this.source, decoder: l.fused ? 'fused' : 'transformers' } : null;
   }
 
   status(): ReadyStatus {
@@ -270,7 +304,7 @@ export class TransformersEngine implements Engine {
     this.loading = null;
     const loaded = this.loaded ?? (await loading?.catch(() => null)) ?? null;
     this.loaded = null;
-    if (loaded) await loaded.model.dispose();
+    if (loaded) await disposeDecoder(loaded);
     this.setStatus({ state: 'idle', progress: 0, message: 'Model unloaded.', device: null, dtype: null, error: undefined });
   }
 
@@ -281,9 +315,21 @@ export class TransformersEngine implements Engine {
       // Waiting for a load is not generation: the budget still runs (the request holds the model slot).
       const early = budget.check();
       if (early) return this.emptyOutput(early, 0, callStart);
-      const { tokenizer, model, eosIds } = await this.ensureLoaded();
+      const loaded = await this.ensureLoaded();
+      const { tokenizer, model, eosIds } = loaded;
       const t0 = this.now();
       const maxNewTokens = Math.max(1, Math.floor(options.maxNewTokens ?? this.opts.maxNewTokens));
+      if (loaded.fused) {
+        const { generateFused } = await import('./fused/engine-adapter.ts');
+        return await generateFused(loaded.fused, tokenIO(tokenizer), messages, {
+          ...options,
+          maxNewTokens,
+          eosTokenIds: [...eosIds],
+          chunkSize: this.opts.fusedChunk,
+          cacheMode: this.opts.fusedCache,
+        });
+      }
+      if (!model) throw new Error('engine: no decoder loaded');
 
       const inputs = tokenizer.apply_chat_template(messages as { role: string; content: string }[], {
         add_generation_prompt: true,
@@ -454,14 +500,16 @@ export class TransformersEngine implements Engine {
 
       const tokenizer = await AutoTokenizer.from_pretrained(source, common);
 
-      const loadOn = async (device: ResolvedDevice) => {
-        const dtype = chooseDtype(this.opts.dtype, device, local);
-        this.log.info({ model: source, device, dtype }, `loading model on ${device} (${dtype})`);
-        const model = await AutoModelForCausalLM.from_pretrained(source, { ...common, device, dtype });
-        return { model, device, dtype };
+      // The eos ids come from the model's own files (generation_config.json, config.json) and the tokenizer.
+      const eosIds = new Set<number>();
+      const addEos = (v: unknown) => {
+        for (const id of Array.isArray(v) ? v : [v]) if (typeof id === 'number') eosIds.add(id);
       };
+      addEos((tokenizer as unknown as { eos_token_id?: unknown }).eos_token_id);
 
-      let chosen: { model: PreTrainedModel; device: ResolvedDevice; dtype: ConcreteDtype };
+      const loadOn = (device: ResolvedDevice) => this.loadDecoder(device, common);
+
+      let chosen: Decoded;
       if (!tryCuda) {
         chosen = await loadOn('cpu');
       } else {
@@ -469,34 +517,43 @@ export class TransformersEngine implements Engine {
           chosen = await loadOn('cuda');
           this.log.info(`device ${requested}: using CUDA (the CUDA execution provider loaded)`);
         } catch (error) {
+          if (error instanceof FusedRequiredError) throw error;
           const why = await explainCudaFailure(error, { binDir: cudaBinDir });
           if (requested === 'cuda') throw new Error(`DEVICE=cuda was requested but ${why}`);
           this.log.warn(`device auto: CUDA failed, falling back to CPU. ${why}`);
           chosen = await loadOn('cpu');
         }
       }
-
-      const eosIds = new Set<number>();
-      const addEos = (v: unknown) => {
-        for (const id of Array.isArray(v) ? v : [v]) if (typeof id === 'number') eosIds.add(id);
-      };
-      addEos((chosen.model.generation_config as { eos_token_id?: unknown } | null)?.eos_token_id);
-      addEos((chosen.model.config as { eos_token_id?: unknown }).eos_token_id);
-      addEos((tokenizer as unknown as { eos_token_id?: unknown }).eos_token_id);
-
-      const loaded: Loaded = { tokenizer, model: chosen.model, device: chosen.device, dtype: chosen.dtype, eosIds };
+      if (chosen.model) {
+        addEos((chosen.model.generation_config as { eos_token_id?: unknown } | null)?.eos_token_id);
+        addEos((chosen.model.config as { eos_token_id?: unknown }).eos_token_id);
+      } else {
+        // Only local directories skip the transformers.js session; their files are on disk.
+        for (const file of ['generation_config.json', 'config.json']) addEos(await readLocalJson(source, file, 'eos_token_id'));
+      }
       this.setStatus({ device: chosen.device, dtype: chosen.dtype });
 
       if (this.opts.warmup) {
         show(95, 'Warming up', 'warming');
         const w0 = this.now();
-        const inputs = tokenizer.apply_chat_template([{ role: 'user', content: 'Hi' }], {
-          add_generation_prompt: true,
-          return_dict: true,
-        }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
-        await chosen.model.generate({ ...inputs, max_new_tokens: 1, do_sample: false } as Parameters<PreTrainedModel['generate']>[0]);
+        try {
+          await this.warmUp(chosen, tokenizer, eosIds);
+        } catch (error) {
+          // A fused loop that cannot run one token is not used (auto): the reference path takes over.
+          if (!chosen.fused || this.opts.fused === 'on') {
+            await disposeDecoder(chosen);
+            throw error;
+          }
+          const why = error instanceof Error ? error.message : String(error);
+          this.log.warn(`FUSED=auto: the fused greedy loop failed its warm-up (${why}); decoding with transformers.js generate.`);
+          await disposeDecoder(chosen);
+          chosen = { ...chosen, fused: null, model: await this.loadTransformers(chosen.device, chosen.dtype, common) };
+          await this.warmUp(chosen, tokenizer, eosIds);
+        }
         this.log.debug({ ms: this.now() - w0 }, 'warm-up done');
       }
+      const loaded: Loaded = { tokenizer, eosIds, ...chosen };
+      const decoder = chosen.fused ? 'fused greedy loop' : 'transformers.js generate';
 
       this.loadMs = this.now() - started;
       bar?.update(100, { stage: `ready on ${chosen.device}` });
@@ -504,11 +561,11 @@ export class TransformersEngine implements Engine {
       this.setStatus({
         state: 'ready',
         progress: 100,
-        message: `Ready: ${source} on ${chosen.device} (${chosen.dtype}).`,
+        message: `Ready: ${source} on ${chosen.device} (${chosen.dtype}, ${decoder}).`,
         device: chosen.device,
         dtype: chosen.dtype,
       });
-      this.log.info({ model: source, device: chosen.device, dtype: chosen.dtype, loadMs: this.loadMs }, 'model ready');
+      this.log.info({ model: source, device: chosen.device, dtype: chosen.dtype, decoder, loadMs: this.loadMs }, 'model ready');
       return loaded;
     } catch (error) {
       bar?.stop();
@@ -518,6 +575,93 @@ export class TransformersEngine implements Engine {
       this.log.error({ model: source, error: friendly }, 'model failed to load');
       throw new ModelLoadError(friendly, { cause: error });
     }
+  }
+
+  /**
+   * One decoder on one device. Local directories with fused on/auto never
+   * build a transformers.js session; Hub models are downloaded through
+   * transformers.js (its cache, its progress events) and then handed to the
+   * fused path. A device failure is thrown as it is (doLoad explains it and
+   * may fall back to the CPU); a graph the fused transform cannot handle falls
+   * back to transformers.js generate (`auto`) or fails the load (`on`).
+   */
+  private async loadDecoder(device: ResolvedDevice, common: Record<string, unknown>): Promise<Decoded> {
+    const dtype = chooseDtype(this.opts.dtype, device, this.opts.modelPath);
+    const mode = this.opts.fused;
+    let model: PreTrainedModel | null = null;
+    // Hub models are downloaded (and verified) through transformers.js; local ones are already on disk.
+    if (mode === 'off' || !this.opts.modelPath) model = await this.loadTransformers(device, dtype, common);
+    if (mode === 'off') return { model, fused: null, device, dtype };
+
+    const onnxFile = this.onnxFile(dtype);
+    const cacheDir = path.join(this.opts.cacheDir, 'fused');
+    const fallback = async (what: string, error: unknown): Promise<Decoded> => {
+      const why = error instanceof Error ? error.message : String(error);
+      if (mode === 'on') {
+        await model?.dispose();
+        // On CUDA the cause may be the device: doLoad explains it (and may retry on the CPU).
+        if (device === 'cuda' && what === 'did not load') throw error;
+        throw new FusedRequiredError(`FUSED=on, but the fused greedy loop ${what} (${why}). Set FUSED=auto (or off) to decode with transformers.js generate.`);
+      }
+      this.log.warn(`FUSED=auto: the fused greedy loop ${what} on ${device} (${why}); decoding with transformers.js generate.`);
+      // On a broken CUDA this throws too, and doLoad explains it.
+      return { model: model ?? (await this.loadTransformers(device, dtype, common)), fused: null, device, dtype };
+    };
+
+    const { ensureFusedModel } = await import('./fused/transform.ts');
+    try {
+      if (!existsSync(onnxFile)) throw new Error(`the decoder file ${onnxFile} is not on disk`);
+      await ensureFusedModel(onnxFile, { cacheDir });
+    } catch (error) {
+      return fallback('could not be built', error);
+    }
+    this.log.info({ model: this.source, device, dtype }, `loading model on ${device} (${dtype}) as a fused greedy loop`);
+    const { size } = await stat(onnxFile).catch(() => ({ size: 0 }));
+    const weights = await dataFilesSize(onnxFile);
+    const gb = ((size + weights) / 1e9).toFixed(1);
+    // ORT reads the weights without progress events: say what is happening meanwhile.
+    this.setStatus({ message: `Loading the decoder onto ${device} (${path.basename(onnxFile)}${Number(gb) >= 0.1 ? `, ${gb} GB` : ''})` });
+    const { FusedGenerator } = await import('./fused/generate.ts');
+    try {
+      const fused = await FusedGenerator.create({ modelPath: onnxFile, device, cacheDir });
+      // The fused session holds the weights now; the download session is not needed.
+      await model?.dispose();
+      return { model: null, fused, device, dtype };
+    } catch (error) {
+      return fallback('did not load', error);
+    }
+  }
+
+  private loadTransformers(device: ResolvedDevice, dtype: ConcreteDtype, common: Record<string, unknown>): Promise<PreTrainedModel> {
+    this.log.info({ model: this.source, device, dtype }, `loading model on ${device} (${dtype}) through transformers.js`);
+    return AutoModelForCausalLM.from_pretrained(this.source, { ...common, device, dtype });
+  }
+
+  /** One greedy token through the chosen decoder: sessions initialised, and proof that it runs. */
+  private async warmUp(decoded: Decoded, tokenizer: PreTrainedTokenizer, eosIds: Set<number>): Promise<void> {
+    const messages: ChatMessage[] = [{ role: 'user', content: 'Hi' }];
+    if (decoded.fused) {
+      const { generateFused } = await import('./fused/engine-adapter.ts');
+      await generateFused(decoded.fused, tokenIO(tokenizer), messages, { maxNewTokens: 1, eosTokenIds: [...eosIds] });
+      return;
+    }
+    const inputs = tokenizer.apply_chat_template(messages, {
+      add_generation_prompt: true,
+      return_dict: true,
+    }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
+    await decoded.model!.generate({ ...inputs, max_new_tokens: 1, do_sample: false } as Parameters<PreTrainedModel['generate']>[0]);
+  }
+
+  /**
+   * The decoder file for a dtype: in the local directory, or where
+   * transformers.js's file cache put the Hub download (`<cache>/<id>/onnx/…`
+   * for main, `<cache>/<id>/<revision>/onnx/…` otherwise).
+   */
+  private onnxFile(dtype: ConcreteDtype): string {
+    const file = path.join('onnx', `model${DTYPE_FILE_SUFFIX[dtype]}.onnx`);
+    if (this.opts.modelPath) return path.join(this.opts.modelPath, file);
+    const rev = this.opts.revision === 'main' ? '' : this.opts.revision;
+    return path.join(this.opts.cacheDir, this.opts.modelId, rev, file);
   }
 
   private explainLoadError(message: string): string {
@@ -533,6 +677,44 @@ export class TransformersEngine implements Engine {
     return message;
   }
 }
+
+/** The chat template and the detokenizer, as the fused path needs them (ids, not tensors). */
+function tokenIO(tokenizer: PreTrainedTokenizer): TokenIO {
+  return {
+    encodeChat: (messages) =>
+      tokenizer.apply_chat_template(messages as { role: string; content: string }[], {
+        add_generation_prompt: true,
+        tokenize: true,
+        return_tensor: false,
+        return_dict: false,
+        enable_thinking: false,
+      } as Parameters<PreTrainedTokenizer['apply_chat_template']>[1]) as unknown as number[],
+    decode: (ids) => tokenizer.decode(ids, { skip_special_tokens: true }),
+  };
+}
+
+/** A key of a model directory's JSON file (null when the file or key is missing). */
+async function readLocalJson(dir: string, file: string, key: string): Promise<unknown> {
+  try {
+    return (JSON.parse(await readFile(path.join(dir, file), 'utf8')) as Record<string, unknown>)[key] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Bytes of the external-data files beside an ONNX file (`<name>.onnx_data*`). */
+async function dataFilesSize(onnxFile: string): Promise<number> {
+  const dir = path.dirname(onnxFile);
+  const prefix = `${path.basename(onnxFile)}_data`;
+  let total = 0;
+  for (const f of await readdir(dir).catch(() => [] as string[])) {
+    if (f.startsWith(prefix)) total += (await stat(path.join(dir, f)).catch(() => ({ size: 0 }))).size;
+  }
+  return total;
+}
+
+/** FUSED=on and the fused graph cannot be built: not a device problem, so no CPU fallback. */
+class FusedRequiredError extends Error {}
 
 /** A model that could not be loaded; `message` says why and what to do. */
 export class ModelLoadError extends Error {

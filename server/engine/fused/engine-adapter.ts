@@ -5,7 +5,7 @@
  * from the caller (model.ts owns transformers.js):
  *
  *   const io: TokenIO = {
- *     encodeChat: (m) => tokenizer.apply_chat_template(m, { add_generation_prompt: true, tokenize: true, return_tensor: false, enable_thinking: false }) as number[],
+ *     encodeChat: (m) => tokenizer.apply_chat_template(m, { add_generation_prompt: true, tokenize: true, return_tensor: false, return_dict: false, enable_thinking: false }) as number[],
  *     decode: (ids) => tokenizer.decode(ids, { skip_special_tokens: true }),
  *   };
  *   const out = await generateFused(fusedGenerator, io, messages, { ...options, maxNewTokens, eosTokenIds: [...eosIds] });

@@ -8,7 +8,7 @@
  */
 import { chmod, mkdir, mkdtemp, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,8 +74,12 @@ describe('fuseDecoder (graph structure)', () => {
     const isRoot = process.getuid?.() === 0; // root ignores the read-only bit: force the cache folder
     const cacheDir = join(dir, 'cache');
     const info = await ensureFusedModel(path, { cacheDir, preferCacheDir: isRoot });
-    expect(info.path).toBe(join(cacheDir, 'model.fused.onnx'));
-    expect(await readlink(join(cacheDir, 'model.onnx_data'))).toBe(join(ro, 'model.onnx_data'));
+    // one folder per source model under the cache root
+    const outDir = dirname(info.path);
+    expect(dirname(outDir)).toBe(cacheDir);
+    expect(basename(outDir)).toMatch(/^[0-9a-f]{16}$/);
+    expect(basename(info.path)).toBe('model.fused.onnx');
+    expect(await readlink(join(outDir, 'model.onnx_data'))).toBe(join(ro, 'model.onnx_data'));
     expect(externalDataFiles(await readFile(info.path))).toEqual(['model.onnx_data']);
     // cached: second call does not rewrite
     const before = (await stat(info.path)).mtimeMs;

@@ -35,6 +35,7 @@
  */
 import { createHash } from 'node:crypto';
 import { access, constants as fsConstants, mkdir, readFile, rename, stat, symlink, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import onnxProto from 'onnx-proto';
 
@@ -383,7 +384,11 @@ export function externalDataFiles(bytes: Uint8Array): string[] {
 }
 
 export interface EnsureOptions {
-  /** Where to write when the model's folder is read-only (default: `<os cache>/mermaid-flow/fused/<hash>`). */
+  /**
+   * Root of the cache used when the model's folder is read-only; each source
+   * model gets its own `<hash>` folder below it (default: `<os tmpdir>/mermaid-flow-fused`).
+   * The engine passes `<CACHE_DIR>/fused`, so the derived files survive restarts.
+   */
   cacheDir?: string;
   /** Force the cache dir even when the model's folder is writable. */
   preferCacheDir?: boolean;
@@ -405,7 +410,7 @@ export async function ensureFusedModel(onnxPath: string, opts: EnsureOptions = {
   let outDir = dir;
   if (opts.preferCacheDir || !(await writable(dir))) {
     const h = createHash('sha256').update(`${onnxPath}:${src.size}:${src.mtimeMs}`).digest('hex').slice(0, 16);
-    outDir = opts.cacheDir ?? join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? '/tmp', '.cache'), 'mermaid-flow', 'fused', h);
+    outDir = join(opts.cacheDir ?? join(tmpdir(), 'mermaid-flow-fused'), h);
   }
   const fusedPath = join(outDir, `${base}.fused.onnx`);
   const sidecar = `${fusedPath}.json`;
