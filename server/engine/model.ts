@@ -51,6 +51,7 @@ import { DEFAULT_MODEL_ID, type Config, type Device, type Dtype } from '../confi
 import { silentLogger, type Logger } from '../log.ts';
 import { Budget, resolveStopReason } from './budget.ts';
 import { cudaPrecheck, explainCudaFailure } from './cuda.ts';
+import { StatusBoard } from './status.ts';
 import type { ChatMessage, Engine, GenerateOptions, GenerationOutput, LoadProgressListener } from './types.ts';
 import type { FusedGenerator } from './fused/generate.ts';
 import type { TokenIO } from './fused/engine-adapter.ts';
@@ -238,11 +239,9 @@ export class TransformersEngine implements Engine {
   };
   private readonly log: Logger;
   private readonly now: () => number;
-  private readonly queueDepth: () => number;
   private loading: Promise<Loaded> | null = null;
   private loaded: Loaded | null = null;
-  private readonly listeners = new Set<LoadProgressListener>();
-  private current: Omit<ReadyStatus, 'queueDepth'>;
+  private readonly board: StatusBoard;
   /** ms the last successful load took (download + sessions + warm-up). */
   loadMs: number | null = null;
 
@@ -264,15 +263,7 @@ export class TransformersEngine implements Engine {
     };
     this.log = options.logger ?? silentLogger();
     this.now = options.now ?? Date.now;
-    this.queueDepth = options.queueDepth ?? (() => 0);
-    this.current = {
-      state: 'idle',
-      progress: 0,
-      message: 'Model not loaded yet.',
-      model: this.source,
-      device: null,
-      dtype: null,
-    };
+    this.board = new StatusBoard(this.source, options.queueDepth);
   }
 
   /** The local directory or the Hub id. */
@@ -287,12 +278,11 @@ export class TransformersEngine implements Engine {
   }
 
   status(): ReadyStatus {
-    return { ...this.current, queueDepth: this.queueDepth() };
+    return this.board.snapshot();
   }
 
   onStatus(listener: LoadProgressListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.board.subscribe(listener);
   }
 
   load(): Promise<void> {
@@ -418,16 +408,7 @@ export class TransformersEngine implements Engine {
   }
 
   private setStatus(patch: Partial<Omit<ReadyStatus, 'queueDepth'>>): void {
-    this.current = { ...this.current, ...patch };
-    if ('error' in patch && patch.error === undefined) delete this.current.error;
-    const snapshot = this.status();
-    for (const listener of this.listeners) {
-      try {
-        listener(snapshot);
-      } catch {
-        // A status listener must not break loading.
-      }
-    }
+    this.board.update(patch);
   }
 
   private async doLoad(): Promise<Loaded> {
@@ -451,7 +432,7 @@ export class TransformersEngine implements Engine {
     const progress = new ProgressAggregator();
     const show = (pct: number, message: string, state: ReadyStatus['state'] = 'loading') => {
       const rounded = Math.floor(pct);
-      if (rounded === shownPct && state === this.current.state) return;
+      if (rounded === shownPct && state === this.board.state) return;
       shownPct = rounded;
       bar?.update(rounded, { stage: message });
       this.setStatus({ state, progress: rounded, message });

@@ -16,6 +16,7 @@
 import type { ReadyStatus } from '../../common/protocol.ts';
 import { DEFAULT_MAX_NEW_TOKENS } from '../../common/limits.ts';
 import { Budget, resolveStopReason } from './budget.ts';
+import { StatusBoard } from './status.ts';
 import type { ChatMessage, Engine, GenerateOptions, GenerationOutput, LoadProgressListener } from './types.ts';
 
 export const DEMO_OUTPUT = [
@@ -60,8 +61,7 @@ const yieldTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 export class ScriptedEngine implements Engine {
   private readonly options: ScriptedEngineOptions;
   private readonly now: () => number;
-  private readonly listeners = new Set<LoadProgressListener>();
-  private current: Omit<ReadyStatus, 'queueDepth'>;
+  private readonly board: StatusBoard;
   private loading: Promise<void> | null = null;
   private loaded = false;
   private loadAttempts = 0;
@@ -72,23 +72,15 @@ export class ScriptedEngine implements Engine {
   constructor(options: ScriptedEngineOptions = {}) {
     this.options = options;
     this.now = options.now ?? Date.now;
-    this.current = {
-      state: 'idle',
-      progress: 0,
-      message: 'Model not loaded yet.',
-      model: options.model ?? 'scripted',
-      device: null,
-      dtype: null,
-    };
+    this.board = new StatusBoard(options.model ?? 'scripted', options.queueDepth);
   }
 
   status(): ReadyStatus {
-    return { ...this.current, queueDepth: this.options.queueDepth?.() ?? 0 };
+    return this.board.snapshot();
   }
 
   onStatus(listener: LoadProgressListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.board.subscribe(listener);
   }
 
   load(): Promise<void> {
@@ -194,22 +186,13 @@ export class ScriptedEngine implements Engine {
     this.setStatus({
       state: 'ready',
       progress: 100,
-      message: `Ready: ${this.current.model} on ${device} (scripted).`,
+      message: `Ready: ${this.status().model} on ${device} (scripted).`,
       device,
       dtype: 'scripted',
     });
   }
 
   private setStatus(patch: Partial<Omit<ReadyStatus, 'queueDepth'>>): void {
-    this.current = { ...this.current, ...patch };
-    if ('error' in patch && patch.error === undefined) delete this.current.error;
-    const snapshot = this.status();
-    for (const listener of this.listeners) {
-      try {
-        listener(snapshot);
-      } catch {
-        // ignore listener failures
-      }
-    }
+    this.board.update(patch);
   }
 }

@@ -9,36 +9,12 @@
  * Batch size 1; stops after n tokens (no EOS handling: it compares raw streams).
  */
 import * as ort from 'onnxruntime-node';
+// The same host argmax (fp16-aware) as the engine's step-by-step reference.
+import { argmaxLast } from '../engine/fused/stepwise.ts';
 
 type Feeds = Record<string, ort.Tensor>;
 
 const i64 = (values: number[], dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
-
-function argmaxLast(logits: ort.Tensor): number {
-  const V = logits.dims.at(-1)!;
-  const data = logits.data as Float32Array | Uint16Array;
-  const start = data.length - V;
-  const half = logits.type === 'float16';
-  let best = -Infinity;
-  let arg = 0;
-  for (let i = 0; i < V; i++) {
-    const v = half ? halfToFloat((data as Uint16Array)[start + i]!) : (data as Float32Array)[start + i]!;
-    if (v > best) {
-      best = v;
-      arg = i;
-    }
-  }
-  return arg;
-}
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >>> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 0x1f) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
 
 export class OrtDecoder {
   private constructor(

@@ -120,16 +120,6 @@ export function toHalves(src: Float32Array, dst: Uint16Array = new Uint16Array(s
   return dst;
 }
 
-/** Float value of IEEE half bits. */
-export function fromHalf(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >>> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 0x1f) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
-
 /** Elements generated per chunk when streaming (4 Mi: 8–16 MB of bytes). */
 const CHUNK = 1 << 22;
 const ALIGN = 4096;
