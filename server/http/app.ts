@@ -51,7 +51,7 @@ const isCheckRoute = (method: string, path: string) => method === 'POST' && (pat
 
 /** Routes that need the API key when one is set. */
 const needsKey = (path: string) =>
-  (path.startsWith('/api/') && path !== '/api/health' && path !== '/api/ready') ||
+  (path.startsWith('/api/') && path !== '/api/health' && path !== '/api/ready' && path !== '/api/status') ||
   path === '/config' ||
   path === '/config/' ||
   (path.startsWith('/gradio_api/') &&
@@ -257,6 +257,7 @@ const EXACT_ROUTES = new Set([
   '/api/repair',
   '/api/health',
   '/api/ready',
+  '/api/status',
   '/metrics',
   '/openapi.json',
   '/docs',
@@ -279,7 +280,7 @@ function routeLabel(c: Context): string {
   return 'static';
 }
 
-const isQuiet = (path: string) => path === '/api/health' || path === '/api/ready' || path === '/metrics' || path.startsWith('/assets/') || path.startsWith('/docs/assets/');
+const isQuiet = (path: string) => path === '/api/health' || path === '/api/ready' || path === '/api/status' || path === '/metrics' || path.startsWith('/assets/') || path.startsWith('/docs/assets/');
 
 /** The client address: the socket's, or X-Forwarded-For's first hop behind a trusted proxy. */
 export function clientIp(c: Context, trustProxy: boolean): string {

@@ -1,7 +1,9 @@
 /**
  * GET /api/health: the process is up (always 200, no auth: for liveness probes).
  * GET /api/ready: 200 once the model is loaded and warmed, else 503 with the
- * ReadyStatus (loading progress, or the load error).
+ * ReadyStatus (loading progress, or the load error): for orchestrator probes.
+ * GET /api/status: the same ReadyStatus, always 200: for the UI and other
+ * pollers, so a browser logs no failed request while the model loads.
  */
 import { createRoute } from '@hono/zod-openapi';
 import type { ReadyStatus } from '../../common/protocol.ts';
@@ -15,6 +17,7 @@ const healthRoute = createRoute({
   method: 'get',
   path: '/api/health',
   tags: ['Health'],
+  security: [], // never needs the API key
   summary: 'Liveness: the process is up',
   responses: { 200: { description: 'Up', content: { 'application/json': { schema: HealthSchema } } } },
 });
@@ -23,11 +26,24 @@ const readyRoute = createRoute({
   method: 'get',
   path: '/api/ready',
   tags: ['Health'],
+  security: [], // never needs the API key
   summary: 'Readiness: the model is loaded and warmed',
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: ReadyStatusSchema } } },
     503: { description: 'Loading (with progress), failed (with the error) or shutting down', content: { 'application/json': { schema: ReadyStatusSchema } } },
   },
+});
+
+const statusRoute = createRoute({
+  method: 'get',
+  path: '/api/status',
+  tags: ['Health'],
+  security: [], // never needs the API key
+  summary: 'Model status for polling: the same body as /api/ready, always 200',
+  description:
+    'Answers 200 in every state (`idle`, `loading` with `progress`, `warming`, `ready`, `error`), so a page that polls it ' +
+    'while the model loads sees no failed requests. Probes that need a non-2xx answer until ready use `/api/ready`.',
+  responses: { 200: { description: 'The model status', content: { 'application/json': { schema: ReadyStatusSchema } } } },
 });
 
 export function readyStatus({ deps, runs }: RouteContext): ReadyStatus {
@@ -48,5 +64,9 @@ export function registerHealthRoutes(app: App, ctx: RouteContext): void {
     c.header('Retry-After', '5');
     c.header('Cache-Control', 'no-store');
     return c.json(status, 503);
+  });
+  app.openapi(statusRoute, (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.json(readyStatus(ctx), 200);
   });
 }

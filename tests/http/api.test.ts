@@ -61,6 +61,33 @@ describe('health and readiness', () => {
   });
 });
 
+describe('GET /api/status (what the UI polls)', () => {
+  it('is 200 in every state, with the same ReadyStatus body as /api/ready', async () => {
+    t = await makeApp({ unloaded: true, engine: { loadDelayMs: 200, failLoads: 1, loadErrorMessage: 'model.onnx not found' } });
+    const both = async () => {
+      const [status, ready] = [await t!.app.request('/api/status'), await t!.app.request('/api/ready')];
+      expect(status.status).toBe(200);
+      expect(status.headers.get('cache-control')).toBe('no-store');
+      const body = await status.json();
+      expect(body).toEqual(await ready.json());
+      return { body, readyStatus: ready.status };
+    };
+    expect(await both()).toMatchObject({ body: { state: 'idle', queueDepth: 0 }, readyStatus: 503 });
+
+    await t.engine.load().catch(() => undefined);
+    expect(await both()).toMatchObject({ body: { state: 'error', error: expect.stringContaining('model.onnx not found') }, readyStatus: 503 });
+
+    const loading = t.engine.load();
+    await new Promise((res) => setTimeout(res, 60));
+    expect(await both()).toMatchObject({ body: { state: 'loading', progress: expect.any(Number) }, readyStatus: 503 });
+    await loading;
+    expect(await both()).toMatchObject({ body: { state: 'ready', model: 'scripted/model' }, readyStatus: 200 });
+
+    t.deps.notReadyReason = () => 'Starting the Mermaid parser';
+    expect(await both()).toMatchObject({ body: { state: 'warming', message: 'Starting the Mermaid parser' }, readyStatus: 503 });
+  });
+});
+
 describe('POST /api/generate', () => {
   it('returns the DiagramResult (the done payload)', async () => {
     t = await makeApp();
@@ -197,7 +224,7 @@ describe('docs, metrics, headers', () => {
     t = await makeApp();
     const doc = await (await t.app.request('/openapi.json')).json();
     expect(doc.openapi).toBe('3.1.0');
-    for (const p of ['/api/generate', '/api/generate/stream', '/api/validate', '/api/repair', '/api/health', '/api/ready']) {
+    for (const p of ['/api/generate', '/api/generate/stream', '/api/validate', '/api/repair', '/api/health', '/api/ready', '/api/status']) {
       expect(doc.paths[p], p).toBeTruthy();
     }
     expect(doc.components.schemas.GenerateRequest.properties.diagramType.enum).toContain('flowchart');

@@ -84,7 +84,7 @@ describe('bad input battery (POST /api/generate and friends)', () => {
 describe('API key', () => {
   const KEY = 'sk-test-7f3c9a1b2d4e6f80-secret';
 
-  it('protects /api/* (not health/ready) and the Gradio paths; accepts X-API-Key and Bearer; never logs the key', async () => {
+  it('protects /api/* (not health/ready/status) and the Gradio paths; accepts X-API-Key and Bearer; never logs the key', async () => {
     t = await makeApp({ config: { apiKey: KEY, logInputs: true } });
     await expectError(await t.post('/api/generate', { description: 'x' }), 401, 'unauthorized', /X-API-Key/);
     await expectError(await t.post('/api/generate', { description: 'x' }, { 'X-API-Key': 'wrong' }), 401, 'unauthorized');
@@ -92,6 +92,7 @@ describe('API key', () => {
     await expectError(await t.post('/api/validate', { code: 'flowchart TD' }), 401, 'unauthorized');
     expect((await t.app.request('/api/health')).status).toBe(200);
     expect([200, 503]).toContain((await t.app.request('/api/ready')).status);
+    expect((await t.app.request('/api/status')).status).toBe(200); // the UI polls it before it has a key
     // Gradio: /config answers 401 with auth_message, others with detail.
     const cfg = await t.app.request('/config');
     expect(cfg.status).toBe(401);

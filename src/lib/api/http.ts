@@ -79,11 +79,12 @@ export const validateOnServer = (code: string, opts?: CallOptions) =>
 
 export async function fetchReady(opts: CallOptions = {}): Promise<ReadyStatus> {
   const f = opts.fetch ?? fetch;
-  const res = await f(`${opts.baseUrl ?? ''}/api/ready`, {
+  // /api/status answers 200 in every state (unlike /api/ready's 503 while loading), so polling
+  // it logs no failed requests in the browser console.
+  const res = await f(`${opts.baseUrl ?? ''}/api/status`, {
     headers: headers(opts.apiKey === undefined ? getApiKey() : opts.apiKey),
     signal: opts.signal,
   });
-  // /api/ready answers 503 with a ReadyStatus body while the model loads.
   if (res.status === 401) throw new ApiKeyRequiredError();
   const body = (await res.json().catch(() => null)) as ReadyStatus | null;
   if (body && typeof body.state === 'string') return body;

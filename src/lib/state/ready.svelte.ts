@@ -1,5 +1,5 @@
 /**
- * Model readiness for the header badge: asks /api/ready once, and again every
+ * Model readiness for the header badge: asks /api/status once, and again every
  * few seconds while the model loads. Failures to reach the server are shown,
  * not thrown.
  */

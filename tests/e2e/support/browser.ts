@@ -32,7 +32,11 @@ export interface Watched {
   dialogs: string[];
 }
 
-export async function openPage(browser: Browser, url: string, opts: { viewport?: { width: number; height: number } } = {}): Promise<Watched> {
+export async function openPage(
+  browser: Browser,
+  url: string,
+  opts: { viewport?: { width: number; height: number }; beforeGoto?: (page: Page) => Promise<void> } = {},
+): Promise<Watched> {
   const context = await browser.newContext({
     viewport: opts.viewport ?? { width: 1400, height: 900 },
     acceptDownloads: true,
@@ -50,6 +54,7 @@ export async function openPage(browser: Browser, url: string, opts: { viewport?:
     dialogs.push(`${d.type()}: ${d.message()}`);
     void d.dismiss();
   });
+  await opts.beforeGoto?.(page);
   await page.goto(url);
   return { context, page, problems, dialogs };
 }

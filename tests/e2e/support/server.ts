@@ -1,7 +1,8 @@
 /**
  * Builds the UI and starts the real server (server/main.ts) as a child
  * process on 127.0.0.1 with a random port, driving a tape model that always
- * answers `text`. Resolves once /api/ready says the model is ready.
+ * answers `text`. Resolves once /api/ready says the model is ready, or, with
+ * `waitReady: false` (e.g. LOAD_ON_START=0), as soon as it listens.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -38,7 +39,7 @@ export interface TestServer {
   stop: () => Promise<void>;
 }
 
-export async function startServer(opts: { text: string; env?: Record<string, string> }): Promise<TestServer> {
+export async function startServer(opts: { text: string; env?: Record<string, string>; waitReady?: boolean }): Promise<TestServer> {
   const modelPath = await ensureTestModel({ kind: 'tape', text: opts.text });
   const child: ChildProcess = spawn(resolve(ROOT, 'node_modules/.bin/tsx'), ['server/main.ts'], {
     cwd: ROOT,
@@ -91,7 +92,7 @@ export async function startServer(opts: { text: string; env?: Record<string, str
   const url = `http://127.0.0.1:${port}`;
 
   const deadline = Date.now() + 120_000;
-  for (;;) {
+  while (opts.waitReady !== false) {
     const res = await fetch(`${url}/api/ready`).catch(() => null);
     const body = (await res?.json().catch(() => null)) as { state?: string; error?: string } | null;
     if (res?.status === 200 && body?.state === 'ready') break;
