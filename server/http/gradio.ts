@@ -7,7 +7,8 @@
  * Routes (P = /gradio_api): GET /config, GET P/info, POST P/queue/join,
  * GET P/queue/data (one multiplexed SSE stream per session), GET
  * P/heartbeat/:sh, POST P/cancel, POST P/reset, POST P/call[/v2]/generate and
- * GET P/call[/v2]/generate/:eid (curl), GET P/app_id.
+ * GET P/call[/v2]/generate/:eid (curl), GET P/app_id. Their OpenAPI entries
+ * are in gradio-openapi.ts.
  * Protocol: ../shared/specs/gradio-protocol.md (sse_v3).
  */
 import { randomUUID } from 'node:crypto';
@@ -26,6 +27,7 @@ import {
   requestFromData,
 } from './gradio-api.ts';
 import { type GradioAction, GradioTranslator, QueueMessages, callFrame, failedAction } from './gradio-frames.ts';
+import { registerGradioDocs } from './gradio-openapi.ts';
 import type { Transport } from './runs.ts';
 import { SSE_HEADERS } from './stream.ts';
 import type { Logger } from './types.ts';
@@ -216,6 +218,8 @@ export function registerGradioRoutes(app: App, { deps, runs }: RouteContext): Gr
     }
     throw err;
   }
+
+  registerGradioDocs(app);
 
   // --- discovery -----------------------------------------------------------
   for (const p of ['/config', '/config/']) app.get(p, (c) => c.json(configDoc));

@@ -225,3 +225,46 @@ describe('curl flow (POST call/generate → event_id, GET its event stream)', ()
     expect(JSON.parse(unknown.slice(6))).toMatchObject({ msg: 'unexpected_error', session_not_found: true });
   });
 });
+
+describe('OpenAPI document', () => {
+  it('lists the Gradio routes with summaries and parameters; the keyless ones say so', async () => {
+    t = await makeApp({ config: { apiKey: 'sk-openapi-test' } });
+    const doc = (await (await t.app.request('/openapi.json')).json()) as {
+      security: unknown[];
+      paths: Record<string, Record<string, { summary?: string; tags?: string[]; security?: unknown[]; parameters?: { name: string; in: string }[]; requestBody?: unknown }>>;
+    };
+    const expected: [string, string][] = [
+      ['/config', 'get'],
+      ['/gradio_api/info', 'get'],
+      ['/gradio_api/app_id', 'get'],
+      ['/gradio_api/queue/join', 'post'],
+      ['/gradio_api/queue/data', 'get'],
+      ['/gradio_api/heartbeat/{session_hash}', 'get'],
+      ['/gradio_api/cancel', 'post'],
+      ['/gradio_api/reset', 'post'],
+      ['/gradio_api/call/{api_name}', 'post'],
+      ['/gradio_api/call/{api_name}/{event_id}', 'get'],
+      ['/gradio_api/call/v2/{api_name}', 'post'],
+      ['/gradio_api/call/v2/{api_name}/{event_id}', 'get'],
+    ];
+    for (const [path, method] of expected) {
+      const op = doc.paths[path]?.[method];
+      expect(op, `${method.toUpperCase()} ${path}`).toBeTruthy();
+      expect(op!.summary, path).toBeTruthy();
+      expect(op!.tags).toEqual(['Gradio']);
+    }
+    const names = (path: string, method: string) => (doc.paths[path]![method]!.parameters ?? []).map((p) => `${p.in}:${p.name}`);
+    expect(names('/gradio_api/call/{api_name}/{event_id}', 'get')).toEqual(['path:api_name', 'path:event_id']);
+    expect(names('/gradio_api/queue/data', 'get')).toEqual(['query:session_hash']);
+    expect(names('/gradio_api/heartbeat/{session_hash}', 'get')).toEqual(['path:session_hash']);
+    expect(doc.paths['/gradio_api/queue/join']!.post!.requestBody).toBeTruthy();
+    expect(JSON.stringify(doc.paths['/gradio_api/call/v2/{api_name}']!.post!.requestBody)).toContain('GradioKeywordInputs');
+    // API key on the document, except where the server never asks for it.
+    expect(doc.security.length).toBeGreaterThan(0);
+    for (const p of ['/gradio_api/heartbeat/{session_hash}', '/gradio_api/cancel', '/gradio_api/reset']) {
+      expect(Object.values(doc.paths[p]!)[0]!.security, p).toEqual([]);
+    }
+    expect(doc.paths['/gradio_api/queue/join']!.post!.security).toBeUndefined();
+    expect(doc.paths['/api/status']!.get!.security).toEqual([]);
+  });
+});
