@@ -200,6 +200,11 @@ describe.skipIf(skip)('the app in Chromium, against the real server', () => {
 
     // And the same diagram arriving through a share link (the real attack path).
     await w.page.getByTestId('share').click();
+    // The field still shows the earlier test's link until the copy finishes: wait for the new one.
+    await w.page.waitForFunction(
+      (old) => (document.querySelector<HTMLInputElement>('[data-testid=share-link]')?.value ?? old) !== old,
+      shareLink,
+    );
     const link = await w.page.getByTestId('share-link').inputValue();
     const victim = await openPage(browser, link);
     await new AppPage(victim.page).waitForSvgText('Safe');
