@@ -59,6 +59,7 @@ cloudrun: a Cloud Run service with one NVIDIA L4 (gcloud must be installed and s
   --model-id ID            Hub model (default ${DEFAULT_MODEL}).
   --env KEY=VALUE          Extra environment variable for the service (repeatable).
   --tag TAG                Image tag (default: the git commit). An existing tag is not rebuilt unless --rebuild.
+  --rebuild                Build the image even when the tag already exists in Artifact Registry.
   --grant-build-roles      Grant the Cloud Build account its missing roles instead of stopping.
   --skip-region-check      Do not check the region against the known L4 list.
 

@@ -79,6 +79,23 @@ export async function gradioSmoke(base: string, opts: GradioSmokeOptions = {}): 
   if (!Array.isArray(data) || data.length !== 2 || typeof data[0] !== 'string') {
     throw new DeployError(`The smoke generation returned an unexpected shape: ${JSON.stringify(data).slice(0, 200)}`);
   }
-  if (!data[0].trim()) throw new DeployError(`The smoke generation returned no diagram; status: ${String(data[1])}`);
-  return { code: data[0], status: String(data[1]) };
+  const status = describeResult(data[1]);
+  if (!data[0].trim()) throw new DeployError(`The smoke generation returned no diagram; status: ${status}`);
+  return { code: data[0], status };
+}
+
+/** One line from `/generate`'s second output (the app's JSON result), e.g. "valid flowchart · 2 repairs · 84 tokens in 3.1 s". */
+export function describeResult(result: unknown): string {
+  if (typeof result === 'string') return result;
+  if (!result || typeof result !== 'object') return JSON.stringify(result) ?? String(result);
+  const r = result as { valid?: unknown; diagramType?: unknown; repairs?: unknown; tokens?: unknown; budgetCut?: unknown; timings?: { totalMs?: unknown }; error?: { message?: unknown } };
+  const parts = [`${r.valid === true ? 'valid' : 'INVALID'} ${typeof r.diagramType === 'string' ? r.diagramType : 'diagram'}`];
+  if (Array.isArray(r.repairs) && r.repairs.length) parts.push(`${r.repairs.length} repair${r.repairs.length === 1 ? '' : 's'}`);
+  if (typeof r.tokens === 'number') {
+    const total = typeof r.timings?.totalMs === 'number' ? ` in ${(r.timings.totalMs / 1000).toFixed(1)} s` : '';
+    parts.push(`${r.tokens} tokens${total}`);
+  }
+  if (r.budgetCut === true) parts.push('cut by the GPU budget');
+  if (typeof r.error?.message === 'string') parts.push(r.error.message);
+  return parts.join(' · ');
 }

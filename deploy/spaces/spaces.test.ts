@@ -99,6 +99,8 @@ describe('spaces run against the Hub stand-in', () => {
     expect(join).toHaveLength(1);
     expect(JSON.parse(join[0]!.body).data[0]).toMatch(/logs in/);
     expect(r.text).toContain('│ flowchart TD');
+    // the app's JSON result, summarised in one line (the real app's second output is an object)
+    expect(r.text).toMatch(/valid flowchart · 1 repair · \d+ tokens in 2\.4 s/);
     expect(r.text).toContain('generation OK');
   });
 

@@ -191,7 +191,7 @@ export class MockHub {
       const events = [
         { msg: 'estimation', event_id: eid, rank: 0, queue_size: 1, rank_eta: null },
         { msg: 'process_starts', event_id: eid, eta: null },
-        { msg: 'process_completed', event_id: eid, success: true, output: { data: [diagram, `valid flowchart for ${String(b.data[0]).length} chars`], is_generating: false, duration: 0.1, average_duration: 0.1, changed_state_ids: [], render_config: null } },
+        { msg: 'process_completed', event_id: eid, success: true, output: { data: [diagram, { code: diagram, valid: true, diagramType: 'flowchart', repairs: ['quote-labels'], tokens: String(b.data[0]).length, budgetCut: false, timings: { totalMs: 2400 } }], is_generating: false, duration: 0.1, average_duration: 0.1, changed_state_ids: [], render_config: null } },
       ];
       this.#sessions.set(b.session_hash, events);
       return json(200, { event_id: eid });
