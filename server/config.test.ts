@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       modelPath: null,
       modelRevision: 'main',
       hfToken: null,
+      hubUrl: 'https://huggingface.co',
       device: 'auto',
       dtype: 'auto',
       cacheDir: '/srv/app/.cache/models',
@@ -77,6 +78,7 @@ describe('loadConfig', () => {
     ['FUSED_CHUNK', '64', 'fusedChunk', 64],
     ['FUSED_CHUNK', 'AUTO', 'fusedChunk', 'auto'],
     ['FUSED_CACHE', 'recompute', 'fusedCache', 'recompute'],
+    ['HF_ENDPOINT', 'https://hf-mirror.example/', 'hubUrl', 'https://hf-mirror.example'],
     ['METRICS', '0', 'metrics', false],
   ] as const)('%s=%j → %s', (name, value, key, expected) => {
     expect(load({ [name]: value })[key]).toEqual(expected);
@@ -109,6 +111,7 @@ describe('loadConfig', () => {
     ['FUSED_CHUNK', '0', /FUSED_CHUNK: expected auto or a whole number 1\.\.4096, got "0"/],
     ['FUSED_CHUNK', 'big', /FUSED_CHUNK: expected auto or a whole number/],
     ['FUSED_CACHE', 'gpu', /FUSED_CACHE: expected one of carry, recompute/],
+    ['HF_ENDPOINT', 'huggingface.co', /HF_ENDPOINT: expected an http\(s\) URL/],
   ])('%s=%j fails with a readable message', (name, value, message) => {
     let error: unknown;
     try {

@@ -118,6 +118,18 @@ const schema = z.object({
   MODEL_PATH: text,
   MODEL_REVISION: text,
   HF_TOKEN: text,
+  HF_ENDPOINT: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const s = v.trim().replace(/\/+$/, '');
+      if (!/^https?:\/\/[^/\s]+/.test(s)) {
+        ctx.addIssue({ code: 'custom', message: `expected an http(s) URL such as https://huggingface.co, got "${v}"` });
+        return z.NEVER;
+      }
+      return s;
+    }),
   DEVICE: oneOf(DEVICES, 'auto'),
   DTYPE: oneOf(DTYPES, 'auto'),
   CACHE_DIR: text,
@@ -158,6 +170,8 @@ export interface Config {
   readonly modelRevision: string;
   /** Hub token for gated/private models or higher rate limits. Secret. */
   readonly hfToken: string | null;
+  /** The Hub's address (a mirror, or a stand-in in tests); no trailing slash. */
+  readonly hubUrl: string;
   /** `auto` tries CUDA and falls back to CPU; `cuda` fails when CUDA cannot load. */
   readonly device: Device;
   /** `auto`: q4f16 on CUDA, q4 on CPU. */
@@ -242,6 +256,7 @@ export function loadConfig(
     modelPath: e.MODEL_PATH ? abs(e.MODEL_PATH) : null,
     modelRevision: e.MODEL_REVISION || 'main',
     hfToken: e.HF_TOKEN || null,
+    hubUrl: e.HF_ENDPOINT || 'https://huggingface.co',
     device: e.DEVICE,
     dtype: e.DTYPE,
     cacheDir: abs(e.CACHE_DIR || '.cache/models'),

@@ -99,8 +99,10 @@ export interface TransformersEngineOptions {
   /** Local model directory (offline); wins over modelId. */
   modelPath?: string | null;
   revision?: string;
-  /** Sent as `Authorization: Bearer` to huggingface.co only; never logged. */
+  /** Sent as `Authorization: Bearer` to the Hub only; never logged. */
   hfToken?: string | null;
+  /** The Hub's address (default https://huggingface.co; a mirror, or a stand-in in tests). */
+  hubUrl?: string;
   device?: Device;
   dtype?: Dtype;
   /** Hub download cache. */
@@ -130,6 +132,7 @@ export function engineOptionsFromConfig(config: Config, extra: Partial<Transform
     modelPath: config.modelPath,
     revision: config.modelRevision,
     hfToken: config.hfToken,
+    hubUrl: config.hubUrl,
     device: config.device,
     dtype: config.dtype,
     cacheDir: config.cacheDir,
@@ -211,8 +214,8 @@ export class ProgressAggregator {
   }
 }
 
-/** Wraps fetch so Hub requests carry the token from config (never other hosts). */
-export function fetchWithToken(base: typeof fetch, token: string): typeof fetch {
+/** Wraps fetch so Hub requests carry the token from config (never other hosts; `hubHost`: a mirror's). */
+export function fetchWithToken(base: typeof fetch, token: string, hubHost?: string): typeof fetch {
   return ((input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     let host = '';
@@ -221,7 +224,7 @@ export function fetchWithToken(base: typeof fetch, token: string): typeof fetch 
     } catch {
       // not a URL: a local path
     }
-    if (host === 'huggingface.co' || host.endsWith('.huggingface.co') || host === 'hf.co') {
+    if (host === 'huggingface.co' || host.endsWith('.huggingface.co') || host === 'hf.co' || (hubHost !== undefined && host === hubHost)) {
       const headers = new Headers(init?.headers);
       if (!headers.has('Authorization')) headers.set('Authorization', `Bearer ${token}`);
       return base(input, { ...init, headers });
@@ -255,6 +258,7 @@ export class TransformersEngine implements Engine {
       dtype: options.dtype ?? 'auto',
       cacheDir: options.cacheDir ?? path.resolve('.cache/models'),
       maxNewTokens: options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS,
+      hubUrl: (options.hubUrl ?? 'https://huggingface.co').replace(/\/+$/, ''),
       progressBar: options.progressBar ?? Boolean(process.stdout.isTTY && process.stderr.isTTY),
       warmup: options.warmup ?? true,
       fused: options.fused ?? 'auto',
@@ -453,8 +457,12 @@ export class TransformersEngine implements Engine {
         if (!existsSync(path.join(local, 'config.json'))) {
           throw new Error(`MODEL_PATH=${local} is not a model directory: config.json is missing (expected config.json, tokenizer.json, tokenizer_config.json and onnx/model*.onnx).`);
         }
-      } else if (this.opts.hfToken) {
-        env.fetch = fetchWithToken(globalThis.fetch.bind(globalThis), this.opts.hfToken);
+      } else {
+        // transformers.js keeps these in its global env; this engine is their only writer.
+        env.remoteHost = `${this.opts.hubUrl}/`;
+        env.remotePathTemplate = '{model}/resolve/{revision}/';
+        const fetchBase = globalThis.fetch.bind(globalThis);
+        env.fetch = this.opts.hfToken ? fetchWithToken(fetchBase, this.opts.hfToken, new URL(this.opts.hubUrl).hostname) : fetchBase;
       }
       const common = {
         progress_callback,
@@ -551,7 +559,9 @@ export class TransformersEngine implements Engine {
     } catch (error) {
       bar?.stop();
       const message = error instanceof Error ? error.message : String(error);
-      const friendly = this.explainLoadError(message);
+      // Only failures that can come from fetching are diagnosed against the Hub (not, say, a forced CUDA).
+      const fromFetch = /fetch|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|network|not found|could not locate|undefined|\b40[134]\b|unauthori[sz]ed/i;
+      const friendly = (!local && fromFetch.test(message) && (await this.diagnoseHub())) || this.explainLoadError(message);
       this.setStatus({ state: 'error', progress: 0, message: 'Model failed to load.', error: friendly, device: null, dtype: null });
       this.log.error({ model: source, error: friendly }, 'model failed to load');
       throw new ModelLoadError(friendly, { cause: error });
@@ -643,6 +653,34 @@ export class TransformersEngine implements Engine {
     if (this.opts.modelPath) return path.join(this.opts.modelPath, file);
     const rev = this.opts.revision === 'main' ? '' : this.opts.revision;
     return path.join(this.opts.cacheDir, this.opts.modelId, rev, file);
+  }
+
+  /**
+   * After a failed Hub load: one request for the repo's config.json tells a
+   * missing repo or revision (404), a refused token (401/403) and no network
+   * apart, which transformers.js's own errors do not (a missing repo surfaces
+   * as "Cannot read properties of undefined"). Null when the repo answers.
+   */
+  private async diagnoseHub(): Promise<string | null> {
+    const { modelId, revision, hubUrl, hfToken } = this.opts;
+    const where = hubUrl === 'https://huggingface.co' ? 'the Hugging Face Hub' : hubUrl;
+    let status: number;
+    try {
+      const res = await env.fetch(`${hubUrl}/${modelId}/resolve/${encodeURIComponent(revision)}/config.json`, { method: 'HEAD' });
+      status = res.status;
+    } catch (error) {
+      const why = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      return `Could not reach ${where} to download ${modelId} (${why}). Without internet, set MODEL_PATH to a local model directory (see QUICK_START.md).`;
+    }
+    if (status === 401 || status === 403) {
+      return hfToken
+        ? `${where} refused HF_TOKEN for ${modelId} (HTTP ${status}): the repo does not exist, or the token cannot read it (gated repos need their terms accepted). Check MODEL_ID and the token.`
+        : `${where} refused ${modelId} (HTTP ${status}): the repo does not exist, or it is private or gated. Check MODEL_ID, or set HF_TOKEN to a token that can read it.`;
+    }
+    if (status === 404) {
+      return `${modelId}${revision === 'main' ? '' : ` at revision ${revision}`} was not found on ${where} (no config.json). Check MODEL_ID${revision === 'main' ? '' : ' and MODEL_REVISION'}.`;
+    }
+    return null;
   }
 
   private explainLoadError(message: string): string {
