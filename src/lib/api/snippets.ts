@@ -41,7 +41,7 @@ export function snippets({ origin, description, withKey }: SnippetOptions): Snip
           ? `const client = await Client.connect(${jsString(base)}, {\n  headers: { "X-API-Key": process.env.API_KEY },\n});`
           : `const client = await Client.connect(${jsString(base)});`,
         `const result = await client.predict("/generate", {\n  description: ${jsString(description)},\n});`,
-        'const [mermaid, status] = result.data;',
+        'const [mermaid, details] = result.data; // the code, and the JSON result (valid, repairs, timings…)',
         'console.log(mermaid);',
       ].join('\n'),
     },
@@ -56,7 +56,7 @@ export function snippets({ origin, description, withKey }: SnippetOptions): Snip
         withKey
           ? `client = Client(${pyString(base)}, headers={"X-API-Key": os.environ["API_KEY"]})`
           : `client = Client(${pyString(base)})`,
-        `mermaid, status = client.predict(\n    description=${pyString(description)},\n    api_name="/generate",\n)`,
+        `mermaid, details = client.predict(\n    description=${pyString(description)},\n    api_name="/generate",\n)`,
         'print(mermaid)',
       ].join('\n'),
     },
