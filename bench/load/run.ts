@@ -8,6 +8,7 @@
  *
  *   npm run bench:load                       (20 connections, 100 requests)
  *   npm run bench:load -- --connections 20 --amount 200 --out bench/out/load.md
+ *   npm run bench:load -- --fused off        (transformers.js generate: the baseline for the fused loop)
  *
  * Exit status 1 when any request failed or got a non-2xx answer.
  */
@@ -42,6 +43,8 @@ interface Args {
   amount: number;
   timeoutS: number;
   out: string | null;
+  /** The engine's decoder (FUSED): compare `on` with `off` (transformers.js generate) in the same session. */
+  fused: 'auto' | 'on' | 'off';
 }
 
 function args(): Args {
@@ -51,9 +54,12 @@ function args(): Args {
       amount: { type: 'string', default: '100' },
       timeout: { type: 'string', default: '120' },
       out: { type: 'string' },
+      fused: { type: 'string', default: 'auto' },
     },
   });
-  return { connections: Number(values.connections), amount: Number(values.amount), timeoutS: Number(values.timeout), out: values.out ?? null };
+  const fused = values.fused as Args['fused'];
+  if (!['auto', 'on', 'off'].includes(fused)) throw new Error(`--fused must be auto, on or off (got ${values.fused})`);
+  return { connections: Number(values.connections), amount: Number(values.amount), timeoutS: Number(values.timeout), out: values.out ?? null, fused };
 }
 
 interface Server {
@@ -61,7 +67,7 @@ interface Server {
   stop(): Promise<number | null>;
 }
 
-async function startServer(modelDir: string, queueLength: number): Promise<Server> {
+async function startServer(modelDir: string, queueLength: number, fused: Args['fused']): Promise<Server> {
   const ui = mkdtempSync(join(os.tmpdir(), 'ui-'));
   writeFileSync(join(ui, 'index.html'), '<!doctype html>');
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
@@ -77,6 +83,7 @@ async function startServer(modelDir: string, queueLength: number): Promise<Serve
       RATE_LIMIT_PER_MINUTE: '0',
       QUEUE_LENGTH: String(queueLength),
       ENGINE: 'transformers',
+      FUSED: fused,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -139,7 +146,7 @@ async function main(): Promise<void> {
   process.stderr.write(`building the tape model…\n`);
   const modelDir = await ensureTestModel({ kind: 'tape', text: TAPE_TEXT });
   // Every connection may wait: one runs, the others queue. Size the queue for it.
-  const server = await startServer(modelDir, Math.max(32, a.connections));
+  const server = await startServer(modelDir, Math.max(32, a.connections), a.fused);
   let failed = false;
   try {
     await waitReady(server.url);
@@ -174,7 +181,7 @@ async function main(): Promise<void> {
     const lines = [
       `## Load test: POST /api/generate, tape model on CPU (${new Date().toISOString().slice(0, 10)})`,
       '',
-      `${a.connections} concurrent connections, ${a.amount} requests in all, autocannon on 127.0.0.1; server: \`tsx server/main.ts\`, MODEL_PATH=tape (${warmResult.tokens} tokens per answer), DEVICE=cpu, DTYPE=fp32, QUEUE_LENGTH=${Math.max(32, a.connections)}, one generation at a time.`,
+      `${a.connections} concurrent connections, ${a.amount} requests in all, autocannon on 127.0.0.1; server: \`tsx server/main.ts\`, MODEL_PATH=tape (${warmResult.tokens} tokens per answer), DEVICE=cpu, DTYPE=fp32, FUSED=${a.fused}, QUEUE_LENGTH=${Math.max(32, a.connections)}, one generation at a time.`,
       '',
       '| metric | value |',
       '| --- | --- |',
