@@ -94,6 +94,16 @@ group('describe()', () => {
     expect(engine.sent[0]![1]!.content).toContain('<description>\nOrder, then ship.\n</description>');
   });
 
+  it('candidates hold complete lines only, though tokens carry a newline and the start of the next line', async () => {
+    // ScriptedEngine tokens are "a word with its leading whitespace": "\n    b[\"Ship\"]" arrives as one token.
+    const engine = await scripted([GOOD]);
+    const events = await collect(describe({ description: 'Order, then ship.' }, deps(engine)));
+    const candidates = events.filter((e) => e.type === 'candidate').map((e) => (e as { code: string }).code);
+    const finalLines = new Set(done(events).code.split('\n'));
+    expect(candidates.length).toBeGreaterThan(1);
+    for (const code of candidates) for (const line of code.split('\n')) expect(finalLines, `${JSON.stringify(line)} in ${JSON.stringify(code)}`).toContain(line);
+  });
+
   it('refuses an empty description without touching the model', async () => {
     const engine = await scripted([GOOD]);
     for (const description of ['', '   \n\t']) {

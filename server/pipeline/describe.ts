@@ -314,7 +314,9 @@ async function generatePass(engine: Engine, messages: ChatMessage[], o: PassOpti
 
   const maybeCandidate = () => {
     if (inFlight || o.now() - lastCandidateAt < o.interval) return;
-    const code = o.tools.extract(text, true);
+    // Complete lines only: a token may carry the newline and the start of the next line ("\n  B["),
+    // and a half-written line would make every candidate fail to parse.
+    const code = o.tools.extract(text.slice(0, text.lastIndexOf('\n') + 1), true);
     if (!code || code === lastCandidate) return;
     lastCandidate = code;
     lastCandidateAt = o.now();

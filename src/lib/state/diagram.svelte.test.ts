@@ -140,12 +140,24 @@ describe('editing', () => {
     reportRender('flowchart TD\n  A --> B', { error: { message: 'render failed' } });
     expect(diagram.stale).toBe(true);
     expect(diagram.error).toEqual({ message: 'render failed' });
-    reportRender('something else', { svg: '<svg>2</svg>' }); // stale report: ignored
-    expect(diagram.state.renderError).not.toBeNull();
+    reportRender('something else', { error: { message: 'late failure' } }); // an error for older code: ignored
+    expect(diagram.error).toEqual({ message: 'render failed' });
     expect(diagram.state.svg).toBe('<svg>1</svg>'); // the last good drawing stays
     setCode('flowchart TD\n  A --> C');
     await settled();
     expect(diagram.state.renderError).toBeNull();
+  });
+
+  it('shows a drawing that finished after the code moved on (drawn in order while streaming)', async () => {
+    setCode('flowchart TD\n  A --> B');
+    await settled();
+    setCode('flowchart TD\n  A --> B --> C');
+    await settled();
+    // the view started drawing the first code before the second arrived; its drawing is still progress
+    reportRender('flowchart TD\n  A --> B', { svg: '<svg>AB</svg>' });
+    expect(diagram.state.svg).toBe('<svg>AB</svg>');
+    reportRender('flowchart TD\n  A --> B --> C', { svg: '<svg>ABC</svg>' });
+    expect(diagram.state.svg).toBe('<svg>ABC</svg>');
   });
 });
 

@@ -244,12 +244,15 @@ export function settled(): Promise<void> {
 }
 
 /**
- * The view reports the outcome of drawing `renderCode`: the sanitised SVG, or
- * the error when Mermaid parsed the code but could not draw it (the previous
- * SVG stays). Reports for code that is no longer `renderCode` are ignored.
+ * The view reports the outcome of drawing a code that was `renderCode` when
+ * the drawing started: the sanitised SVG, or the error when Mermaid parsed the
+ * code but could not draw it (the previous SVG stays). The view draws one
+ * code at a time, in order, so a drawing that finishes after `renderCode`
+ * moved on (a streaming run) is still newer than the one on screen and is
+ * shown until the next is ready; an error for such a code is ignored.
  */
 export function reportRender(code: string, outcome: { svg: string } | { error: ParseError }): void {
-  if (code !== state.renderCode) return;
+  if (code !== state.renderCode && !('svg' in outcome)) return;
   update(
     (s) => {
       if ('svg' in outcome) {

@@ -1,0 +1,94 @@
+/**
+ * "Watch it draw": while a run streams, the diagram is redrawn from each
+ * valid candidate, growing, before the run ends — and the page never blanks.
+ *
+ * A tape model decodes a whole diagram in tens of milliseconds on this CPU
+ * (the fused loop streams it in one or two chunks), too fast to see anything
+ * in between. So this test drives the real server with ENGINE=scripted
+ * (server/engine/scripted.ts: the same Engine contract, a canned answer
+ * streamed at a human pace of ~15 ms per word), which is what is under test
+ * here: the pipeline's candidate events and the UI's progressive rendering.
+ * The tape-model path end to end is covered by ui.test.ts.
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppPage } from './support/app.ts';
+import { hasChromium, launch, openPage, type Watched } from './support/browser.ts';
+import { buildUi, ROOT, startServer, type TestServer } from './support/server.ts';
+
+const STEPS = 24;
+const DIAGRAM = [
+  'flowchart TD',
+  ...Array.from({ length: STEPS - 1 }, (_, i) => `  S${i}[Step ${i} of the onboarding] --> S${i + 1}`),
+  `  S${STEPS - 1}[Step ${STEPS - 1} of the onboarding]`,
+].join('\n');
+const ANSWER = `Here is the onboarding process:\n\n\`\`\`mermaid\n${DIAGRAM}\n\`\`\`\n`;
+const SHOTS = resolve(ROOT, 'test-results/e2e');
+const skip = !hasChromium() && process.env.CI !== 'true';
+
+describe.skipIf(skip)('watching the diagram draw while it streams', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let w: Watched;
+
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    buildUi();
+    const dir = await mkdtemp(join(tmpdir(), 'scripted-'));
+    const file = join(dir, 'answer.txt');
+    await writeFile(file, ANSWER);
+    [server, browser] = await Promise.all([startServer({ text: 'unused', env: { ENGINE: 'scripted', SCRIPTED_TEXT_FILE: file } }), launch()]);
+    w = await openPage(browser, `${server.url}/`);
+    await new AppPage(w.page).waitForEditor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('redraws a growing diagram from the candidates before the run ends, never blank', async () => {
+    const app = new AppPage(w.page);
+    // Record, at every change, the phase and how many nodes the drawn SVG has.
+    await w.page.evaluate(() => {
+      const seen: { phase: string; nodes: number }[] = ((window as unknown as { __draws: typeof seen }).__draws = []);
+      const record = () => {
+        const phase = document.querySelector('[data-testid=run-status]')?.getAttribute('data-phase') ?? 'none';
+        const nodes = document.querySelectorAll('[data-testid=diagram] svg g.node').length;
+        const last = seen.at(-1);
+        if (!last || last.phase !== phase || last.nodes !== nodes) seen.push({ phase, nodes });
+      };
+      new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    await app.description().fill('Onboarding a new employee, step by step.');
+    await app.generateButton().click();
+    // A partial diagram on screen while the run is still going: look at it.
+    await w.page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=run-status]')?.getAttribute('data-phase') === 'generating' &&
+        document.querySelectorAll('[data-testid=diagram] svg g.node').length > 2,
+      undefined,
+      { timeout: 60_000 },
+    );
+    await w.page.screenshot({ path: join(SHOTS, 'streaming-partial.png') });
+    await app.waitForPhase('done');
+    await app.waitForSvgText(`Step ${STEPS - 1} of the onboarding`);
+
+    const draws = await w.page.evaluate(() => (window as unknown as { __draws: { phase: string; nodes: number }[] }).__draws);
+    const whileGenerating = [...new Set(draws.filter((d) => d.phase === 'generating' && d.nodes > 0).map((d) => d.nodes))];
+    // several partial drawings, each larger than the one before
+    expect(whileGenerating.length, JSON.stringify(draws)).toBeGreaterThanOrEqual(2);
+    expect(whileGenerating).toEqual([...whileGenerating].sort((a, b) => a - b));
+    expect(Math.max(...whileGenerating)).toBeLessThan(STEPS);
+    // once something was drawn, the canvas never went back to empty
+    const first = draws.findIndex((d) => d.nodes > 0);
+    expect(draws.slice(first).every((d) => d.nodes > 0), JSON.stringify(draws)).toBe(true);
+    expect(await w.page.locator('[data-testid=diagram] svg g.node').count()).toBe(STEPS);
+    expect(await app.editorText()).toBe(DIAGRAM);
+    expect(w.problems).toEqual([]);
+    expect(w.dialogs).toEqual([]);
+  });
+});
