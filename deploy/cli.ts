@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnGcloud, type Gcloud } from './cloudrun/gcloud.ts';
 import { DEFAULT_CONCURRENCY, cloudRunPlan } from './cloudrun/flow.ts';
+import { l4ResourceProblems } from './cloudrun/roles.ts';
 import { DeployError, formatError } from './errors.ts';
 import { gitDirty, gitSha, listAppFiles } from './files.ts';
 import { printPlan, runPlan } from './plan.ts';
@@ -197,6 +198,8 @@ async function run(argv: string[], deps: CliDeps & { redactor: Redactor; out: Ou
     if (v['bake-model'] && v['model-path']) throw new DeployError('--bake-model and --model-path both choose where the model comes from; pick one.', ['--bake-model: inside the image (fastest start)', '--model-path gs://…: synced from Cloud Storage at start (smaller image)']);
     if (v['model-path'] && !v['model-path'].startsWith('gs://')) throw new DeployError(`--model-path must be a gs:// URL, got "${v['model-path']}".`);
     if (!/^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/.test(service)) throw new DeployError(`--service "${service}" is not a valid Cloud Run service name (lowercase letters, digits, hyphens).`);
+    const resourceProblems = l4ResourceProblems(v.cpu ?? '8', v.memory ?? '32Gi');
+    if (resourceProblems.length) throw new DeployError(`${resourceProblems.join('; ')}.`, ['Omit them for the defaults, --cpu 8 --memory 32Gi']);
     const plan = cloudRunPlan(
       {
         project: v.project,

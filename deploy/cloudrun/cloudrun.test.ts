@@ -80,7 +80,10 @@ beforeEach(() => {
   const bin = join(dir, 'bin');
   writeFileSync(join(dir, 'log.jsonl'), '');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'gcloud'), `#!/bin/sh\nNODE_OPTIONS= exec "${process.execPath}" "${FAKE}" "$@"\n`);
+  // gcloud runs in the user's directory, which need not be the checkout: start the stand-in
+  // elsewhere, so a path that only works from the checkout (e.g. --config=cloudbuild.yaml) fails.
+  mkdirSync(join(dir, 'elsewhere'));
+  writeFileSync(join(bin, 'gcloud'), `#!/bin/sh\ncd "${join(dir, 'elsewhere')}" || exit 1\nNODE_OPTIONS= exec "${process.execPath}" "${FAKE}" "$@"\n`);
   chmodSync(join(bin, 'gcloud'), 0o755);
   oldPath = process.env.PATH;
   process.env.PATH = `${bin}:${oldPath}`;
@@ -123,7 +126,8 @@ describe('cloudrun dry run', () => {
     expect(text).toContain('gcloud artifacts repositories create mermaid-flow --repository-format=docker --location=us-central1 --project=proj-1');
     expect(text).toContain('gcloud secrets create hf-token --replication-policy=automatic --data-file=- --project=proj-1');
     expect(text).toContain('gcloud builds submit');
-    expect(text).toContain('--config=cloudbuild.yaml');
+    // Absolute: gcloud resolves --config against its working directory, not the source folder.
+    expect(text).toContain(`--config=${join(ROOT, 'cloudbuild.yaml')}`);
     const deployLine = text.split('\n').find((l) => l.includes('gcloud run deploy'))!;
     for (const f of ['--gpu=1', '--gpu-type=nvidia-l4', '--no-gpu-zonal-redundancy', '--cpu=8', '--memory=32Gi', '--no-cpu-throttling', '--concurrency=33', '--max-instances=1', '--timeout=900', '--set-secrets=HF_TOKEN=hf-token:latest', '--service-account=mermaid-flow-run@proj-1.iam.gserviceaccount.com', '--image=us-central1-docker.pkg.dev/proj-1/mermaid-flow/mermaid-flow:abc123', '--no-allow-unauthenticated', '--set-env-vars=TRUST_PROXY=true,QUEUE_LENGTH=32,MODEL_ID=onnx-community/Qwen3-4B-Instruct-2507-ONNX']) {
       expect(deployLine).toContain(f);
@@ -260,7 +264,24 @@ describe('cloudrun preflight', () => {
     expect(b.text).toContain('must be a gs:// URL');
     const c = await deploy(['--service', 'Bad_Name']);
     expect(c.text).toContain('not a valid Cloud Run service name');
+    // Cloud Run's floor for an L4 is 4 CPU and 16 GiB: refused before a 20-minute build, not after it.
+    const d = await deploy(['--cpu', '2']);
+    expect(d.code).toBe(1);
+    expect(d.text).toContain('--cpu 2: Cloud Run needs at least 4 CPU with an L4 GPU');
+    const e = await deploy(['--memory', '8Gi']);
+    expect(e.text).toContain('--memory 8Gi: Cloud Run needs at least 16Gi with an L4 GPU');
+    const f = await deploy(['--memory', '32GB']);
+    expect(f.text).toContain('not a Cloud Run memory size');
     expect(calls()).toEqual([]);
+  });
+
+  it('accepts the L4 minimum and other spellings of memory', async () => {
+    const { l4ResourceProblems, memoryGiB } = await import('./roles.ts');
+    expect(l4ResourceProblems('4', '16Gi')).toEqual([]);
+    expect(l4ResourceProblems('8', '16384Mi')).toEqual([]);
+    expect(memoryGiB('32Gi')).toBe(32);
+    expect(memoryGiB('20G')).toBeCloseTo(18.63, 2);
+    expect(memoryGiB('lots')).toBeUndefined();
   });
 
   it('rejects a region without L4', async () => {

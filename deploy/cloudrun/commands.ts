@@ -2,6 +2,7 @@
  * The two long gcloud command lines, as pure functions of the settings:
  * `gcloud builds submit` (cloudbuild.yaml) and `gcloud run deploy` with one L4.
  */
+import { join } from 'node:path';
 import { DEFAULT_PORT } from '../../common/limits.ts';
 import type { CloudRunOptions } from './flow.ts';
 
@@ -25,7 +26,9 @@ export function listFlag(entries: Record<string, string>): string {
 
 export function buildCommand(t: Target, opts: Pick<CloudRunOptions, 'root' | 'bakeModel' | 'modelId' | 'secretName'>): string[] {
   return [
-    'builds', 'submit', opts.root, '--config=cloudbuild.yaml', `--project=${t.project}`,
+    // gcloud reads --config relative to its own working directory, not to the
+    // uploaded source folder: an absolute path works from any directory.
+    'builds', 'submit', opts.root, `--config=${join(opts.root, 'cloudbuild.yaml')}`, `--project=${t.project}`,
     `--substitutions=${listFlag({ _IMAGE: t.image, _BAKE_MODEL: opts.bakeModel ? '1' : '0', _MODEL_ID: opts.modelId, _HF_SECRET: opts.secretName })}`,
   ];
 }

@@ -19,6 +19,29 @@ export const REQUIRED_APIS = [
  */
 export const L4_REGIONS = ['us-central1', 'us-east4', 'europe-west1', 'europe-west4', 'asia-southeast1', 'asia-south1'];
 
+/** Cloud Run's documented floor for a service with one L4 (docs: "GPU support for services"). */
+export const L4_MIN_CPU = 4;
+export const L4_MIN_MEMORY_GIB = 16;
+
+/** A Cloud Run memory value (`32Gi`, `16384Mi`, `20G`) in GiB; undefined when it is not one. */
+export function memoryGiB(value: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|K|M|G|T)?$/.exec(value.trim());
+  if (!m) return undefined;
+  const unit: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  return (Number(m[1]) * (m[2] ? unit[m[2]]! : 1)) / 2 ** 30;
+}
+
+/** Problems with --cpu/--memory for one L4, found before anything is built (empty when fine). */
+export function l4ResourceProblems(cpu: string, memory: string): string[] {
+  const problems: string[] = [];
+  const c = Number(cpu);
+  if (!Number.isFinite(c) || c < L4_MIN_CPU) problems.push(`--cpu ${cpu}: Cloud Run needs at least ${L4_MIN_CPU} CPU with an L4 GPU`);
+  const gib = memoryGiB(memory);
+  if (gib === undefined) problems.push(`--memory ${memory}: not a Cloud Run memory size (e.g. 32Gi)`);
+  else if (gib < L4_MIN_MEMORY_GIB) problems.push(`--memory ${memory}: Cloud Run needs at least ${L4_MIN_MEMORY_GIB}Gi with an L4 GPU`);
+  return problems;
+}
+
 /** Roles that let the caller run every step; owner or editor+IAM admin also do. */
 export const CALLER_ROLES = [
   'roles/run.admin',

@@ -3,7 +3,8 @@
 // file $FAKE_GCLOUD_STATE, appends every invocation to $FAKE_GCLOUD_LOG as a
 // JSON line {args, stdin} (stdin recorded separately from the arguments), and
 // fails like the real one when a rule in state.fail matches the command line.
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const args = process.argv.slice(2);
 const statePath = process.env.FAKE_GCLOUD_STATE;
@@ -123,6 +124,11 @@ if (cmd === 'storage buckets add-iam-policy-binding') {
   ok();
 }
 if (cmd.startsWith('builds submit')) {
+  // Like gcloud: --config is a local file read relative to gcloud's own working
+  // directory (not to the source folder), and the source folder must exist.
+  const config = flag('config') ?? 'cloudbuild.yaml';
+  if (!existsSync(resolve(process.cwd(), config))) fail(`ERROR: (gcloud.builds.submit) Unable to read file [${config}]: no such file (cwd ${process.cwd()})`);
+  if (!positional[2] || !existsSync(resolve(process.cwd(), positional[2]))) fail(`ERROR: (gcloud.builds.submit) could not find source [${positional[2]}]`);
   const subs = flag('substitutions') ?? '';
   const image = /_IMAGE=([^,]+)/.exec(subs)?.[1];
   (state.images ??= []).push(image);
@@ -130,6 +136,16 @@ if (cmd.startsWith('builds submit')) {
   ok('DONE');
 }
 if (cmd.startsWith('run deploy')) {
+  // Cloud Run's documented rules for a service with an L4 ("GPU support for
+  // services"): instance-based billing (CPU always allocated), at least 4 CPU
+  // and 16 GiB, GPU type nvidia-l4.
+  if (flag('gpu') !== undefined) {
+    const gib = (m) => { const x = /^(\d+)(Gi|Mi)$/.exec(m ?? ''); return x ? Number(x[1]) / (x[2] === 'Mi' ? 1024 : 1) : NaN; };
+    if (flag('gpu-type') !== 'nvidia-l4') fail(`ERROR: (gcloud.run.deploy) unsupported GPU type [${flag('gpu-type')}]`);
+    if (!args.includes('--no-cpu-throttling')) fail('ERROR: (gcloud.run.deploy) GPU requires CPU to be always allocated (--no-cpu-throttling).');
+    if (!(Number(flag('cpu')) >= 4)) fail(`ERROR: (gcloud.run.deploy) GPU requires at least 4 CPU, got [${flag('cpu')}]`);
+    if (!(gib(flag('memory')) >= 16)) fail(`ERROR: (gcloud.run.deploy) GPU requires at least 16Gi of memory, got [${flag('memory')}]`);
+  }
   (state.services ??= {})[positional[2]] = { url: `https://${positional[2]}-fake.a.run.app`, image: flag('image') };
   save();
   ok();
