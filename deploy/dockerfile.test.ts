@@ -152,3 +152,17 @@ describe('cloudbuild.yaml', () => {
     for (const sub of ['_IMAGE', '_BAKE_MODEL', '_MODEL_ID', '_HF_SECRET']) expect(yaml).toContain(`${sub}:`);
   });
 });
+
+describe('.gcloudignore', () => {
+  // gcloud builds submit uploads the source folder. With no .gcloudignore, gcloud skips only
+  // .git and what .gitignore lists (`gcloud topic gcloudignore`): untracked secrets such as
+  // .env.production and local weights under models/ would reach the Cloud Build bucket.
+  const text = readFileSync(resolve(ROOT, '.gcloudignore'), 'utf8');
+  const lines = text.split('\n').map((l) => l.trim());
+  it('skips .git and everything .gitignore and .dockerignore skip', () => {
+    for (const l of ['.git', '#!include:.gitignore', '#!include:.dockerignore']) expect(lines, l).toContain(l);
+  });
+  it('is itself kept out of the image and the Space', () => {
+    expect(isIgnored(parseDockerignore(readFileSync(resolve(ROOT, '.dockerignore'), 'utf8')), '.gcloudignore')).toBe(true);
+  });
+});
