@@ -204,28 +204,41 @@ export function createApp(deps: AppDeps): CreatedApp {
     c.header('Content-Type', metrics.registry.contentType);
     return c.body(await metrics.registry.metrics());
   });
-  app.all('/api/*', () => {
+  app.all('/api/*', (c) => {
+    const path = c.req.path.length > 1 ? c.req.path.replace(/\/$/, '') : c.req.path;
+    const allowed = API_METHODS[path];
+    if (allowed) {
+      c.header('Allow', allowed);
+      throw new HttpError('method_not_allowed', `${path} takes ${allowed} requests (got ${c.req.method}); see /docs.`);
+    }
     throw new HttpError('not_found', 'No such API endpoint; see /docs.');
   });
   registerStatic(app, deps.staticDir ?? null);
 
-  app.notFound((c) => c.json(errorBody(new HttpError('not_found', 'Not found.')), 404));
+  app.notFound((c) => {
+    if (isGradioPath(c.req.path)) {
+      const message = 'No such route; this app serves /gradio_api/queue/join and /gradio_api/call/generate (see /gradio_api/info).';
+      return c.json({ detail: message, error: message }, 404);
+    }
+    return c.json(errorBody(new HttpError('not_found', 'Not found.')), 404);
+  });
 
   // One error handler: HttpError → its status; Hono's own exceptions mapped; the rest → 500 with an id.
   app.onError((err, c) => {
     const log = c.get('log') ?? logger;
     let e: HttpError;
     if (err instanceof HTTPException && !(err instanceof HttpError)) {
-      if (err.status === 400) {
-        blocked(c, 'invalid_json');
-        e = new HttpError('invalid_json', 'The request body is not valid JSON.');
-      } else if (err.status === 413) e = new HttpError('too_large', `Request body is too large: at most ${config.maxBodyBytes} bytes.`);
-      else if (err.status === 401) e = new HttpError('unauthorized', 'Unauthorized.');
+      if (err.status === 400) e = new HttpError('invalid_json', 'The request body is not valid JSON.');
+      else if (err.status === 413) e = new HttpError('too_large', `Request body is too large: at most ${config.maxBodyBytes} bytes.`);
+      else if (err.status === 415) {
+        e = new HttpError('unsupported_media_type', 'Send the body as JSON, with the header `Content-Type: application/json`.');
+      } else if (err.status === 401) e = new HttpError('unauthorized', 'Unauthorized.');
       else e = new HttpError(err.status >= 500 ? 'internal' : 'invalid_request', err.message || 'Bad request.', { status: err.status });
     } else {
       e = toHttpError(err, log);
-      if (e.status >= 400 && e.status < 500 && !c.get('logFields')?.blocked) blocked(c, e.code);
     }
+    // Refusals are counted once; a run the client cancelled (499) was not refused.
+    if (e.status >= 400 && e.status < 500 && e.status !== 499 && !c.get('logFields')?.blocked) blocked(c, e.code);
     if (e.errorId) c.set('logFields', { ...c.get('logFields'), errorId: e.errorId });
     const headers = e.headers();
     if (isGradioPath(c.req.path)) {
@@ -268,6 +281,16 @@ const EXACT_ROUTES = new Set([
   '/gradio_api/cancel',
   '/gradio_api/reset',
 ]);
+/** The JSON API's routes and their one method, for a 405 that says which (instead of a 404). */
+const API_METHODS: Record<string, string> = {
+  '/api/generate': 'POST',
+  '/api/generate/stream': 'POST',
+  '/api/validate': 'POST',
+  '/api/repair': 'POST',
+  '/api/health': 'GET',
+  '/api/ready': 'GET',
+  '/api/status': 'GET',
+};
 const PREFIX_ROUTES = ['/gradio_api/call/', '/gradio_api/heartbeat/', '/gradio_api/run/', '/docs/assets/', '/assets/'];
 
 /** A low-cardinality route label for metrics (never the raw path: ids and probes would explode it). */
@@ -282,11 +305,16 @@ function routeLabel(c: Context): string {
 
 const isQuiet = (path: string) => path === '/api/health' || path === '/api/ready' || path === '/api/status' || path === '/metrics' || path.startsWith('/assets/') || path.startsWith('/docs/assets/');
 
-/** The client address: the socket's, or X-Forwarded-For's first hop behind a trusted proxy. */
+/**
+ * The client address: the socket's, or behind a trusted proxy X-Forwarded-For's
+ * last hop: the address the proxy itself saw. Earlier hops are whatever the
+ * client sent (a proxy appends, or like Cloud Run replaces the header), so
+ * trusting the first one would let anyone pick a fresh rate-limit bucket per request.
+ */
 export function clientIp(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
-    const xff = c.req.header('x-forwarded-for');
-    if (xff) return xff.split(',')[0]!.trim();
+    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+    if (hops.length) return hops[hops.length - 1]!;
   }
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? c.req.header('x-real-ip') ?? 'local';

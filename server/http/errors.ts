@@ -20,7 +20,9 @@ export const STATUS_BY_CODE: Record<string, number> = {
   description_too_long: 413,
   unauthorized: 401,
   not_found: 404,
+  method_not_allowed: 405,
   too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   queue_full: 503,
   model_unavailable: 503,
@@ -72,8 +74,8 @@ export class HttpError extends Error {
 }
 
 /** From an ApiError the pipeline reported as data (an `error` event). */
-export function fromApiError(err: ApiError): HttpError {
-  return new HttpError(err.code, err.message, { retryAfterSeconds: err.retryAfterSeconds });
+export function fromApiError(err: ApiError & { errorId?: string }): HttpError {
+  return new HttpError(err.code, err.message, { retryAfterSeconds: err.retryAfterSeconds, errorId: err.errorId });
 }
 
 interface LoggerLike {

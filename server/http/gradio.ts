@@ -161,6 +161,16 @@ interface CallJob extends Job {
   heartbeat: NodeJS.Timeout | null;
 }
 
+/** Our JSON field names in a message → the Gradio parameter names the caller used. */
+const GRADIO_NAMES: Record<string, string> = {
+  diagramType: 'diagram_type',
+  currentDiagram: 'current_diagram',
+  maxNewTokens: 'max_new_tokens',
+};
+function gradioNames(message: string): string {
+  return message.replace(/`(diagramType|currentDiagram|maxNewTokens)`/g, (_, name: string) => `\`${GRADIO_NAMES[name]}\``);
+}
+
 export interface GradioHandle {
   /** Ends every stream and cancels pending Gradio runs (shutdown). */
   close(): void;
@@ -186,7 +196,14 @@ export function registerGradioRoutes(app: App, { deps, runs }: RouteContext): Gr
       emit(a);
     };
     try {
-      const checked = checkGenerate(req, maxNewTokens); // semantic problems: a failed completion, readable in every client
+      let checked: GenerateRequest;
+      try {
+        checked = checkGenerate(req, maxNewTokens); // semantic problems: a failed completion, readable in every client
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
+        deps.metrics.blocked.inc({ reason: err.code }); // refused before any work, as on /api/*
+        throw new HttpError(err.code, gradioNames(err.message), { status: err.status });
+      }
       for await (const ev of runs.run(checked, { signal: job.ac.signal, transport, log })) {
         if (job.finished) break;
         for (const a of translator.translate(ev)) finish(a);
@@ -232,7 +249,7 @@ export function registerGradioRoutes(app: App, { deps, runs }: RouteContext): Gr
     let sessionHash: string;
     try {
       const body = await readJson(c);
-      if (body.fn_index !== undefined && body.fn_index !== null && body.fn_index !== FN_INDEX) {
+      if (body.fn_index !== undefined && body.fn_index !== null && String(body.fn_index) !== String(FN_INDEX)) {
         return c.json({ detail: `No function with fn_index ${String(body.fn_index)}; this app has /${API_NAME} (fn_index ${FN_INDEX}).` }, 404);
       }
       if (typeof body.session_hash !== 'string' || !body.session_hash || body.session_hash.length > 128) {

@@ -5,6 +5,7 @@
  * `drain()` finish or cancel what is running on SIGTERM. The three
  * transports (JSON, SSE, Gradio) only consume the events it yields.
  */
+import { randomUUID } from 'node:crypto';
 import type { DiagramResult, GenerateRequest, StreamEvent } from '../../common/protocol.ts';
 import { HttpError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
@@ -69,7 +70,8 @@ export class Runs {
     let result: DiagramResult | undefined;
     let errorCode: string | undefined;
     try {
-      for await (const ev of this.deps.describe(req, this.deps.pipeline, { signal: ac.signal })) {
+      for await (const raw of this.deps.describe(req, this.deps.pipeline, { signal: ac.signal })) {
+        const ev = raw.type === 'error' ? publicError(raw, ac.signal, log) : raw;
         if (ev.type === 'done') {
           result = ev.result;
           outcome = ev.result.stopReason === 'aborted' ? 'aborted' : ev.result.valid ? 'valid' : 'invalid';
@@ -144,6 +146,24 @@ export class Runs {
     await Promise.race([idle, sleep(2_000)]);
     return { cancelled };
   }
+}
+
+/**
+ * What a client may see of a pipeline error: a run stopped by the shutdown
+ * says so (503 + retry hint, not "cancelled"), and an unexpected failure is
+ * logged with an error id and reaches the client as that id only.
+ */
+function publicError(ev: Extract<StreamEvent, { type: 'error' }>, signal: AbortSignal, log: Logger): StreamEvent {
+  const { code } = ev.error;
+  if (code === 'cancelled' && signal.aborted && (signal.reason as { code?: unknown } | undefined)?.code === 'shutting_down') {
+    return { type: 'error', error: new HttpError('shutting_down', 'The server is shutting down; retry in a few seconds.', { retryAfterSeconds: 10 }).toApiError() };
+  }
+  if (code === 'internal' && !(ev.error as { errorId?: string }).errorId) {
+    const errorId = randomUUID();
+    log.error({ errorId, err: ev.error.message }, 'internal error');
+    return { type: 'error', error: new HttpError('internal', `Something went wrong on the server (error id ${errorId}).`, { errorId }).toApiError() };
+  }
+  return ev;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -6,7 +6,6 @@
 import { z } from '@hono/zod-openapi';
 import type { DiagramResult, GenerateRequest, ReadyStatus, RepairResult, ValidateResult } from '../../common/protocol.ts';
 import {
-  DEFAULT_MAX_NEW_TOKENS,
   DIAGRAM_TYPES,
   DIRECTIONS,
   MAX_DESCRIPTION_CHARS,
@@ -29,9 +28,9 @@ export const GenerateRequestSchema = z
       .number()
       .int()
       .min(MIN_MAX_NEW_TOKENS)
-      .max(DEFAULT_MAX_NEW_TOKENS)
       .optional()
-      .openapi({ description: 'Cap on generated tokens (the server may cap lower).', example: 1024 }),
+      // The ceiling is the server's MAX_NEW_TOKENS (default 4000), checked in validation.ts.
+      .openapi({ description: 'Cap on generated tokens: 1 … the server\'s `MAX_NEW_TOKENS` (default 4000).', example: 1024 }),
   })
   .openapi('GenerateRequest');
 

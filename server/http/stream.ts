@@ -74,6 +74,8 @@ export function registerStreamRoutes(app: App, { deps, runs }: RouteContext): vo
 
     let pending: StreamEvent | null = first.done ? null : first.value;
     let finished = first.done === true;
+    /** The client left: the controller is closed, nothing may be written any more. */
+    let cancelled = false;
     const finish = () => {
       finished = true;
       c.req.raw.signal.removeEventListener('abort', onClientGone);
@@ -83,6 +85,7 @@ export function registerStreamRoutes(app: App, { deps, runs }: RouteContext): vo
         try {
           if (!pending && !finished) {
             const next = await iterator.next();
+            if (cancelled) return; // the client left while we waited for the event
             if (next.done) finish();
             else pending = next.value;
           }
@@ -100,6 +103,7 @@ export function registerStreamRoutes(app: App, { deps, runs }: RouteContext): vo
             await iterator.return(undefined);
           }
         } catch (err) {
+          if (cancelled) return;
           // A mid-stream failure becomes an `error` event before the stream closes.
           const httpErr = toHttpError(err, log);
           controller.enqueue(sseFrame({ type: 'error', error: httpErr.toApiError() }));
@@ -109,6 +113,7 @@ export function registerStreamRoutes(app: App, { deps, runs }: RouteContext): vo
       },
       async cancel() {
         // Client went away: abort the run (frees its queue slot), then unwind the generator.
+        cancelled = true;
         ac.abort(new Error('client disconnected'));
         finish();
         await iterator.return(undefined).catch(() => undefined);

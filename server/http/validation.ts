@@ -47,6 +47,8 @@ function article(type: string): string {
 // C0 controls except tab, LF, CR; DEL; C1 controls. Zero-width/bidi marks are text, not control.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// Half of a surrogate pair on its own (JSON's "\ud800"): not Unicode text; the tokenizer would turn it into U+FFFD.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function checkText(field: string, value: string | undefined): void {
   if (value === undefined) return;
@@ -55,11 +57,18 @@ export function checkText(field: string, value: string | undefined): void {
     const cp = m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
     throw new HttpError('invalid_request', `\`${field}\` contains a control character (U+${cp}); remove it and try again.`);
   }
+  const s = LONE_SURROGATE.exec(value);
+  if (s) {
+    const cp = s[0].charCodeAt(0).toString(16).toUpperCase();
+    throw new HttpError('invalid_request', `\`${field}\` is not valid Unicode text (a lone surrogate, U+${cp}); send it as UTF-8 text and try again.`);
+  }
 }
 
 /** Semantic checks on a type-valid request; returns it with defaults resolved. */
 export function checkGenerate(req: GenerateRequest, maxNewTokens: number): GenerateRequest {
-  if (req.description.trim().length === 0) {
+  // A refinement (currentDiagram + instruction) may come without a description (docs/pipeline.md).
+  const refinement = Boolean(req.currentDiagram?.trim() && req.instruction?.trim());
+  if (!refinement && req.description.trim().length === 0) {
     throw new HttpError('empty_description', 'Describe the process first: the description is empty.');
   }
   checkText('description', req.description);

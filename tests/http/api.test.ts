@@ -168,6 +168,16 @@ describe('POST /api/generate/stream', () => {
     await waitFor(() => t!.runs.active === 0, 1_000, 'second run to cancel');
   });
 
+  it('a client leaving while the server waits for the next event is not logged as an internal error', async () => {
+    t = await makeApp({ engine: { outputs: [GOOD.repeat(40)], tokenDelayMs: 30 } });
+    const res = await t.post('/api/generate/stream', { description: 'long one' });
+    for await (const f of readFrames(res)) if (f.event === 'token') break; // cancels while pull() awaits the next token
+    await waitFor(() => t!.runs.active === 0, 1_000, 'run to cancel');
+    await new Promise((r) => setTimeout(r, 80)); // the token that was awaited arrives after the cancel
+    const errors = t.logs.map((l) => JSON.parse(l)).filter((l) => l.level === 'error');
+    expect(errors).toEqual([]);
+  });
+
   it('concurrent requests get queued events with their positions', async () => {
     t = await makeApp({ engine: { tokenDelayMs: 15 } });
     const a = t.post('/api/generate/stream', { description: 'a' });
@@ -196,6 +206,62 @@ describe('POST /api/generate/stream', () => {
     expect(res.status).toBe(503);
     expect((await res.json()).error.code).toBe('queue_full');
     await (await first).text();
+  });
+});
+
+describe('failures a client must read correctly', () => {
+  it('an unexpected pipeline failure is 500 with an error id; the cause is logged, never returned', async () => {
+    const secret = 'ENOENT: no such file /srv/models/private-path/model.onnx';
+    t = await makeApp({ engine: { outputs: () => { throw new Error(secret); } } });
+    const res = await t.post('/api/generate', { description: 'x' });
+    expect(res.status).toBe(500);
+    const body = (await res.json()) as { error: { code: string; message: string; errorId?: string } };
+    expect(body.error.code).toBe('internal');
+    expect(body.error.errorId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.error.message).toContain(body.error.errorId);
+    expect(JSON.stringify(body)).not.toContain('private-path');
+    const logged = t.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'internal error');
+    expect(logged).toMatchObject({ errorId: body.error.errorId });
+    expect(JSON.stringify(logged)).toContain('private-path');
+    // The same on the stream: an `error` event with the id only.
+    const events = eventsOf(await (await t.post('/api/generate/stream', { description: 'x' })).text());
+    const last = events.at(-1) as Extract<StreamEvent, { type: 'error' }>;
+    expect(last.error.code).toBe('internal');
+    expect(JSON.stringify(events)).not.toContain('private-path');
+  });
+
+  it('a run cancelled by the shutdown says shutting_down (503 + Retry-After), not "cancelled"', async () => {
+    t = await makeApp({ engine: { outputs: [GOOD.repeat(40)], tokenDelayMs: 20 }, config: { shutdownGraceMs: 50 } });
+    const running = t.post('/api/generate', { description: 'running' });
+    await waitFor(() => t!.queue.running === 1);
+    const queued = t.post('/api/generate/stream', { description: 'queued' });
+    await waitFor(() => t!.queue.waiting === 1);
+    const stream = await queued;
+    expect(stream.status).toBe(200);
+    const streamText = stream.text(); // a client that keeps reading
+    await t.shutdown();
+    const res = await running;
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('10');
+    expect((await res.json()).error.code).toBe('shutting_down');
+    const last = eventsOf(await streamText).at(-1) as Extract<StreamEvent, { type: 'error' }>;
+    expect(last).toMatchObject({ type: 'error', error: { code: 'shutting_down', retryAfterSeconds: 10 } });
+    t = null;
+  });
+
+  it('a JSON run the client cancels is counted as aborted, not as a refused request', async () => {
+    t = await makeApp({ engine: { outputs: [GOOD.repeat(40)], tokenDelayMs: 10 } });
+    const ac = new AbortController();
+    const res = Promise.resolve(
+      t.app.request('/api/generate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ description: 'x' }), signal: ac.signal }),
+    ).catch(() => null);
+    await waitFor(() => t!.queue.running === 1);
+    ac.abort();
+    await res;
+    await waitFor(() => t!.runs.active === 0, 1_000, 'run to cancel');
+    const metrics = await (await t.app.request('/metrics')).text();
+    expect(metrics).toMatch(/generations_total\{outcome="aborted",transport="json"\} 1/);
+    expect(metrics).not.toMatch(/http_blocked_requests_total\{reason="cancelled"\}/);
   });
 });
 

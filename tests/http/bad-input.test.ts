@@ -52,6 +52,11 @@ describe('bad input battery (POST /api/generate and friends)', () => {
       ['validate: too long', () => t!.post('/api/validate', { code: 'a'.repeat(20_001) }), 413, 'too_large'],
       ['repair: invalid JSON', () => t!.post('/api/repair', 'code=1'), 400, 'invalid_json'],
       ['unknown endpoint', () => t!.post('/api/nope', {}), 404, 'not_found'],
+      ['lone surrogate', () => t!.post('/api/generate', '{"description":"Order \\ud800 then ship"}'), 400, 'invalid_request', /`description` is not valid Unicode.*U\+D800/],
+      ['lone low surrogate in the diagram', () => t!.post('/api/validate', '{"code":"flowchart TD\\n  a --> b\\udc00"}'), 400, 'invalid_request', /`code` is not valid Unicode/],
+      ['text/plain body', () => t!.post('/api/generate', { description: 'x' }, { 'Content-Type': 'text/plain' }), 415, 'unsupported_media_type', /Content-Type: application\/json/],
+      ['form body', () => t!.post('/api/validate', 'code=x', { 'Content-Type': 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type', /JSON/],
+      ['GET on a POST route', () => Promise.resolve(t!.app.request('/api/generate')), 405, 'method_not_allowed', /takes POST requests \(got GET\)/],
     ];
     for (const [name, send, status, code, message] of cases) {
       await expectError(await send(), status, code, message).catch((e: Error) => {
@@ -63,6 +68,8 @@ describe('bad input battery (POST /api/generate and friends)', () => {
     const metrics = await (await t.app.request('/metrics')).text();
     expect(metrics).toMatch(/http_blocked_requests_total\{reason="too_large"\} [1-9]/);
     expect(metrics).toMatch(/http_blocked_requests_total\{reason="invalid_json"\} [1-9]/);
+    expect(metrics).toMatch(/http_blocked_requests_total\{reason="unsupported_media_type"\} 2/);
+    expect((await t.app.request('/api/validate')).headers.get('allow')).toBe('POST');
     expect(t.engine.received).toHaveLength(0); // nothing reached the model
     await stillServes(t);
   });
@@ -78,6 +85,28 @@ describe('bad input battery (POST /api/generate and friends)', () => {
     });
     const res = await t.app.request('/api/generate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, duplex: 'half' } as RequestInit);
     await expectError(res, 413, 'too_large');
+  });
+});
+
+describe('limits that depend on the server', () => {
+  it('maxNewTokens is capped by the server\'s MAX_NEW_TOKENS, not by the default 4000', async () => {
+    t = await makeApp({ maxNewTokens: 8_000 });
+    expect((await t.post('/api/generate', { description: 'Order, then ship.', maxNewTokens: 6_000 })).status).toBe(200);
+    await expectError(await t.post('/api/generate', { description: 'x', maxNewTokens: 8_001 }), 400, 'invalid_request', /between 1 and 8000/);
+    await t.shutdown();
+    t = await makeApp({ maxNewTokens: 2_000 });
+    await expectError(await t.post('/api/generate', { description: 'x', maxNewTokens: 3_000 }), 400, 'invalid_request', /between 1 and 2000/);
+  });
+
+  it('a refinement needs no description (currentDiagram + instruction), as the pipeline allows', async () => {
+    t = await makeApp();
+    const res = await t.post('/api/generate', { description: '', currentDiagram: 'flowchart TD\n  a --> b', instruction: 'Add a refund step' });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const sent = t.engine.received[0]!.map((m) => m.content).join('\n');
+    expect(sent).toContain('Add a refund step');
+    expect(sent).toContain('a --> b');
+    // Without both refinement fields an empty description is still refused.
+    await expectError(await t.post('/api/generate', { description: ' ', currentDiagram: 'flowchart TD\n  a --> b' }), 400, 'empty_description');
   });
 });
 
@@ -152,5 +181,18 @@ describe('rate limit', () => {
     expect((await t.post('/api/validate', { code: 'flowchart TD' }, { 'X-Real-IP': '10.0.0.1' })).status).toBe(200);
     for (let i = 0; i < 20; i++) expect((await t.app.request('/api/health', { headers: { 'X-Real-IP': '10.0.0.1' } })).status).toBe(200);
     expect(await (await t.app.request('/metrics')).text()).toMatch(/http_blocked_requests_total\{reason="rate_limited"\} 7/);
+  });
+
+  it('behind a trusted proxy, a client cannot pick a fresh bucket by sending its own X-Forwarded-For', async () => {
+    t = await makeApp({ config: { trustProxy: true, rateLimit: { burst: 2, perSecond: 0.01 } } });
+    // The proxy appends the address it saw (203.0.113.7); what comes before it is the client's own text.
+    const from = (spoof: string, real: string) => t!.post('/api/generate', { description: 'x' }, { 'X-Forwarded-For': `${spoof}, ${real}` });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await from(`10.9.9.${i}`, '203.0.113.7')).status);
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    // Another real client has its own bucket; the request log names the real address.
+    expect((await from('10.9.9.1', '198.51.100.4')).status).toBe(200);
+    const lines = t.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
+    expect(lines.at(-1).ip).toBe('198.51.100.4');
   });
 });

@@ -199,6 +199,34 @@ describe('curl flow (POST call/generate → event_id, GET its event stream)', ()
     expect(unknown[0]!.event).toBe('error');
   });
 
+  it('semantic refusals name the Gradio parameter and are counted as blocked; other routes answer in Gradio\'s {detail} form', async () => {
+    const { url } = await start();
+    const { event_id } = (await (await call(url, 'call/v2/generate', { description: 'x', max_new_tokens: 0 })).json()) as { event_id: string };
+    const frames = parseSse(await (await fetch(`${url}/gradio_api/call/v2/generate/${event_id}`)).text());
+    const err = JSON.parse(frames.at(-1)!.data) as { error: string };
+    expect(frames.at(-1)!.event).toBe('error');
+    expect(err.error).toMatch(/`max_new_tokens` must be between 1 and 4000/);
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/http_blocked_requests_total\{reason="invalid_request"\} 1/);
+
+    const missing = await fetch(`${url}/gradio_api/run/generate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"data":["x"]}' });
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).detail).toMatch(/queue\/join/);
+    // fn_index as a string (some clients) is the same function.
+    const join = await call(url, 'queue/join', { data: ['Order, then ship.'], fn_index: '0', session_hash: 'str-fn-index' });
+    expect(join.status).toBe(200);
+    const text = await (await fetch(`${url}/gradio_api/queue/data?session_hash=str-fn-index`)).text();
+    expect(text).toContain('"msg":"process_completed"');
+  });
+
+  it('a refinement with an empty description works through @gradio/client', async () => {
+    const { url } = await start();
+    const client = await Client.connect(url);
+    const res = await client.predict('/generate', { description: '', current_diagram: GOOD_CODE, instruction: 'Add a refund step' });
+    expect((res.data as unknown[])[0]).toBe(GOOD_CODE);
+    expect(t!.engine.received[0]!.map((m) => m.content).join('\n')).toContain('Add a refund step');
+    client.close();
+  });
+
   it('heartbeat route stays open and says ALIVE; queue/data frames are data-only JSON lines', async () => {
     const { url } = await start();
     const ac = new AbortController();

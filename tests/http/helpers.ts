@@ -69,6 +69,8 @@ export interface TestAppOptions {
   config?: Partial<HttpConfig>;
   maxWaiting?: number;
   budgetMs?: number;
+  /** The server's MAX_NEW_TOKENS (default 4000). */
+  maxNewTokens?: number;
   staticDir?: string | null;
 }
 
@@ -79,7 +81,7 @@ export async function makeApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (s: string) => void logs.push(s) } });
   const deps: AppDeps = {
-    pipeline: { engine, queue, budgetMs: opts.budgetMs ?? 10_000, maxNewTokens: 4_000, tools, candidateIntervalMs: 0 } as AppDeps['pipeline'],
+    pipeline: { engine, queue, budgetMs: opts.budgetMs ?? 10_000, maxNewTokens: opts.maxNewTokens ?? 4_000, tools, candidateIntervalMs: 0 } as AppDeps['pipeline'],
     describe,
     validate: tools.validate,
     repair: tools.repair,
