@@ -120,7 +120,7 @@ group('describe()', () => {
 
     const failed = await collect(describe({ description: 'x' }, deps(new Engine2({ failLoads: 1, loadErrorMessage: 'onnx/model.onnx not found' }))));
     const last = failed[failed.length - 1]!;
-    expect(last).toMatchObject({ type: 'error', error: { code: 'model_unavailable' } });
+    expect(last).toMatchObject({ type: 'error', error: { code: 'model_unavailable', retryAfterSeconds: 10 } }); // the same hint as the JSON route's 503
     expect(last.type === 'error' && last.error.message).toContain('onnx/model.onnx not found');
   });
 

@@ -171,7 +171,7 @@ async function run(
     } catch (error) {
       if (signal.aborted) return cancelled();
       const reason = (error instanceof Error ? error.message : String(error)).trim().replace(/\.+$/, '');
-      return apiError('model_unavailable', `The model could not be loaded: ${reason}. Try again later.`);
+      return apiError('model_unavailable', `The model could not be loaded: ${reason}. Try again later.`, 10);
     } finally {
       unsubscribe();
     }

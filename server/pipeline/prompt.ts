@@ -44,19 +44,33 @@ export const TAGS = ['description', 'current_diagram', 'instruction', 'parser_er
 type Tag = (typeof TAGS)[number];
 
 const TAG_PATTERN = new RegExp(`<(\\s*/?\\s*)(${TAGS.join('|')})`, 'giu');
+/**
+ * The chat template's control tokens (`<|im_start|>`, `<|im_end|>`, `<|endoftext|>`, …):
+ * the tokenizer turns these strings into the special tokens themselves, so in user text
+ * they would end the user turn and open a `system` or `assistant` turn of the user's making.
+ */
+const SPECIAL_TOKEN_PATTERN = /<(\|[A-Za-z0-9_]+\|>)/g;
 
 /**
  * Makes text safe to put between our tags: any `<tag`/`</tag` spelling of one
  * of our tag names (any case, spaces allowed) loses its `<` to a look-alike
  * `‹`, so it reads the same to a person but can no longer open or close a
- * block. Carriage returns and NUL/control characters (except tab/newline) are
- * dropped; nothing else changes.
+ * block; so do the chat template's control tokens (`<|im_end|>` → `‹|im_end|>`),
+ * which would otherwise close the whole user turn. Carriage returns and
+ * NUL/control characters (except tab/newline) are dropped; nothing else changes.
  */
 export function neutralise(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-    .replace(TAG_PATTERN, '‹$1$2');
+  return neutraliseSpecialTokens(
+    text
+      .replace(/\r\n?/g, '\n')
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+      .replace(TAG_PATTERN, '‹$1$2'),
+  );
+}
+
+/** Only the chat template's control tokens lose their `<` (for text that is not between our tags). */
+export function neutraliseSpecialTokens(text: string): string {
+  return text.replace(SPECIAL_TOKEN_PATTERN, '‹$1');
 }
 
 function wrap(tag: Tag, text: string): string {
@@ -197,7 +211,8 @@ export function buildRetryMessages(
   const message = error.message.length > 600 ? `${error.message.slice(0, 600)}…` : error.message;
   return [
     ...first,
-    { role: 'assistant', content: code.trim() ? `\`\`\`mermaid\n${code.trim()}\n\`\`\`` : rawAnswer.trim().slice(0, 4_000) },
+    // The model's own text, re-encoded: spelled-out control tokens in it must not become real ones.
+    { role: 'assistant', content: neutraliseSpecialTokens(code.trim() ? `\`\`\`mermaid\n${code.trim()}\n\`\`\`` : rawAnswer.trim().slice(0, 4_000)) },
     {
       role: 'user',
       content: [
