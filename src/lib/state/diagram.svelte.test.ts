@@ -181,6 +181,20 @@ describe('stream events', () => {
     expect(diagram.stale).toBe(true);
   });
 
+  it('keeps the previous drawing while a new run has streamed only its header line', () => {
+    applyEvent({ type: 'done', result: result('flowchart TD\n  Old --> Diagram') });
+    applyEvent({ type: 'started', budgetMs: 60_000 });
+    // Every run's first candidate: it parses, but would draw an empty canvas.
+    applyEvent({ type: 'candidate', code: 'flowchart TD', valid: true });
+    expect(diagram.state.code).toBe('flowchart TD');
+    expect(diagram.state.validation.status).toBe('partial');
+    expect(diagram.state.renderCode).toBe('flowchart TD\n  Old --> Diagram');
+    applyEvent({ type: 'candidate', code: 'flowchart TD\n  %% a comment', valid: true });
+    expect(diagram.state.renderCode).toBe('flowchart TD\n  Old --> Diagram');
+    applyEvent({ type: 'candidate', code: 'flowchart TD\n  A --> B', valid: true });
+    expect(diagram.state.renderCode).toBe('flowchart TD\n  A --> B');
+  });
+
   it('shows an invalid model diagram with its line, then the repaired result', () => {
     applyEvent({ type: 'invalid', code: 'flowchart TD\n  A -> B', error: { line: 2, message: 'Expecting arrow' } });
     expect(diagram.error).toEqual({ line: 2, message: 'Expecting arrow' });
@@ -370,6 +384,56 @@ describe('history and undo', () => {
     expect(diagram.state.undoStack.at(-1)).toMatchObject({ reason: 'generate', code: 'flowchart TD\n  Mine' });
     undo();
     expect(diagram.state.code).toBe('flowchart TD\n  Mine');
+  });
+
+  it('offers no undo when a run fails or is stopped before its output replaced the edits', async () => {
+    const mine = 'flowchart TD\n  Mine';
+    // A refusal (queue full, rate limit, model unavailable): nothing was replaced.
+    configure({ storage: store, validate, debounceMs: 0, stream: scripted([{ type: 'error', error: { code: 'model_unavailable', message: 'No model.' } }]) });
+    setDescription('x');
+    setCode(mine);
+    await generate();
+    expect(diagram.state.run?.phase).toBe('error');
+    expect(diagram.state.code).toBe(mine);
+    expect(diagram.state.undoStack).toEqual([]);
+    expect(diagram.dirty).toBe(true);
+
+    // Stopped while queued: still the user's code, still unsaved.
+    configure({
+      storage: store,
+      validate,
+      debounceMs: 0,
+      stream: (_req, { signal }) =>
+        (async function* () {
+          yield { type: 'queued', position: 1, queueLength: 1 } as StreamEvent;
+          await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+        })(),
+    });
+    setDescription('x');
+    setCode(mine);
+    const p = generate();
+    await new Promise((r) => setTimeout(r, 0));
+    stop();
+    await p;
+    expect(diagram.state.run?.phase).toBe('aborted');
+    expect(diagram.state.undoStack).toEqual([]);
+    expect(diagram.dirty).toBe(true);
+
+    // The first candidate replaces the edits: now undo is offered.
+    configure({
+      storage: store,
+      validate,
+      debounceMs: 0,
+      stream: scripted([
+        { type: 'candidate', code: 'flowchart TD\n  New', valid: true },
+        { type: 'error', error: { code: 'internal', message: 'Broke.' } },
+      ]),
+    });
+    setDescription('x');
+    setCode(mine);
+    await generate();
+    expect(diagram.state.code).toBe('flowchart TD\n  New');
+    expect(diagram.state.undoStack.at(-1)).toMatchObject({ reason: 'generate', code: mine });
   });
 
   it('opens a shared link with undo for unsaved work', async () => {

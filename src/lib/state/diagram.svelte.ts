@@ -21,7 +21,7 @@ import { parseDiagram } from '../diagram/mermaid.ts';
 import { localStore, readJson, writeJson } from '../storage.ts';
 import { freshRun, reduceEvent } from './events.ts';
 import { addEntry, newId, parseHistory, removeEntry } from './history.ts';
-import type { Deps, DiagramState, Draft, RunState } from './types.ts';
+import type { Deps, DiagramState, Draft, RunState, UndoSnapshot } from './types.ts';
 
 export type { Deps, DiagramState, Draft, Phase, RunState, UndoSnapshot, Validation } from './types.ts';
 
@@ -128,6 +128,7 @@ function isDirty(): boolean {
 export function configure(overrides: Partial<Deps> = {}): void {
   controller?.abort();
   controller = null;
+  pendingUndo = null;
   clearTimeout(validateTimer);
   deps = { ...defaultDeps(), ...overrides };
   update((s) => Object.assign(s, initialState()), { persist: false });
@@ -269,12 +270,26 @@ export function reportRender(code: string, outcome: { svg: string } | { error: P
 
 let controller: AbortController | null = null;
 let lastRequest: { req: GenerateRequest; kind: RunState['kind'] } | null = null;
+/**
+ * Hand-edited code a run is about to replace, kept for undo. It goes on the
+ * undo stack only when the model's code actually replaces it (the first
+ * candidate): a run that fails, is refused or is stopped before any output
+ * replaced nothing, and must not say it did.
+ */
+let pendingUndo: UndoSnapshot | null = null;
 
 /** Applies one stream event to the state. Exported for tests; `generate` feeds it. */
 export function applyEvent(ev: StreamEvent): void {
+  const replacesCode = ev.type === 'candidate' || ev.type === 'invalid' || (ev.type === 'done' && ev.result.code.trim() !== '');
   if (ev.type === 'candidate' || ev.type === 'invalid' || ev.type === 'done') cancelValidation();
   update(
-    (s) => reduceEvent(s, ev, deps.now()),
+    (s) => {
+      if (replacesCode && pendingUndo) {
+        s.undoStack = [...s.undoStack, pendingUndo].slice(-UNDO_LIMIT);
+        pendingUndo = null;
+      }
+      reduceEvent(s, ev, deps.now());
+    },
     // Tokens arrive many times a second; the draft is saved on the events that change it.
     { persist: ev.type !== 'token' && ev.type !== 'queued' && ev.type !== 'loading' },
   );
@@ -286,15 +301,14 @@ async function run(req: GenerateRequest, kind: RunState['kind']): Promise<void> 
   const ctl = new AbortController();
   controller = ctl;
   lastRequest = { req, kind };
+  const codeAtStart = state.code;
+  // Code edited by hand may be replaced by the model's: keep it for undo (pushed with the first candidate).
+  pendingUndo =
+    state.code.trim() && state.code !== state.baseline.code
+      ? { description: state.description, diagramType: state.diagramType, direction: state.direction, code: state.code, reason: kind }
+      : null;
   update(
     (s) => {
-      // Code edited by hand is about to be replaced by the model's: keep it for undo.
-      if (s.code.trim() && s.code !== s.baseline.code) {
-        s.undoStack = [
-          ...s.undoStack,
-          { description: s.description, diagramType: s.diagramType, direction: s.direction, code: s.code, reason: kind },
-        ].slice(-UNDO_LIMIT);
-      }
       s.run = freshRun(kind);
       s.needsApiKey = false;
     },
@@ -313,7 +327,8 @@ async function run(req: GenerateRequest, kind: RunState['kind']): Promise<void> 
       if (ctl.signal.aborted) {
         r.phase = 'aborted';
         // What the model wrote so far is not the user's edit: don't offer undo for it.
-        s.baseline = { description: s.description, code: s.code };
+        // Stopped before any output: the code is still the user's, edits stay unsaved.
+        if (s.code !== codeAtStart) s.baseline = { description: s.description, code: s.code };
       } else if (e instanceof ApiKeyRequiredError) {
         s.needsApiKey = true;
         s.run = null;
@@ -328,7 +343,10 @@ async function run(req: GenerateRequest, kind: RunState['kind']): Promise<void> 
       }
     });
   } finally {
-    if (controller === ctl) controller = null;
+    if (controller === ctl) {
+      controller = null;
+      pendingUndo = null;
+    }
   }
 }
 

@@ -41,6 +41,15 @@ export function setCandidate(s: DiagramState, code: string, valid: boolean, erro
   else s.validation = { status: 'partial' };
 }
 
+/**
+ * A streamed candidate is worth drawing once it says more than its header: a
+ * bare `flowchart TD` (the first complete line of every run) parses, but
+ * draws an empty canvas in place of the previous diagram.
+ */
+export function hasBody(code: string): boolean {
+  return code.split('\n').filter((l) => l.trim() && !l.trim().startsWith('%%')).length > 1;
+}
+
 /** Applies `ev` to `s`; `now` is the clock (ms). */
 export function reduceEvent(s: DiagramState, ev: StreamEvent, now: number): void {
   const run = (s.run ??= freshRun('generate'));
@@ -68,7 +77,8 @@ export function reduceEvent(s: DiagramState, ev: StreamEvent, now: number): void
       run.text = (run.text + ev.text).slice(-MAX_RAW_TEXT);
       break;
     case 'candidate':
-      setCandidate(s, ev.code, ev.valid, ev.error);
+      // A header alone is shown as "receiving", not drawn: the last drawing stays until there is something to draw.
+      setCandidate(s, ev.code, ev.valid && hasBody(ev.code), ev.error);
       break;
     case 'invalid':
       setCandidate(s, ev.code, false, ev.error);
