@@ -101,14 +101,34 @@ describe.skipIf(skip)('watching the diagram draw while it streams', () => {
     });
     const instruction = w.page.getByLabel('Refinement instruction');
     await instruction.fill('add a manager approval step after step 3');
+    // The recorder from the first test is still observing: start a fresh record for this run.
+    await w.page.evaluate(() => void ((window as unknown as { __draws: unknown[] }).__draws.length = 0));
     await w.page.keyboard.press('Enter');
     await app.waitForPhase('generating');
     await app.waitForPhase('done');
+    // The new run's first candidate is the bare header line: the old drawing stays until there is more.
+    const draws = await w.page.evaluate(() => (window as unknown as { __draws: { phase: string; nodes: number }[] }).__draws);
+    expect(draws.every((d) => d.nodes > 0), JSON.stringify(draws)).toBe(true);
     expect(sent).toEqual([
       expect.objectContaining({ currentDiagram: before, instruction: 'add a manager approval step after step 3', description: 'Onboarding a new employee, step by step.' }),
     ]);
     // the scripted model answers with the same diagram; what matters is that it was drawn again, complete
     expect(await w.page.locator('[data-testid=diagram] svg g.node').count()).toBe(STEPS);
+    expect(w.problems).toEqual([]);
+  });
+
+  it('keyboard: Generate turns into Stop under the focus, so Enter stops the run', async () => {
+    const app = new AppPage(w.page);
+    await app.generateButton().focus();
+    await w.page.keyboard.press('Enter');
+    await app.waitForPhase('generating');
+    const focused = () => w.page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName);
+    expect(await focused()).toBe('stop');
+    await w.page.keyboard.press('Enter');
+    await app.waitForPhase('aborted');
+    expect(await focused()).toBe('generate');
+    // stopped before the end: the last drawing is still there
+    expect(await w.page.locator('[data-testid=diagram] svg g.node').count()).toBeGreaterThan(0);
     expect(w.problems).toEqual([]);
   });
 });
