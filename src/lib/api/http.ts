@@ -61,6 +61,17 @@ export async function toError(res: Response): Promise<Error> {
   });
 }
 
+/**
+ * "Try again in N s." for an error that carries a wait, unless its message
+ * already says so (the server's 429 and queue-full messages do): one hint, not two.
+ */
+export function retryHint(e: ApiError): string | null {
+  const s = e.retryAfterSeconds;
+  if (!s || s <= 0) return null;
+  const n = Math.ceil(s);
+  return new RegExp(`\\b${n}\\s*(s|secs?|seconds?)\\b`, 'i').test(e.message) ? null : `Try again in ${n} s.`;
+}
+
 async function postJson<T>(path: string, body: unknown, opts: CallOptions = {}): Promise<T> {
   const f = opts.fetch ?? fetch;
   const res = await f(`${opts.baseUrl ?? ''}${path}`, {
