@@ -31,7 +31,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     }),
     requestDuration: new Histogram({
       name: 'http_request_duration_seconds',
-      help: 'Time to the response headers (for streams: to the end of the stream)',
+      help: 'Time to the response headers (for streams: to the first event, not to the end of the stream)',
       labelNames: ['method', 'route'] as const,
       buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
       registers,

@@ -38,7 +38,12 @@ export function registerStatic(app: App, staticDir: string | null): void {
   const index = join(root, 'index.html');
 
   app.on(['GET', 'HEAD'], '*', async (c, next) => {
-    const path = decodeURIComponent(c.req.path);
+    let path: string;
+    try {
+      path = decodeURIComponent(c.req.path); // Hono leaves %2F, %25, … (and malformed escapes) encoded
+    } catch {
+      return next(); // malformed percent-encoding (`/100%`, `/%E0%A4%A`): no such file → 404, not a 500
+    }
     if (API_PREFIXES.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`))) return next();
     const file = normalize(join(root, path));
     if (file !== root && !file.startsWith(root + sep)) return next(); // traversal

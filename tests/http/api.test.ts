@@ -367,6 +367,12 @@ describe('static UI', () => {
     expect((await t.app.request('/assets/missing-1.js')).status).toBe(404);
     expect((await t.app.request('/favicon.svg')).headers.get('content-type')).toBe('image/svg+xml');
     expect(await (await t.app.request('/..%2F..%2F..%2Fetc%2Fpasswd')).text()).not.toContain('root:');
+    // Malformed percent-encoding is a 404, not an internal error.
+    for (const bad of ['/%E0%A4%A', '/100%', '/assets/%C0%AF']) {
+      res = await t.app.request(bad);
+      expect(res.status, bad).toBe(404);
+    }
+    expect(t.logs.join('')).not.toContain('internal error');
     res = await t.app.request('/api/nope');
     expect(res.status).toBe(404);
     expect((await res.json()).error.code).toBe('not_found');
