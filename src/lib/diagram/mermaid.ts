@@ -10,6 +10,7 @@ import type { Mermaid, MermaidConfig } from 'mermaid';
 import type { ParseError, ValidateResult } from '../../../common/protocol.ts';
 import { prepare } from './untrusted.ts';
 import { sanitizeSvg } from './sanitize.ts';
+import { sourceLine } from '../../../server/mermaid/lineMap.ts';
 
 export const MERMAID_THEMES = ['default', 'dark', 'forest', 'neutral'] as const;
 export type MermaidTheme = (typeof MERMAID_THEMES)[number];
@@ -52,8 +53,13 @@ function serial<T>(fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-/** Mermaid errors carry the line in different places (jison hash, langium message); find it. */
-export function parseErrorOf(e: unknown): ParseError {
+/**
+ * Mermaid errors carry the line in different places (jison hash, langium message); find it.
+ * That line counts the text Mermaid parsed after dropping front matter, `%%` comment lines,
+ * directives and leading blank lines; given the `code` it was asked about, the line is mapped
+ * back to a line of that code (the server's mapping, shared: pure, no mermaid import).
+ */
+export function parseErrorOf(e: unknown, code?: string): ParseError {
   const err = e as { message?: unknown; hash?: { line?: number; loc?: { first_line?: number } } };
   const message = typeof err?.message === 'string' ? err.message : String(e);
   let line: number | undefined = err?.hash?.loc?.first_line;
@@ -62,6 +68,7 @@ export function parseErrorOf(e: unknown): ParseError {
     const m = /\bline:? (\d+)/i.exec(message);
     if (m) line = Number(m[1]);
   }
+  if (line !== undefined && code !== undefined) line = sourceLine(prepare(code), line);
   // Jison's own "Parse error on line N:" counts differently (it sees a trailing newline); we show `line`.
   const text = line === undefined ? message : message.replace(/^Parse error on line \d+:\s*\n?/, '');
   return line === undefined ? { message: text } : { line, message: text };
@@ -79,7 +86,7 @@ export async function parseDiagram(code: string): Promise<ValidateResult> {
       const r = await mermaid.parse(prepare(code));
       return r ? { ok: true as const, diagramType: r.diagramType } : { ok: false as const, message: 'Not a diagram.' };
     } catch (e) {
-      return { ok: false as const, ...parseErrorOf(e) };
+      return { ok: false as const, ...parseErrorOf(e, code) };
     }
   });
 }
