@@ -27,7 +27,7 @@ describe('loadConfig', () => {
       apiKey: null,
       corsOrigins: [],
       rateLimitPerMinute: 30,
-      trustProxy: false,
+      trustProxy: 0,
       logInputs: false,
       logLevel: 'info',
       engine: 'transformers',
@@ -68,7 +68,9 @@ describe('loadConfig', () => {
     ['API_KEY', 'k', 'apiKey', 'k'],
     ['CORS_ORIGINS', 'https://a.example, https://b.example,', 'corsOrigins', ['https://a.example', 'https://b.example']],
     ['RATE_LIMIT_PER_MINUTE', '0', 'rateLimitPerMinute', 0],
-    ['TRUST_PROXY', 'yes', 'trustProxy', true],
+    ['TRUST_PROXY', 'yes', 'trustProxy', 1],
+    ['TRUST_PROXY', 'false', 'trustProxy', 0],
+    ['TRUST_PROXY', '2', 'trustProxy', 2],
     ['LOG_INPUTS', '1', 'logInputs', true],
     ['LOG_INPUTS', 'false', 'logInputs', false],
     ['LOG_LEVEL', 'debug', 'logLevel', 'debug'],
@@ -112,6 +114,7 @@ describe('loadConfig', () => {
     ['FUSED_CHUNK', 'big', /FUSED_CHUNK: expected auto or a whole number/],
     ['FUSED_CACHE', 'gpu', /FUSED_CACHE: expected one of carry, recompute/],
     ['HF_ENDPOINT', 'huggingface.co', /HF_ENDPOINT: expected an http\(s\) URL/],
+    ['TRUST_PROXY', 'maybe', /TRUST_PROXY: expected true\/false or a number of proxies/],
   ])('%s=%j fails with a readable message', (name, value, message) => {
     let error: unknown;
     try {

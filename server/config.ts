@@ -140,7 +140,19 @@ const schema = z.object({
   API_KEY: text,
   CORS_ORIGINS: list,
   RATE_LIMIT_PER_MINUTE: int(30, 0, 1_000_000),
-  TRUST_PROXY: bool(false),
+  // false/0: ignore X-Forwarded-For; true/1: one proxy in front (its hop is the last entry); N: N proxies.
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return 0;
+      const s = v.trim().toLowerCase();
+      if (TRUE.has(s)) return 1;
+      if (FALSE.has(s)) return 0;
+      if (/^\d{1,2}$/.test(s)) return Number(s);
+      ctx.addIssue({ code: 'custom', message: `expected true/false or a number of proxies (0..99), got "${v}"` });
+      return z.NEVER;
+    }),
   LOG_INPUTS: bool(false),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   ENGINE: oneOf(ENGINES, 'transformers'),
@@ -192,8 +204,11 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** Generate requests per client per minute; 0 = unlimited. */
   readonly rateLimitPerMinute: number;
-  /** Take the client address from X-Forwarded-For (behind Spaces / Cloud Run proxies). */
-  readonly trustProxy: boolean;
+  /**
+   * Proxies in front of the server whose X-Forwarded-For hops are trusted (0: none; the
+   * socket address is the client). The client is the hop this many entries from the end.
+   */
+  readonly trustProxy: number;
   /** Log the description text (off: only its size). */
   readonly logInputs: boolean;
   readonly logLevel: (typeof LOG_LEVELS)[number];

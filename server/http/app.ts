@@ -311,10 +311,11 @@ const isQuiet = (path: string) => path === '/api/health' || path === '/api/ready
  * client sent (a proxy appends, or like Cloud Run replaces the header), so
  * trusting the first one would let anyone pick a fresh rate-limit bucket per request.
  */
-export function clientIp(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
+export function clientIp(c: Context, trustProxy: number): string {
+  if (trustProxy > 0) {
+    // Each trusted proxy appends the address it saw; entries before those are the client's own claims.
     const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
-    if (hops.length) return hops[hops.length - 1]!;
+    if (hops.length) return hops[Math.max(0, hops.length - trustProxy)]!;
   }
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? c.req.header('x-real-ip') ?? 'local';

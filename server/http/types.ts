@@ -64,7 +64,8 @@ export interface HttpConfig {
   /** Log request texts (descriptions) too; off by default. */
   logInputs: boolean;
   /** Take the client IP from X-Forwarded-For (behind Spaces / Cloud Run proxies). */
-  trustProxy: boolean;
+  /** Trusted proxies in front (0: use the socket address). */
+  trustProxy: number;
   /** How long a running generation may continue after SIGTERM before it is cancelled. */
   shutdownGraceMs: number;
   /** Gradio SSE heartbeat interval. */

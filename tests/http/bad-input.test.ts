@@ -184,7 +184,7 @@ describe('rate limit', () => {
   });
 
   it('behind a trusted proxy, a client cannot pick a fresh bucket by sending its own X-Forwarded-For', async () => {
-    t = await makeApp({ config: { trustProxy: true, rateLimit: { burst: 2, perSecond: 0.01 } } });
+    t = await makeApp({ config: { trustProxy: 1, rateLimit: { burst: 2, perSecond: 0.01 } } });
     // The proxy appends the address it saw (203.0.113.7); what comes before it is the client's own text.
     const from = (spoof: string, real: string) => t!.post('/api/generate', { description: 'x' }, { 'X-Forwarded-For': `${spoof}, ${real}` });
     const statuses = [];
@@ -194,5 +194,16 @@ describe('rate limit', () => {
     expect((await from('10.9.9.1', '198.51.100.4')).status).toBe(200);
     const lines = t.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
     expect(lines.at(-1).ip).toBe('198.51.100.4');
+  });
+
+  it('with TRUST_PROXY=2 (two proxies that append), the client is the second hop from the end', async () => {
+    t = await makeApp({ config: { trustProxy: 2, rateLimit: { burst: 1, perSecond: 0.01 } } });
+    // client's own claim, then what the outer proxy saw (the client), then what the inner proxy saw (the outer proxy)
+    const from = (spoof: string, client: string) => t!.post('/api/generate', { description: 'x' }, { 'X-Forwarded-For': `${spoof}, ${client}, 10.0.0.2` });
+    expect((await from('1.1.1.1', '203.0.113.7')).status).toBe(200);
+    expect((await from('2.2.2.2', '203.0.113.7')).status).toBe(429);
+    expect((await from('3.3.3.3', '198.51.100.4')).status).toBe(200);
+    const ips = t.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request').map((l) => l.ip);
+    expect(ips).toEqual(['203.0.113.7', '203.0.113.7', '198.51.100.4']);
   });
 });

@@ -47,7 +47,7 @@ export const baseConfig: HttpConfig = {
   maxBodyBytes: 128 * 1024,
   rateLimit: null,
   logInputs: false,
-  trustProxy: false,
+  trustProxy: 0,
   shutdownGraceMs: 2_000,
   heartbeatMs: 15_000,
   title: 'Mermaid Flow Generator',
