@@ -373,6 +373,21 @@ describe('history and undo', () => {
     expect(diagram.state.diagramType).toBe('auto');
   });
 
+  it('offers no undo when an example replaces another example or the generated description', () => {
+    loadExample({ description: 'First example', diagramType: 'flowchart', direction: 'TD' });
+    loadExample({ description: 'Second example', diagramType: 'auto', direction: 'LR' });
+    expect(diagram.state.description).toBe('Second example');
+    expect(diagram.state.undoStack).toEqual([]);
+    applyEvent({ type: 'done', result: result('flowchart TD\n  Generated') });
+    loadExample({ description: 'Third example', diagramType: 'auto', direction: 'TD' });
+    expect(diagram.state.undoStack).toEqual([]);
+    expect(diagram.state.code).toBe('flowchart TD\n  Generated'); // examples never touch the code
+    // A description edited by hand after an example is worth an undo.
+    setDescription('Third example, with my changes');
+    loadExample({ description: 'Fourth example', diagramType: 'auto', direction: 'TD' });
+    expect(diagram.state.undoStack.at(-1)).toMatchObject({ reason: 'example', description: 'Third example, with my changes' });
+  });
+
   it('keeps hand-edited code for undo when a run replaces it', async () => {
     configure({ storage: store, validate, debounceMs: 0, stream: scripted([{ type: 'done', result: result('flowchart TD\n  New') }]) });
     setDescription('x');

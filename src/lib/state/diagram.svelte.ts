@@ -390,8 +390,7 @@ export function dismissApiKeyPrompt(): void {
 // ---------------------------------------------------------------------------
 // Overwrites with undo: examples, history restore, share links.
 
-function overwrite(next: Partial<Draft>, reason: string, asBaseline: boolean): void {
-  const dirty = isDirty();
+function overwrite(next: Partial<Draft>, reason: string, asBaseline: boolean, dirty = isDirty()): void {
   update((s) => {
     if (dirty) {
       s.undoStack = [
@@ -412,7 +411,13 @@ function overwrite(next: Partial<Draft>, reason: string, asBaseline: boolean): v
 
 export function loadExample(ex: { description: string; diagramType: DiagramType; direction: Direction }): void {
   if (ex.description === state.description && ex.diagramType === state.diagramType && ex.direction === state.direction) return;
-  overwrite({ description: ex.description, diagramType: ex.diagramType, direction: ex.direction }, 'example', false);
+  // An example replaces the description, never the code: undo is for a description typed by hand
+  // (not for the previous example, nor the last generated one).
+  const typed = state.description.trim() !== '' && state.description !== state.baseline.description;
+  overwrite({ description: ex.description, diagramType: ex.diagramType, direction: ex.direction }, 'example', false, typed);
+  update((s) => {
+    s.baseline = { ...s.baseline, description: s.description };
+  });
 }
 
 export function restoreHistory(id: string): void {
