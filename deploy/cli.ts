@@ -225,7 +225,7 @@ async function run(argv: string[], deps: CliDeps & { redactor: Redactor; out: Ou
         bakeModel: Boolean(v['bake-model']),
         modelId: v['model-id'] ?? DEFAULT_MODEL,
         // The server's queue and Cloud Run's concurrency agree: one running + the rest waiting.
-        envVars: { TRUST_PROXY: 'true', QUEUE_LENGTH: String(Math.max(0, int(v.concurrency, '--concurrency', DEFAULT_CONCURRENCY) - 1)), ...keyValues(v.env, '--env') },
+        envVars: { TRUST_PROXY: 'true', BUILD_ID: buildId, QUEUE_LENGTH: String(Math.max(0, int(v.concurrency, '--concurrency', DEFAULT_CONCURRENCY) - 1)), ...keyValues(v.env, '--env') },
         skipRegionCheck: Boolean(v['skip-region-check']),
         grantBuildRoles: Boolean(v['grant-build-roles']),
         rebuild: Boolean(v.rebuild),

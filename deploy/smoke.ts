@@ -14,6 +14,8 @@ export interface ReadyOptions {
   timeoutMs: number;
   intervalMs: number;
   status?: (detail: string) => void;
+  /** The build just deployed: keep waiting while /api/health names another one (the old revision still answering). */
+  buildId?: string;
 }
 
 interface ReadyBody {
@@ -24,7 +26,11 @@ interface ReadyBody {
   device?: string | null;
 }
 
-/** Polls `${base}/api/ready` until it answers state "ready"; throws on state "error" or timeout. */
+/**
+ * Polls `${base}/api/ready` until it answers state "ready" and, when `buildId`
+ * is given, `/api/health` names that build (a server too old to name one is
+ * accepted); throws on state "error" or timeout.
+ */
 export async function waitReady(base: string, opts: ReadyOptions): Promise<ReadyBody> {
   const deadline = Date.now() + opts.timeoutMs;
   let last = 'no answer yet';
@@ -32,7 +38,15 @@ export async function waitReady(base: string, opts: ReadyOptions): Promise<Ready
     try {
       const res = await fetch(`${base}/api/ready`, { headers: opts.headers, signal: AbortSignal.timeout(15_000) });
       const body = (await res.json().catch(() => ({}))) as ReadyBody;
-      if (res.ok && body.state === 'ready') return body;
+      if (res.ok && body.state === 'ready') {
+        const serving = opts.buildId ? await servingBuild(base, opts.headers) : undefined;
+        if (serving === undefined || serving === null || serving === opts.buildId) return body;
+        last = `the previous revision (build ${serving}) still answers; waiting for build ${opts.buildId}`;
+        opts.status?.(last);
+        if (Date.now() >= deadline) throw new DeployError(`Build ${opts.buildId} did not start serving within ${Math.round(opts.timeoutMs / 1000)} s; build ${serving} still answers`, ['Look at the build and run logs; raise --ready-timeout']);
+        await new Promise((r) => setTimeout(r, opts.intervalMs));
+        continue;
+      }
       if (body.state === 'error') throw new DeployError(`The app is up but the model failed to load: ${body.error ?? body.message ?? 'unknown error'}`, ['Look at the run logs; check MODEL_PATH / MODEL_ID and HF_TOKEN']);
       last = body.state ? `model ${body.state} ${Math.round(body.progress ?? 0)}%${body.message ? ` (${body.message})` : ''}` : `HTTP ${res.status}`;
     } catch (err) {
@@ -42,6 +56,17 @@ export async function waitReady(base: string, opts: ReadyOptions): Promise<Ready
     opts.status?.(last);
     if (Date.now() >= deadline) throw new DeployError(`The app did not become ready within ${Math.round(opts.timeoutMs / 1000)} s; last: ${last}`, ['Look at the run logs; raise --ready-timeout for a first start that downloads the model']);
     await new Promise((r) => setTimeout(r, opts.intervalMs));
+  }
+}
+
+/** The build /api/health names: a string, null when the server has none, undefined when it cannot say. */
+async function servingBuild(base: string, headers?: Record<string, string>): Promise<string | null | undefined> {
+  try {
+    const res = await fetch(`${base}/api/health`, { headers, signal: AbortSignal.timeout(15_000) });
+    const body = (await res.json()) as { buildId?: unknown };
+    return typeof body.buildId === 'string' ? body.buildId : body.buildId === null ? null : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       shutdownGraceMs: 10_000,
       uiDir: '/srv/app/dist',
       metrics: true,
+      buildId: null,
     });
   });
 

@@ -164,6 +164,7 @@ const schema = z.object({
   SHUTDOWN_GRACE_MS: int(10_000, 0, 600_000),
   UI_DIR: text,
   METRICS: bool(true),
+  BUILD_ID: text,
 });
 
 /** Every environment variable the config reads. */
@@ -234,6 +235,8 @@ export interface Config {
   readonly uiDir: string;
   /** Serve Prometheus metrics at /metrics. */
   readonly metrics: boolean;
+  /** Which build this is (deploy.ts sets it; a Space reads the BUILD_ID file instead), shown by /api/health. */
+  readonly buildId: string | null;
 }
 
 export class ConfigError extends Error {
@@ -294,6 +297,7 @@ export function loadConfig(
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     uiDir: abs(e.UI_DIR || 'dist'),
     metrics: e.METRICS,
+    buildId: e.BUILD_ID || null,
   };
   return Object.freeze(config);
 }

@@ -10,7 +10,8 @@
  * to finish and are cancelled after that, then the process exits 0.
  */
 import type { AddressInfo } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { MAX_BODY_BYTES } from '../common/limits.ts';
@@ -42,7 +43,18 @@ export function httpConfigFrom(config: Config): HttpConfig {
     heartbeatMs: 15_000,
     title: 'Mermaid Flow Generator',
     exposeMetrics: config.metrics,
+    buildId: config.buildId ?? buildIdFile(projectRoot),
   };
+}
+
+/** The BUILD_ID file a Space upload carries (deploy.ts writes it), or null. */
+export function buildIdFile(dir: string): string | null {
+  try {
+    const id = readFileSync(join(dir, 'BUILD_ID'), 'utf8').trim();
+    return /^[\w.-]{1,100}$/.test(id) ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface RunningServer {

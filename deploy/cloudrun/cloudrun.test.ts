@@ -129,7 +129,7 @@ describe('cloudrun dry run', () => {
     // Absolute: gcloud resolves --config against its working directory, not the source folder.
     expect(text).toContain(`--config=${join(ROOT, 'cloudbuild.yaml')}`);
     const deployLine = text.split('\n').find((l) => l.includes('gcloud run deploy'))!;
-    for (const f of ['--gpu=1', '--gpu-type=nvidia-l4', '--no-gpu-zonal-redundancy', '--cpu=8', '--memory=32Gi', '--no-cpu-throttling', '--concurrency=33', '--max-instances=1', '--timeout=900', '--set-secrets=HF_TOKEN=hf-token:latest', '--service-account=mermaid-flow-run@proj-1.iam.gserviceaccount.com', '--image=us-central1-docker.pkg.dev/proj-1/mermaid-flow/mermaid-flow:abc123', '--no-allow-unauthenticated', '--set-env-vars=TRUST_PROXY=true,QUEUE_LENGTH=32,MODEL_ID=onnx-community/Qwen3-4B-Instruct-2507-ONNX']) {
+    for (const f of ['--gpu=1', '--gpu-type=nvidia-l4', '--no-gpu-zonal-redundancy', '--cpu=8', '--memory=32Gi', '--no-cpu-throttling', '--concurrency=33', '--max-instances=1', '--timeout=900', '--set-secrets=HF_TOKEN=hf-token:latest', '--service-account=mermaid-flow-run@proj-1.iam.gserviceaccount.com', '--image=us-central1-docker.pkg.dev/proj-1/mermaid-flow/mermaid-flow:abc123', '--no-allow-unauthenticated', '--set-env-vars=TRUST_PROXY=true,BUILD_ID=abc123,QUEUE_LENGTH=32,MODEL_ID=onnx-community/Qwen3-4B-Instruct-2507-ONNX']) {
       expect(deployLine).toContain(f);
     }
     expect(text).not.toContain(TOKEN);

@@ -283,7 +283,7 @@ export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output,
       title: 'Smoke test: /api/ready, then one generation with @gradio/client',
       describe: () => [
         ...(opts.public ? [] : [formatCommand(['auth', 'print-identity-token']) + '  (the service is private; the token is sent as Authorization, never printed)']),
-        'GET <url>/api/ready until state "ready"',
+        `GET <url>/api/ready until state "ready" and /api/health says build ${opts.tag}`,
         `Client.connect(<url>).predict("/generate", {description: ${JSON.stringify(SMOKE_DESCRIPTION.slice(0, 40) + '…')}})`,
       ],
       run: async (ctx) => {
@@ -294,7 +294,7 @@ export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output,
           headers.Authorization = `Bearer ${t}`;
         }
         if (opts.apiKey) headers['X-API-Key'] = opts.apiKey;
-        await waitReady(url, { headers, timeoutMs: opts.readyTimeoutMs, intervalMs: opts.pollMs, status: ctx.status });
+        await waitReady(url, { headers, timeoutMs: opts.readyTimeoutMs, intervalMs: opts.pollMs, status: ctx.status, buildId: opts.tag });
         ctx.status('generating');
         const r = await gradioSmoke(url, { headers });
         out.line(`      ${r.status}`);

@@ -240,7 +240,7 @@ export function spacesPlan(opts: SpacesOptions, out: Output): Plan & { summary()
       title: 'Smoke test: /api/ready, then one generation with @gradio/client',
       describe: () => [
         opts.appUrl ? `app URL ${opts.appUrl}` : `GET ${hub}/api/spaces/${spaceId}/host → the app's URL`,
-        'GET <app>/api/ready until state "ready" (model loaded)',
+        `GET <app>/api/ready until state "ready" (model loaded) and /api/health says build ${opts.buildId}`,
         `Client.connect(<app>, {token${opts.apiKey ? ', headers: {"X-API-Key": <hidden>}' : ''}}).predict("/generate", {description: ${JSON.stringify(SMOKE_DESCRIPTION.slice(0, 40) + '…')}})`,
       ],
       run: async (ctx) => {
@@ -248,7 +248,7 @@ export function spacesPlan(opts: SpacesOptions, out: Output): Plan & { summary()
         const headers: Record<string, string> = {};
         if (opts.private && opts.token) headers.Authorization = `Bearer ${opts.token}`;
         if (opts.apiKey) headers['X-API-Key'] = opts.apiKey;
-        await waitReady(base, { headers, timeoutMs: opts.readyTimeoutMs, intervalMs: Math.min(opts.pollMs, 5000), status: ctx.status });
+        await waitReady(base, { headers, timeoutMs: opts.readyTimeoutMs, intervalMs: Math.min(opts.pollMs, 5000), status: ctx.status, buildId: opts.buildId });
         ctx.status('generating');
         const r = await gradioSmoke(base, { token: opts.private ? opts.token : undefined, headers: opts.apiKey ? { 'X-API-Key': opts.apiKey } : undefined });
         out.line(`      ${r.status}`);

@@ -90,7 +90,7 @@ describe('spaces run against the Hub stand-in', () => {
     expect(h.commits[0]!.files.find((f) => f.path === 'BUILD_ID')!.content).toBe('abc123\n');
     expect((h.commits[0]!.header as { summary: string }).summary).toBe('Deploy abc123');
     // Every Hub request carried the token; the stage was followed to RUNNING.
-    expect(h.requests.filter((q) => q.path.startsWith('/api/')).every((q) => q.authorization === `Bearer ${TOKEN}` || q.path === '/api/ready')).toBe(true);
+    expect(h.requests.filter((q) => q.path.startsWith('/api/')).every((q) => q.authorization === `Bearer ${TOKEN}` || q.path === '/api/ready' || q.path === '/api/health')).toBe(true);
     expect(h.find(/runtime$/).length).toBeGreaterThanOrEqual(4);
     for (const s of ['stage BUILDING', 'stage APP_STARTING', 'stage RUNNING']) expect(r.text).toContain(s);
     // Smoke test: ready polled through loading, then the real @gradio/client with X-API-Key.
@@ -102,6 +102,15 @@ describe('spaces run against the Hub stand-in', () => {
     // the app's JSON result, summarised in one line (the real app's second output is an object)
     expect(r.text).toMatch(/valid flowchart · 1 repair · \d+ tokens in 2\.4 s/);
     expect(r.text).toContain('generation OK');
+  });
+
+  it('waits out the previous revision: the smoke test runs once /api/health names the build just uploaded', async () => {
+    const r = await deploy(['--space', 'alice/flows'], { stages: ['RUNNING'], loadingPolls: 0, servingBuilds: ['old999', 'old999', 'abc123'] });
+    expect(r.code, r.text).toBe(0);
+    expect(r.hub.find(/^GET \/api\/health/).length).toBe(3);
+    // the generation ran only after the new build answered
+    const order = r.hub.requests.map((q) => q.path);
+    expect(order.lastIndexOf('/api/health')).toBeLessThan(order.indexOf('/gradio_api/queue/join'));
   });
 
   it('explains a smoke failure when the app wants an API key this run does not have', async () => {

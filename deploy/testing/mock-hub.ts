@@ -36,6 +36,8 @@ export interface MockHubConfig {
   loadingPolls?: number;
   /** The diagram the fake app returns. */
   diagram?: string;
+  /** Builds /api/health names on successive calls (the last repeats); unset: no buildId field (an older server). */
+  servingBuilds?: string[];
   /** When set, the fake app's Gradio routes want this X-API-Key (as our server does with API_KEY). */
   appApiKey?: string;
 }
@@ -78,6 +80,7 @@ export class MockHub {
   #server: Server;
   #runtimeCalls = 0;
   #readyCalls = 0;
+  #healthCalls = 0;
   #sessions = new Map<string, unknown[]>();
   url = '';
 
@@ -175,6 +178,10 @@ export class MockHub {
     if (id && rest === '/host') return json(200, { host: this.url });
 
     // ---- the app behind the host ----
+    if (path === '/api/health') {
+      const builds = c.servingBuilds;
+      return json(200, builds ? { ok: true, uptimeSeconds: 1, buildId: builds[Math.min(this.#healthCalls++, builds.length - 1)] } : { ok: true, uptimeSeconds: 1 });
+    }
     if (path === '/api/ready') {
       if (this.#readyCalls++ < (c.loadingPolls ?? 1)) return json(503, { state: 'loading', progress: 40, message: 'downloading', queueDepth: 0 });
       return json(200, { state: 'ready', progress: 100, message: 'ready', device: 'cuda', queueDepth: 0 });

@@ -57,7 +57,9 @@ export function readyStatus({ deps, runs }: RouteContext): ReadyStatus {
 }
 
 export function registerHealthRoutes(app: App, ctx: RouteContext): void {
-  app.openapi(healthRoute, (c) => c.json({ ok: true as const, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }, 200));
+  app.openapi(healthRoute, (c) =>
+    c.json({ ok: true as const, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), buildId: ctx.deps.config.buildId ?? null }, 200),
+  );
   app.openapi(readyRoute, (c) => {
     const status = readyStatus(ctx);
     if (status.state === 'ready' && !ctx.runs.draining) return c.json(status, 200);

@@ -112,7 +112,9 @@ export const ReadyStatusSchema = z
   })
   .openapi('ReadyStatus');
 
-export const HealthSchema = z.object({ ok: z.literal(true), uptimeSeconds: z.number() }).openapi('Health');
+export const HealthSchema = z
+  .object({ ok: z.literal(true), uptimeSeconds: z.number(), buildId: z.string().nullable().openapi({ description: 'The build this process runs (BUILD_ID), or null' }) })
+  .openapi('Health');
 
 /** Standard error responses, for the OpenAPI document. */
 export function errorResponses(...statuses: number[]) {

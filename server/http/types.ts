@@ -74,6 +74,8 @@ export interface HttpConfig {
   title: string;
   /** Serve Prometheus metrics at /metrics (default true). */
   exposeMetrics?: boolean;
+  /** Reported by /api/health, so a deploy can tell which revision answers. */
+  buildId?: string | null;
 }
 
 export interface AppDeps {

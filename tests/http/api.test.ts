@@ -17,11 +17,16 @@ afterEach(async () => {
 });
 
 describe('health and readiness', () => {
+  it('health names the build (BUILD_ID), so a deploy can tell the new revision from the old one', async () => {
+    t = await makeApp({ config: { buildId: 'abc123' } });
+    expect(await (await t.app.request('/api/health')).json()).toMatchObject({ ok: true, buildId: 'abc123' });
+  });
+
   it('health is 200 at once; ready is 503 with progress until loaded, then 200', async () => {
     t = await makeApp({ unloaded: true, engine: { loadDelayMs: 200 } });
     const h = await t.app.request('/api/health');
     expect(h.status).toBe(200);
-    expect(await h.json()).toMatchObject({ ok: true });
+    expect(await h.json()).toMatchObject({ ok: true, buildId: null });
 
     let r = await t.app.request('/api/ready');
     expect(r.status).toBe(503);

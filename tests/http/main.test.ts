@@ -13,6 +13,7 @@ import { Client } from '@gradio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiagramResult } from '../../common/protocol.ts';
 import { ensureTestModel } from '../../server/testmodels/index.ts';
+import { buildIdFile } from '../../server/main.ts';
 import { eventsOf, readFrames } from './helpers.ts';
 
 const DIAGRAM = ['flowchart TD', '    a["Order received"] --> b{"In stock?"}', '    b -->|"yes"| c["Ship"]', '    b -->|"no"| d["Refund"]'].join('\n');
@@ -167,5 +168,16 @@ describe('server/main.ts with a tape model (real engine, real Mermaid)', () => {
     expect(log).toMatch(/"cancelled":1/);
     const tail = await rest;
     expect(tail.includes('done')).toBe(false); // it did not run to the end
+  });
+});
+
+describe('buildIdFile', () => {
+  it('reads a well-formed BUILD_ID file (as a Space upload carries), ignores a missing or odd one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'build-id-'));
+    expect(buildIdFile(dir)).toBeNull();
+    writeFileSync(join(dir, 'BUILD_ID'), 'abc123-dirty-x1\n');
+    expect(buildIdFile(dir)).toBe('abc123-dirty-x1');
+    writeFileSync(join(dir, 'BUILD_ID'), '<script>\n');
+    expect(buildIdFile(dir)).toBeNull();
   });
 });
