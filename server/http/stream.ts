@@ -7,7 +7,10 @@
  * admission (queue full, shutting down) still get their HTTP status instead
  * of a 200 stream carrying an error. The body is a pull-based ReadableStream:
  * when the client disconnects, the runtime cancels it, which aborts the run
- * and frees the queue at once.
+ * and frees the queue at once. While nothing happens for `heartbeatMs` (a long
+ * wait in the queue, a slow prefill), a `: keep-alive` comment goes out, so
+ * proxies with an idle timeout (Spaces, Cloud Run, nginx) keep the
+ * connection; SSE clients ignore comments.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { StreamEvent } from '../../common/protocol.ts';
@@ -17,6 +20,7 @@ import { GenerateRequestSchema, errorResponses } from './schemas.ts';
 import { checkGenerate } from './validation.ts';
 
 const encoder = new TextEncoder();
+const KEEP_ALIVE = encoder.encode(': keep-alive\n\n');
 
 /** One SSE frame. JSON.stringify never emits raw newlines, so one data line suffices. */
 export function sseFrame(ev: StreamEvent): Uint8Array {
@@ -73,6 +77,8 @@ export function registerStreamRoutes(app: App, { deps, runs }: RouteContext): vo
     }
 
     let pending: StreamEvent | null = first.done ? null : first.value;
+    /** The event being awaited; it survives a keep-alive, so no event is ever lost. */
+    let nextEvent: Promise<IteratorResult<StreamEvent>> | null = null;
     let finished = first.done === true;
     /** The client left: the controller is closed, nothing may be written any more. */
     let cancelled = false;
@@ -84,8 +90,16 @@ export function registerStreamRoutes(app: App, { deps, runs }: RouteContext): vo
       async pull(controller) {
         try {
           if (!pending && !finished) {
-            const next = await iterator.next();
+            nextEvent ??= iterator.next();
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            const idle = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), deps.config.heartbeatMs)));
+            const next = await Promise.race([nextEvent, idle]).finally(() => clearTimeout(timer));
             if (cancelled) return; // the client left while we waited for the event
+            if (next === null) {
+              controller.enqueue(KEEP_ALIVE);
+              return;
+            }
+            nextEvent = null;
             if (next.done) finish();
             else pending = next.value;
           }

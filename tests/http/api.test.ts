@@ -146,6 +146,20 @@ describe('POST /api/generate/stream', () => {
     await waitFor(() => t!.runs.active === 0, 500, 'run bookkeeping');
   });
 
+  it('sends keep-alive comments while nothing happens (a slow prefill), and loses no event', async () => {
+    t = await makeApp({ engine: { firstTokenDelayMs: 400 }, config: { heartbeatMs: 60 } });
+    const text = await (await t.post('/api/generate/stream', { description: 'Order, then ship.' })).text();
+    const blocks = text.split('\n\n').filter(Boolean);
+    const started = blocks.findIndex((b) => b.startsWith('event: started'));
+    const firstToken = blocks.findIndex((b) => b.startsWith('event: token'));
+    const pings = blocks.slice(started + 1, firstToken);
+    expect(pings.length).toBeGreaterThanOrEqual(3);
+    expect(pings.every((b) => b === ': keep-alive')).toBe(true);
+    const events = eventsOf(text);
+    expect(events.filter((e) => e.type === 'token').map((e) => (e as { text: string }).text).join('')).toBe(GOOD);
+    expect(events.at(-1)!.type).toBe('done');
+  });
+
   it('repairs show as invalid → repairing → done', async () => {
     t = await makeApp({ engine: { outputs: ['```mermaid\nflowchart TD\n    a["Order"] --> end\n```'] } });
     const events = eventsOf(await (await t.post('/api/generate/stream', { description: 'x' })).text());

@@ -119,7 +119,8 @@ export interface SseFrame {
 export function parseSse(text: string): SseFrame[] {
   return text
     .split('\n\n')
-    .filter((block) => block.trim())
+    // As the SSE spec says, a block of comments only (`: keep-alive`) dispatches nothing.
+    .filter((block) => block.split('\n').some((line) => line.trim() && !line.startsWith(':')))
     .map((block) => {
       const frame: SseFrame = { data: '' };
       const data: string[] = [];
