@@ -79,6 +79,28 @@ describe('validate: what Mermaid rejects, as data with a line', () => {
   });
 });
 
+describe('validate: render checks (parsed, but the renderer cannot draw it as written)', () => {
+  it.each([
+    ['gantt date in another format than dateFormat', 'gantt\n  dateFormat YYYY-MM-DD\n  section S\n  Design :a1, 15/01/2024, 3d', 4, /the date "15\/01\/2024" on line 4 does not match dateFormat YYYY-MM-DD/],
+    ['gantt keyword with a colon (read as a task)', 'gantt\n  title: Plan\n  dateFormat YYYY-MM-DD\n  section S\n  Design :a1, 2024-01-01, 3d', 2, /line 2 is read as a task; write "title …" without a colon/],
+    ['journey task without a score', 'journey\n  section Shop\n    Find shoes: 3: Me\n    Pay: Me', 4, /Journey task "Pay" on line 4 has no score/],
+    ['deactivating an inactive participant points at its line (mermaid says line 1)', 'sequenceDiagram\n  A->>B: hi\n  activate B\n  deactivate B\n  deactivate B', 5, /Line 5: B is deactivated here but is not active/],
+    ['the same through the - shorthand', 'sequenceDiagram\n  A->>B: hi\n  B-->>-A: ok', 3, /Line 3: B is deactivated/],
+  ])('%s', async (_name, code, line, message) => {
+    const result = await validate(code);
+    expect(result).toMatchObject({ ok: false, line });
+    if (!result.ok) expect(result.message).toMatch(message);
+  });
+
+  it.each([
+    ['gantt with another dateFormat and times', 'gantt\n  dateFormat HH:mm\n  axisFormat %H:%M\n  section S\n  Meeting : a1, 17:49, 10m\n  Next : after a1, 5m', 'gantt'],
+    ['gantt after an unknown id (drawn from today)', 'gantt\n  section S\n  A :a1, after nothing, 3d', 'gantt'],
+    ['journey scores out of 1..5 (drawn off the scale, not an error)', 'journey\n  section S\n    A: 7: Me\n    B: 0: Me', 'journey'],
+  ])('still valid: %s', async (_name, code, type) => {
+    expect(await validate(code)).toEqual({ ok: true, diagramType: type });
+  });
+});
+
 describe('normalizeDiagramType', () => {
   it.each([
     ['flowchart-v2', 'flowchart'],

@@ -17,8 +17,9 @@
  * Parses are serialized (mermaid keeps its config and diagram registry in
  * module state), so `validate` is safe to call concurrently.
  *
- * Validity here is Mermaid's notion: a diagram carrying `%%{init}%%` or front
- * matter `config:` is valid. Stripping configuration from untrusted text is
+ * Validity here is Mermaid's notion, plus the RENDER CHECKS below (a gantt
+ * chart whose dates the renderer cannot resolve, a journey task without a
+ * score): a diagram carrying `%%{init}%%` or front matter `config:` is valid. Stripping configuration from untrusted text is
  * `sanitize.ts`'s job, and `repair()` always applies it.
  */
 import { createRequire } from 'node:module';
@@ -28,6 +29,7 @@ import { Worker } from 'node:worker_threads';
 import type { ValidateResult } from '../../common/protocol.ts';
 import { normalizeDiagramType } from './diagramType.ts';
 import { sourceLine } from './lineMap.ts';
+import { firstBadDeactivation } from './sequence.ts';
 
 export { normalizeDiagramType } from './diagramType.ts';
 
@@ -68,11 +70,28 @@ ready.then(
   () => parentPort.postMessage({ type: 'ready', patched: globalThis.__mermaidFlowGetConfigOnce === true }),
   (e) => parentPort.postMessage({ type: 'failed', message: String((e && e.stack) || e) }),
 );
+// What the renderer needs and the parser does not check (see RENDER CHECKS
+// in validate.ts). Returns a problem as text, or null.
+async function renderCheck(mermaid, code, diagramType) {
+  if (diagramType !== 'gantt' && diagramType !== 'journey') return null;
+  const { db } = await mermaid.mermaidAPI.getDiagramFromText(code);
+  if (diagramType === 'gantt') {
+    try { db.getTasks(); } catch (e) { return 'gantt\u0000' + String((e && e.message) || e) + '\u0000' + db.getDateFormat(); }
+    return null;
+  }
+  const task = db.getTasks().find((t) => !Number.isFinite(t.score));
+  return task ? 'journey\u0000' + String(task.task).trim() : null;
+}
 parentPort.on('message', async ({ id, code }) => {
   let mermaid;
   try { mermaid = await ready; } catch { return; }
   try {
     const result = await mermaid.parse(code);
+    const drawn = await renderCheck(mermaid, code, result.diagramType);
+    if (drawn) {
+      parentPort.postMessage({ type: 'result', id, ok: false, message: drawn, locLine: null, render: true });
+      return;
+    }
     parentPort.postMessage({ type: 'result', id, ok: true, diagramType: result.diagramType });
   } catch (e) {
     const loc = e && e.hash && e.hash.loc;
@@ -108,7 +127,7 @@ type WorkerReply =
   | { type: 'ready'; patched: boolean }
   | { type: 'failed'; message: string }
   | { type: 'result'; id: number; ok: true; diagramType: string }
-  | { type: 'result'; id: number; ok: false; message: string; locLine: number | null };
+  | { type: 'result'; id: number; ok: false; message: string; locLine: number | null; render?: boolean };
 
 interface Pending {
   resolve: (reply: Extract<WorkerReply, { type: 'result' }>) => void;
@@ -189,6 +208,7 @@ async function parseInWorker(code: string): Promise<ValidateResult> {
       w.postMessage({ id, code });
     });
     if (reply.ok) return { ok: true, diagramType: normalizeDiagramType(reply.diagramType) };
+    if (reply.render) return { ok: false, ...describeRenderProblem(code, reply.message) };
     return { ok: false, ...describeError(code, reply.message, reply.locLine) };
   } catch (e) {
     if (!(e instanceof ParseTimeout)) throw e;
@@ -221,6 +241,14 @@ class ParseTimeout extends Error {
  * parsed, after it removed front matter and comments, so map them back.
  */
 function describeError(code: string, message: string, locLine: number | null): { line?: number; message: string } {
+  // The sequence diagram's activation check throws with a made-up location (line 1).
+  const inactive = /^Trying to inactivate an inactive participant \((.*)\)/.exec(message);
+  if (inactive) {
+    const bad = firstBadDeactivation(code.split('\n'));
+    if (!bad) return { message };
+    const line = bad.index + 1;
+    return { line, message: `Line ${line}: ${inactive[1]} is deactivated here but is not active (${message}).` };
+  }
   const fromMessage = /\bline (\d+)/i.exec(message);
   const parsed = locLine ?? (fromMessage ? Number(fromMessage[1]) : null);
   if (parsed === null || !Number.isFinite(parsed) || parsed < 1) return { message };
@@ -232,6 +260,47 @@ function describeError(code: string, message: string, locLine: number | null): {
       ? message.replace(/\bon line \d+/i, `on line ${line}`)
       : message.replace(/\bline (\d+)/gi, (_, n: string) => `line ${sourceLine(code, Number(n))}`);
   return { line, message: fixed };
+}
+
+/**
+ * RENDER CHECKS. A few diagrams parse but cannot be drawn as written; the
+ * worker asks the parsed diagram what its renderer will ask:
+ * - gantt: `getTasks()` resolves every date and duration, and throws where
+ *   the renderer would ("Invalid date:15/01/2024" under `dateFormat
+ *   YYYY-MM-DD`, a `title:` line read as a task without data);
+ * - journey: a task whose score is not a number (`Find shoes: Customer`)
+ *   is drawn without its face, and its actor is read as the score.
+ * They come back as errors with a line where one can be found, worded for
+ * the model's retry. Every diagram of Mermaid's documentation passes them.
+ */
+function describeRenderProblem(code: string, problem: string): { line?: number; message: string } {
+  const [kind, detail = '', dateFormat = ''] = problem.split('\u0000');
+  const lines = code.split('\n');
+  const lineOf = (needle: string, from = 0) => {
+    const i = needle ? lines.findIndex((l, k) => k >= from && l.includes(needle)) : -1;
+    return i === -1 ? undefined : i + 1;
+  };
+  if (kind === 'journey') {
+    const line = lines.findIndex((l) => l.trim().startsWith(detail) && /:/.test(l));
+    const where = line === -1 ? '' : ` on line ${line + 1}`;
+    const message = `Journey task "${detail}"${where} has no score: write each task as Task name: score from 1 to 5: Actor, Actor.`;
+    return line === -1 ? { message } : { line: line + 1, message };
+  }
+  const date = /^Invalid date:(.*)$/.exec(detail);
+  if (date) {
+    const header = lines.findIndex((l) => /^\s*dateFormat\b/.test(l));
+    const line = lineOf(date[1]!.trim(), header + 1);
+    const where = line === undefined ? '' : ` on line ${line}`;
+    const message = `Gantt chart cannot be drawn: the date "${date[1]!.trim()}"${where} does not match dateFormat ${dateFormat || 'YYYY-MM-DD'}.`;
+    return line === undefined ? { message } : { line, message };
+  }
+  // A keyword with a colon (`title: Plan`) is read as a task with no dates: the usual cause.
+  const keyword = lines.findIndex((l) => /^\s*(?:title|dateFormat|axisFormat|tickInterval|section|excludes|includes|todayMarker|weekday)\s*:/.test(l));
+  if (keyword !== -1) {
+    const word = lines[keyword]!.trim().split(/\s*:/)[0];
+    return { line: keyword + 1, message: `Gantt chart cannot be drawn: line ${keyword + 1} is read as a task; write "${word} …" without a colon.` };
+  }
+  return { message: `Gantt chart cannot be drawn: ${detail}. Every task needs Task name :id, start date or after id, duration (e.g. 3d).` };
 }
 
 /**
