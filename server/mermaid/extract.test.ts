@@ -70,6 +70,8 @@ describe('extractDiagram: inline cases', () => {
     ['header on the fence line', '```mermaid flowchart LR\n  A-->B\n```', 'flowchart LR\n  A-->B', true],
     ['an empty mermaid fence is skipped', '```mermaid\n```\n```mermaid\ngraph TD\n  A-->B\n```', 'graph TD\n  A-->B', true],
     ['CRLF line ends', '```mermaid\r\nflowchart TD\r\n  A-->B\r\n```\r\n', 'flowchart TD\n  A-->B', true],
+    ['the language name on its own line inside the fence', '```\nmermaid\nsequenceDiagram\n  A->>B: hi\n```', 'sequenceDiagram\n  A->>B: hi', true],
+    ['the opening fence written twice', '```mermaid\n```mermaid\nflowchart TD\n  A-->B\n```', 'flowchart TD\n  A-->B', true],
   ])('%s', (_name, text, code, complete) => {
     expect(extractDiagram(text)).toEqual({ code, complete });
   });

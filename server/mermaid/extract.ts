@@ -13,7 +13,8 @@
  * 3. else an unfenced diagram: from the first diagram header (with any
  *    front matter / `%%` lines just above it) to the end, less trailing prose.
  * `<think>…</think>` is ignored (as is an unclosed `<think>` while streaming,
- * and text before a lone `</think>`). No diagram (prose, a bullet list) → null.
+ * and text before a lone `</think>`); so is a `mermaid` line or a repeated
+ * opening fence just inside the fence. No diagram (prose, a bullet list) → null.
  *
  * `partial: true` says the text is a stream prefix: an unfenced diagram may
  * still grow (complete: false), and a half-written closing fence is dropped.
@@ -111,8 +112,19 @@ function fromFences(lines: string[]): Extracted | null {
   const candidates = scanFences(lines).filter((f) => isDiagramFence(f) && f.body.some((l) => l.trim() !== ''));
   const chosen = candidates.find((f) => f.closed) ?? candidates[0];
   if (!chosen) return null;
-  const code = tidy(chosen.body);
+  const code = tidy(withoutLeadingNoise(chosen.body));
   return code ? { code, complete: chosen.closed } : null;
+}
+
+/**
+ * Lines small models put above the header inside the fence: the language
+ * name on a line of its own (```` ``` ```` then `mermaid`), or the opening
+ * fence written twice (```` ```mermaid ```` on two lines).
+ */
+function withoutLeadingNoise(body: string[]): string[] {
+  let i = 0;
+  while (i < body.length && (body[i]!.trim() === '' || /^\s*(?:mermaid|mmd|(?:`{3,}|~{3,})\s*(?:mermaid|mmd)?)\s*$/i.test(body[i]!))) i++;
+  return i < body.length && isDiagramHeader(body[i]!) ? body.slice(i) : body;
 }
 
 function isDiagramFence(fence: Fence): boolean {

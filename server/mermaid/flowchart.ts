@@ -76,7 +76,11 @@ export function findLabels(line: string): Label[] {
       i = start + edgeText[2]!.length + edgeText[3]!.length;
       continue;
     }
-    const shape = NODE_ID.test(line.slice(0, i)) ? SHAPES.find(([open]) => line.startsWith(open, i)) : undefined;
+    let shape = NODE_ID.test(line.slice(0, i)) ? SHAPES.find(([open]) => line.startsWith(open, i)) : undefined;
+    // `A[/api/orders]`: a label starting with a slash, not a parallelogram (no `/]` closes it).
+    if (shape && (shape[0] === '[/' || shape[0] === '[\\') && findCloser(line, i + 2, shape[1]) === -1 && findCloser(line, i + 1, [']']) !== -1) {
+      shape = ['[', [']']];
+    }
     if (shape) {
       const [open, closers] = shape;
       const start = i + open.length;

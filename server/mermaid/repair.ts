@@ -7,17 +7,23 @@
  *
  * 1. `sanitize()` always runs first (reported as "strip-directives"): model
  *    output never configures Mermaid, even when it is valid.
- * 2. If Mermaid accepts the result, done. Otherwise each deterministic fix of
- *    `repairs/` is tried in order; a fix that changes nothing costs nothing,
- *    a fix that changes something is validated at once: valid → stop; still
+ * 2. If Mermaid does not accept it, each deterministic fix of `repairs/` is
+ *    tried in order; a fix that changes nothing costs nothing, a fix that
+ *    changes something is validated at once: valid → go to 3; still
  *    invalid → kept only if the parser now fails no earlier than before
  *    (parsing is sequential, so an earlier error means the fix broke
  *    something). Fixes rejected or not applicable get a second pass, because
  *    some only help once another has run (a cut last line hides an `end` id).
+ * 3. On a valid diagram, the fixes marked `whenValid` not yet applied are
+ *    tried: mistakes Mermaid parses into something else than what was
+ *    written (a state named `Waiting for payment` drawn as three states).
+ *    Each is kept only if the diagram stays valid.
  *
- * Every fix keeps the nodes and edges the model wrote; the only things ever
- * removed are configuration, prose around the diagram and a last line cut in
- * the middle by the token budget. The model retry, if any, is the pipeline's.
+ * Every fix keeps the nodes, edges and texts the model wrote; the only things
+ * ever removed are configuration, prose around the diagram, syntax that
+ * carries no content (a stray `end`, an unmatched `deactivate`) and a last
+ * line cut in the middle by the token budget. The model retry, if any, is the
+ * pipeline's.
  */
 import type { ParseError, RepairResult, ValidateResult } from '../../common/protocol.ts';
 import { isDiagramHeader, isDirectiveOrComment } from './keywords.ts';
@@ -33,7 +39,7 @@ export async function repair(input: string): Promise<RepairResult> {
   if (clean.removed.length > 0) repairs.push(STRIP_DIRECTIVES);
   let code = tidy(clean.code);
   let result = await validate(code);
-  if (result.ok) return { code, valid: true, diagramType: result.diagramType, repairs };
+  if (result.ok) return polish(code, result.diagramType, repairs);
 
   // Text that does not even start like a diagram (a list, prose) is not ours to rewrite.
   if (!startsWithHeader(code)) return { code, valid: false, diagramType: null, repairs, error: toParseError(result) };
@@ -50,7 +56,7 @@ export async function repair(input: string): Promise<RepairResult> {
       const nextResult = await validate(next);
       if (nextResult.ok) {
         repairs.push(fix.name);
-        return { code: next, valid: true, diagramType: nextResult.diagramType, repairs };
+        return polish(next, nextResult.diagramType, repairs);
       }
       if (notWorse(nextResult, next, result, code)) {
         code = next;
@@ -63,6 +69,21 @@ export async function repair(input: string): Promise<RepairResult> {
     pending = retry;
   }
   return { code, valid: false, diagramType: null, repairs, error: toParseError(result) };
+}
+
+/** Step 3: the `whenValid` fixes on a valid diagram; each kept only if it stays valid. */
+async function polish(code: string, diagramType: string, repairs: string[]): Promise<RepairResult> {
+  for (const fix of REPAIRS) {
+    if (!fix.whenValid || repairs.includes(fix.name)) continue;
+    const next = tidy(fix.apply(code));
+    if (next === code) continue;
+    const nextResult = await validate(next);
+    if (!nextResult.ok) continue;
+    code = next;
+    diagramType = nextResult.diagramType;
+    repairs.push(fix.name);
+  }
+  return { code, valid: true, diagramType, repairs };
 }
 
 /**

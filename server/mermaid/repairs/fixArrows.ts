@@ -5,7 +5,8 @@ import type { Repair } from './types.ts';
  * Arrow and edge-label typos in flowcharts, outside labels only:
  * `A -> B` → `A --> B`, `A => B` → `A ==> B`, `A -->> B` / `A ->> B` → `A --> B`,
  * `-->|x|>` → `-->|x|`, `--> |x|` → `-->|x|`, `--|x|-->` → `-->|x|`,
- * `-- x ->` → `-- x -->`, `A --> B: x` / `A --> B : x` → `A -->|x| B`.
+ * `-- x ->` → `-- x -->`, `A --> B: x` / `A --> B : x` → `A -->|x| B`,
+ * and arrows typed as characters: `A → B` → `A --> B`, `A ⇒ B` → `A ==> B`.
  */
 export const fixArrows: Repair = {
   name: 'fix-arrows',
@@ -17,6 +18,7 @@ export const fixArrows: Repair = {
       s = s.replace(/\|(\u0000\d+\u0000)\|\s*>/g, '|$1|'); // -->|x|>
       s = s.replace(/(-->|---|==>|-\.->)\s+\|/g, '$1|'); // --> |x|
       s = s.replace(/--\s*\|(\u0000\d+\u0000)\|\s*-->/g, '-->|$1|'); // --|x|-->
+      s = s.replace(/\s*[→⟶➔➜]\s*/g, ' --> ').replace(/\s*[⇒⟹]\s*/g, ' ==> ');
       s = s.replace(/-->>+/g, '-->');
       s = s.replace(/(^|[^-=.<])->>+/g, '$1-->'); // sequence-diagram arrow in a flowchart
       s = s.replace(/(^|[^-=.<])->(?![>])/g, '$1-->'); // A -> B

@@ -1,29 +1,78 @@
 /**
  * The deterministic repairs, in the order repair() tries them: first the
- * ones that remove what is not diagram (prose, a cut last line), then the
- * header, arrows, labels, ids, and finally structure.
+ * ones that remove what is not diagram (prose, a cut last line, comments in
+ * another syntax), then headers and keywords, arrows, labels and text, ids
+ * and names, and finally structure (blocks and braces left open). Each one
+ * only touches diagrams of its own type; those marked `whenValid` are also
+ * tried on diagrams Mermaid accepts (see types.ts).
  */
+import { classBodies, classGenerics, classRelations } from './classDiagram.ts';
+import { closeBraces } from './closeBraces.ts';
 import { closeSubgraphs } from './closeSubgraphs.ts';
 import { dropBrokenTail } from './dropBrokenTail.ts';
 import { dropTrailingProse } from './dropTrailingProse.ts';
+import { erAttributes, erCardinality, erEntityNames, erLabels } from './er.ts';
 import { escapeQuotes } from './escapeQuotes.ts';
+import { escapeText } from './escapeText.ts';
 import { fixArrows } from './fixArrows.ts';
+import { fixComments } from './fixComments.ts';
 import { fixDirection } from './fixDirection.ts';
+import { ganttDateFormat, ganttDurations, ganttTaskIds } from './gantt.ts';
+import { journeyScores } from './journey.ts';
+import { keywordColons } from './keywordColons.ts';
+import { mindmapBullets, mindmapIndent, mindmapText } from './mindmap.ts';
 import { quoteLabels } from './quoteLabels.ts';
 import { removeHtml } from './removeHtml.ts';
 import { renameReservedIds } from './renameReservedIds.ts';
+import { sequenceActivations, sequenceArrows, sequenceBlocks, sequenceMessages, sequenceNotes, sequenceParticipants } from './sequence.ts';
+import { spacedIds } from './spacedIds.ts';
+import { stateAlias, stateArrows, stateIds } from './state.ts';
 import type { Repair } from './types.ts';
 
 export type { Repair } from './types.ts';
 
 export const REPAIRS: readonly Repair[] = [
+  // What is not diagram.
   dropTrailingProse,
   dropBrokenTail,
+  fixComments,
+  // Header and keywords.
   fixDirection,
+  keywordColons,
+  // Arrows and relations.
   fixArrows,
+  sequenceArrows,
+  stateArrows,
+  classRelations,
+  erCardinality,
+  // Labels and text.
   removeHtml,
   escapeQuotes,
   quoteLabels,
+  escapeText,
+  erLabels,
+  mindmapText,
+  mindmapBullets,
+  // Ids, names, declarations.
   renameReservedIds,
+  spacedIds,
+  sequenceMessages,
+  sequenceNotes,
+  sequenceParticipants,
+  sequenceActivations,
+  stateAlias,
+  stateIds,
+  classGenerics,
+  classBodies,
+  erAttributes,
+  erEntityNames,
+  ganttDurations,
+  ganttDateFormat,
+  ganttTaskIds,
+  journeyScores,
+  mindmapIndent,
+  // Structure.
   closeSubgraphs,
+  sequenceBlocks,
+  closeBraces,
 ];

@@ -3,12 +3,13 @@ import { isCleanQuoted, unquote } from './escapeQuotes.ts';
 import type { Repair } from './types.ts';
 
 /**
- * Labels with characters that are flowchart syntax — ( ) [ ] { } < > : ; # & | " —
+ * Labels with characters that are flowchart syntax — ( ) [ ] { } < > : ; # & | " @ —
  * are wrapped in double quotes, the form Mermaid accepts for any text
- * (`A[Pay (card)]` → `A["Pay (card)"]`). Non-ASCII text needs nothing.
+ * (`A[Pay (card)]` → `A["Pay (card)"]`), and so are labels starting with a
+ * slash (`A[/api/orders]`, not a parallelogram). Non-ASCII text needs nothing.
  * Markdown strings (`"`…`"`) and `<br>` tags are left as they are.
  */
-const SPECIAL = /[()[\]{}<>:;#&|"]/;
+const SPECIAL = /[()[\]{}<>:;#&|"@]/;
 
 export const quoteLabels: Repair = {
   name: 'quote-labels',
@@ -23,7 +24,8 @@ export const quoteLabels: Repair = {
 function quote(text: string): string {
   if (isCleanQuoted(text) || text.trim() === '') return text;
   const inner = unquote(text);
-  if (!SPECIAL.test(inner.replace(/<br\s*\/?>/gi, ''))) return text;
+  // A leading slash would open a parallelogram (`A[/api/orders]`).
+  if (!SPECIAL.test(inner.replace(/<br\s*\/?>/gi, '')) && !/^[/\\]/.test(inner)) return text;
   return `"${inner.replace(/"/g, '#quot;')}"`;
 }
 

@@ -1,4 +1,4 @@
-/** Table tests for each deterministic repair, as pure functions (no mermaid). */
+/** Table tests for the flowchart repairs and the shared ones, as pure functions (no mermaid); the other types' tables are in *.test.ts beside this file. */
 import { describe, expect, it } from 'vitest';
 import { closeSubgraphs } from './closeSubgraphs.ts';
 import { dropBrokenTail } from './dropBrokenTail.ts';
@@ -43,6 +43,9 @@ table(quoteLabels, [
   ['quotes inside a label are escaped', F('  A[Say "hi" (loud)]'), F('  A["Say #quot;hi#quot; (loud)"]')],
   ['non-ASCII alone needs nothing', F('  A[Größe prüfen] --> B[주문 확인]'), F('  A[Größe prüfen] --> B[주문 확인]')],
   ['already quoted is left alone', F('  A["Pay (card)"] --> B'), F('  A["Pay (card)"] --> B')],
+  ['at sign (de)', F('  A[Mail an info@firma.de] --> B'), F('  A["Mail an info@firma.de"] --> B')],
+  ['leading slash is a path, not a parallelogram', F('  A[/api/orders] --> B'), F('  A["/api/orders"] --> B')],
+  ['a real parallelogram untouched', F('  A[/Input/] --> B'), F('  A[/Input/] --> B')],
   ['<br> alone needs nothing', F('  A[Line one<br>line two]'), F('  A[Line one<br>line two]')],
   ['several nodes on one line', F('  A[a (1)] --> B[b] --> C[c: 3]'), F('  A["a (1)"] --> B[b] --> C["c: 3"]')],
   ['subgraph title with parentheses', F('  subgraph Phase 1 (Intake)\n    A --> B\n  end'), F('  subgraph "Phase 1 (Intake)"\n    A --> B\n  end')],
@@ -85,6 +88,7 @@ table(fixArrows, [
   ['text form with short head', F('  A -- ok -> B'), F('  A -- ok --> B')],
   ['sequence-style label after target', F('  A --> B: bestätigt'), F('  A -->|bestätigt| B')],
   ['arrows inside labels are text', F('  A[x -> y] --> B'), F('  A[x -> y] --> B')],
+  ['arrow characters', F('  A → B\n  B ⇒ C'), F('  A --> B\n  B ==> C')],
   ['valid arrows untouched', F('  A --> B\n  B ==> C\n  C -.-> D\n  D --- E\n  E <--> F\n  F --x G\n  G -- ok --> H'), F('  A --> B\n  B ==> C\n  C -.-> D\n  D --- E\n  E <--> F\n  F --x G\n  G -- ok --> H')],
   ['not a flowchart: untouched', 'sequenceDiagram\n  A->B: hi', 'sequenceDiagram\n  A->B: hi'],
 ]);
@@ -115,6 +119,14 @@ table(dropBrokenTail, [
   ['cut inside a quote', F('  A --> B\n  B --> C["Réserv'), F('  A --> B')],
   ['cut line above appended ends', F('  subgraph S\n    A --> B\n    B --> C[Che\n  end'), F('  subgraph S\n    A --> B\n  end')],
   ['sequence message cut after the arrow', 'sequenceDiagram\n  A->>B: hi\n  B->>', 'sequenceDiagram\n  A->>B: hi'],
+  ['sequence message cut before its colon (the others have text)', 'sequenceDiagram\n  A->>B: hi\n  B->>A: ok\n  A->>B', 'sequenceDiagram\n  A->>B: hi\n  B->>A: ok'],
+  ['messages that never have text: not a cut', 'sequenceDiagram\n  A->>B\n  B->>A', 'sequenceDiagram\n  A->>B\n  B->>A'],
+  ['ER relation cut before its label', 'erDiagram\n  A ||--o{ B : has\n  B ||--|{ POSI', 'erDiagram\n  A ||--o{ B : has'],
+  ['ER cardinality braces are not open brackets', 'erDiagram\n  A {\n    string x\n  B ||--o{ C : has', 'erDiagram\n  A {\n    string x\n  B ||--o{ C : has'],
+  ['a class body opened last is closed, not dropped', 'classDiagram\n  class A\n  class B {', 'classDiagram\n  class A\n  class B {'],
+  ['gantt task cut after a comma', 'gantt\n  section S\n  A :a1, 2024-01-01, 3d\n  B :a2,', 'gantt\n  section S\n  A :a1, 2024-01-01, 3d'],
+  ['cut line above appended braces', 'classDiagram\n  class A {\n    +x\n    +get(\n  }', 'classDiagram\n  class A {\n    +x\n  }'],
+  ['never cut down to the header', F('  A[/api/ord'), F('  A[/api/ord')],
   ['complete last line untouched', F('  A --> B\n  B -->|ok| C'), F('  A --> B\n  B -->|ok| C')],
   ['header alone untouched', 'flowchart TD', 'flowchart TD'],
 ]);
@@ -138,17 +150,55 @@ table(removeHtml, [
 ]);
 
 describe('REPAIRS order', () => {
+  it('each repair that also runs on valid diagrams says so', () => {
+    expect(REPAIRS.filter((r) => r.whenValid).map((r) => r.name).sort()).toEqual(
+      [
+        'fix-comments', 'keyword-colons', 'state-arrows', 'class-relations', 'escape-text', 'mindmap-text', 'mindmap-bullets',
+        'sequence-notes', 'sequence-participants', 'state-ids', 'class-generics', 'class-bodies', 'er-attributes', 'er-entity-names',
+        'gantt-durations', 'gantt-task-ids', 'mindmap-indent',
+      ].sort(),
+    );
+  });
+
   it('lists every repair once, in the documented order', () => {
     expect(REPAIRS.map((r) => r.name)).toEqual([
       'drop-trailing-prose',
       'drop-broken-tail',
+      'fix-comments',
       'fix-direction',
+      'keyword-colons',
       'fix-arrows',
+      'sequence-arrows',
+      'state-arrows',
+      'class-relations',
+      'er-cardinality',
       'remove-html',
       'escape-quotes',
       'quote-labels',
+      'escape-text',
+      'er-labels',
+      'mindmap-text',
+      'mindmap-bullets',
       'rename-reserved-ids',
+      'spaced-ids',
+      'sequence-messages',
+      'sequence-notes',
+      'sequence-participants',
+      'sequence-activations',
+      'state-alias',
+      'state-ids',
+      'class-generics',
+      'class-bodies',
+      'er-attributes',
+      'er-entity-names',
+      'gantt-durations',
+      'gantt-date-format',
+      'gantt-task-ids',
+      'journey-scores',
+      'mindmap-indent',
       'close-subgraphs',
+      'sequence-blocks',
+      'close-braces',
     ]);
   });
 });

@@ -1,0 +1,78 @@
+import { entity, kindOf, mapBody } from '../body.ts';
+import { formatMessage, parseMessage } from '../sequence.ts';
+import { formatTask, ganttTask } from './gantt.ts';
+import { parseTransition } from './state.ts';
+import type { Repair } from './types.ts';
+
+/**
+ * Characters that are syntax where the model put text become Mermaid entity
+ * codes, drawn as the same characters (`;` → `#59;`, `#` → `#35;`, `:` → `#58;`).
+ * Text that already reads as an entity code (`#9829;`, and so `#12;`) is kept:
+ * Mermaid draws it as that character.
+ * - sequence: `;` and `#` in messages and notes (`;` ends the statement, an
+ *   error; `#` starts a comment, so `Order #12` is drawn as "Order");
+ * - state: `;` in a transition label (read as a state named `;`…), and a
+ *   trailing `;` goes;
+ * - journey: `;` and `#` in a task name (errors);
+ * - timeline: a colon inside a time (`09:00 : Standup`, an error; an event
+ *   `Call at 10:30` is split in two);
+ * - gantt: a colon inside a task name (`Phase 1: Design :a1, …` draws a task
+ *   "Phase 1" with data "Design :a1, …"), and a name starting with the
+ *   keyword `call` or `click` (`Call supplier :a1, …`, an error): its first
+ *   letter becomes `#67;`.
+ */
+export const escapeText: Repair = {
+  name: 'escape-text',
+  whenValid: true,
+  apply(code) {
+    switch (kindOf(code)) {
+      case 'sequence':
+        return mapBody(code, 'sequence', escapeSequence);
+      case 'state':
+        return mapBody(code, 'state', escapeState);
+      case 'journey':
+        return mapBody(code, 'journey', (line) => {
+          if (/^\s*(?:title|section)\b/.test(line)) return line;
+          const m = /^(\s*)([^:]+)(:.*)$/.exec(line);
+          return m && needsEscape(m[2]!) ? `${m[1]}${escape(m[2]!)}${m[3]}` : line;
+        });
+      case 'timeline':
+        return mapBody(code, 'timeline', (line) => (/^\s*(?:title|section)\b/.test(line) ? line : line.replace(/(\d):(?=\d)/g, `$1${entity(':')}`)));
+      case 'gantt':
+        return mapBody(code, 'gantt', (line) => {
+          // `Call supplier :a1, …` / `Click test :…`: the task name starts with a keyword.
+          const keyword = /^(\s*)(c)(all|lick)(\s.*:.*)$/i.exec(line);
+          if (keyword && !/^\s*click\s+\S+\s+(?:href|call)\b/i.test(line)) return `${keyword[1]}${entity(keyword[2]!)}${keyword[3]}${keyword[4]}`;
+          const task = ganttTask(line);
+          return task && task.name.includes(':') ? formatTask({ ...task, name: task.name.replace(/:/g, entity) }) : line;
+        });
+      default:
+        return code;
+    }
+  },
+};
+
+/** `;` and `#` → entity codes; entity codes already there (`#9829;`) are kept. */
+const escape = (text: string) => text.replace(/(#[A-Za-z0-9]+;)|[;#]/g, (m, code: string | undefined) => code ?? entity(m));
+
+/** `;` or `#` inside the text; a `;` ending it is a statement terminator, valid as it is. */
+const needsEscape = (text: string) => /[;#]/.test(text.replace(/#[A-Za-z0-9]+;/g, '').replace(/\s*;\s*$/, ''));
+
+function escapeSequence(line: string): string {
+  const note = /^(\s*note\s+[^:]+:)(.*)$/i.exec(line);
+  if (note) return needsEscape(note[2]!) ? note[1] + escape(note[2]!.replace(/\s*;\s*$/, '')) : line;
+  const m = parseMessage(line);
+  if (m && m.text !== null && needsEscape(m.text)) return formatMessage({ ...m, text: escape(m.text.replace(/\s*;\s*$/, '')) });
+  return line;
+}
+
+function escapeState(line: string): string {
+  if (!line.includes(';') || /^\s*(?:classDef|class|style|click|state\s)\b/.test(line) || line.includes('%%')) return line;
+  const trimmed = line.replace(/\s*;\s*$/, '');
+  const t = parseTransition(trimmed);
+  const semicolons = (text: string) => text.replace(/(#[A-Za-z0-9]+;)|;/g, (m, code: string | undefined) => code ?? entity(m));
+  if (t && t.label) return `${trimmed.slice(0, trimmed.length - t.label.length)}${semicolons(t.label)}`;
+  const described = /^(\s*[^\s:]+\s*:)(.*)$/.exec(trimmed);
+  if (described && !t) return described[1] + semicolons(described[2]!);
+  return trimmed;
+}
