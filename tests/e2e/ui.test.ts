@@ -272,6 +272,27 @@ describe.skipIf(skip)('the app in Chromium, against the real server', () => {
     await shot('8-dark');
   });
 
+  it('shares history between tabs: a run in one tab does not write over the other tab\'s', async () => {
+    const stored = () =>
+      w.page.evaluate(() => (JSON.parse(localStorage.getItem('mfg:history') ?? '[]') as { description: string }[]).map((h) => h.description));
+    const before = await stored();
+    const other = await w.context.newPage(); // same browser profile: same localStorage
+    const otherApp = new AppPage(other);
+    await other.goto(`${server.url}/`);
+    await otherApp.waitForEditor();
+    await otherApp.description().fill('Second tab: a travel request');
+    await otherApp.generateButton().click();
+    await otherApp.waitForPhase('done');
+    await other.close();
+    // This tab, open all along, generates: its entry goes on top of the other tab's, not over it.
+    await app.generateButton().click();
+    await w.page.waitForFunction(
+      () => (JSON.parse(localStorage.getItem('mfg:history') ?? '[]') as { description: string }[])[0]?.description !== 'Second tab: a travel request',
+    );
+    // (the same description and code as this tab's last entry: that one moves to the top)
+    expect(await stored()).toEqual([before[0], 'Second tab: a travel request', ...before.slice(1)]);
+  });
+
   it('logged no console errors', () => {
     expect(w.problems).toEqual([]);
     expect(w.dialogs).toEqual([]);

@@ -12,6 +12,7 @@ import {
   loadExample,
   loadShared,
   refine,
+  reloadHistory,
   reportRender,
   restoreHistory,
   retry,
@@ -332,6 +333,17 @@ describe('history and undo', () => {
     expect(diagram.state.history).toHaveLength(HISTORY_LIMIT);
     expect(diagram.state.history[0]!.description).toBe(`d${HISTORY_LIMIT + 4}`);
     expect(JSON.parse(store.getItem('mfg:history')!)).toHaveLength(HISTORY_LIMIT);
+  });
+
+  it('adds to the history another tab saved, instead of writing over it', () => {
+    fill(1); // this tab: d0
+    // Another tab (same storage) saved its own run and deleted d0 meanwhile.
+    store.setItem('mfg:history', JSON.stringify([{ id: 'other', description: 'from the other tab', code: 'flowchart TD\n  O', time: 5, diagramType: null }]));
+    reloadHistory();
+    expect(diagram.state.history.map((h) => h.description)).toEqual(['from the other tab']);
+    setDescription('d1');
+    applyEvent({ type: 'done', result: result('flowchart TD\n  A1 --> B') });
+    expect(JSON.parse(store.getItem('mfg:history')!).map((h: { description: string }) => h.description)).toEqual(['d1', 'from the other tab']);
   });
 
   it('restores and deletes entries', async () => {

@@ -158,6 +158,21 @@ export function load(): void {
   if (state.code.trim()) scheduleValidation(0);
 }
 
+/** The storage key of the history list, for the cross-tab `storage` event (App.svelte). */
+export const HISTORY_STORAGE_KEY = HISTORY_KEY;
+
+/**
+ * Another tab wrote the history: take its list, so the next save here adds to
+ * it instead of writing this tab's older list over it (which lost that tab's
+ * diagrams and brought back the ones it deleted).
+ */
+export function reloadHistory(): void {
+  const history = parseHistory(readJson<unknown>(deps.storage, HISTORY_KEY));
+  update((s) => {
+    s.history = history;
+  }, { persist: false });
+}
+
 // ---------------------------------------------------------------------------
 // Inputs
 
