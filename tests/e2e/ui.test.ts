@@ -293,6 +293,24 @@ describe.skipIf(skip)('the app in Chromium, against the real server', () => {
     expect(await stored()).toEqual([before[0], 'Second tab: a travel request', ...before.slice(1)]);
   });
 
+  it('fits a 390 px phone screen: no sideways scrolling, API tabs inside their dialog', async () => {
+    const phone = await openPage(browser, `${server.url}/`, { viewport: { width: 390, height: 844 } });
+    await new AppPage(phone.page).waitForEditor();
+    await phone.page.getByRole('button', { name: 'Use via API' }).click();
+    const layout = await phone.page.evaluate(() => {
+      const body = document.querySelector('[data-testid=api] .dialog-body')!.getBoundingClientRect();
+      return {
+        pageWidth: document.documentElement.scrollWidth,
+        tabsOutside: [...document.querySelectorAll('[data-testid=api] [role=tab]')]
+          .filter((t) => t.getBoundingClientRect().right > body.right || t.getBoundingClientRect().left < body.left)
+          .map((t) => t.textContent),
+      };
+    });
+    expect(layout).toEqual({ pageWidth: 390, tabsOutside: [] });
+    expect(phone.problems).toEqual([]);
+    await phone.context.close();
+  });
+
   it('logged no console errors', () => {
     expect(w.problems).toEqual([]);
     expect(w.dialogs).toEqual([]);
