@@ -154,7 +154,7 @@ describe('REPAIRS order', () => {
     expect(REPAIRS.filter((r) => r.whenValid).map((r) => r.name).sort()).toEqual(
       [
         'fix-comments', 'keyword-colons', 'state-arrows', 'class-relations', 'escape-text', 'mindmap-text', 'mindmap-bullets',
-        'sequence-notes', 'sequence-participants', 'state-ids', 'class-generics', 'class-bodies', 'er-attributes', 'er-entity-names',
+        'sequence-notes', 'sequence-participants', 'sequence-blocks', 'state-ids', 'class-generics', 'class-bodies', 'er-attributes', 'er-entity-names',
         'gantt-durations', 'gantt-task-ids', 'mindmap-indent',
       ].sort(),
     );

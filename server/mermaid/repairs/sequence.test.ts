@@ -57,5 +57,7 @@ table(sequenceBlocks, [
   ['flat body: closed at the end', S('alt ok\nA->>B: x\nelse\nA->>C: y'), S('alt ok\nA->>B: x\nelse\nA->>C: y\nend')],
   ['end alt / endloop (de)', S('    alt ok\n        A->>B: ja\n    end alt\n    loop immer\n        A->>B: x\n    endloop'), S('    alt ok\n        A->>B: ja\n    end\n    loop immer\n        A->>B: x\n    end')],
   ['an end that closes nothing', S('    alt ok\n        A->>B: x\n    end\n    end'), S('    alt ok\n        A->>B: x\n    end')],
+  ['end loop (parses, as an end and a new empty loop taking the next end) (de)', S('    loop Artikel\n        S->>S: Preis\n    end loop\n    opt Gutschein\n        K->>S: Code\n    end\n    end'), S('    loop Artikel\n        S->>S: Preis\n    end\n    opt Gutschein\n        K->>S: Code\n    end')],
+  ['balanced but unevenly indented: nothing moves', S('    loop x\n        A->>B: y\n    A->>C: z\n    end'), S('    loop x\n        A->>B: y\n    A->>C: z\n    end')],
   ['balanced blocks untouched', S('    par a\n        A->>B: x\n    and b\n        A->>C: y\n    end\n    critical c\n        A->>B: z\n    option t\n        A->>C: w\n    end'), S('    par a\n        A->>B: x\n    and b\n        A->>C: y\n    end\n    critical c\n        A->>B: z\n    option t\n        A->>C: w\n    end')],
 ]);

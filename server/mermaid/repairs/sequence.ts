@@ -167,13 +167,16 @@ const MIDDLE = /^\s*(?:else|and|option)\b/i;
 
 /**
  * Blocks (`alt … else … end`, `loop … end`, `opt`, `par`, `critical`,
- * `break`, `rect`, `box`): `end alt` / `endalt` → `end`; an `end` that
- * closes nothing goes; a block left open is closed, before the first line
+ * `break`, `rect`, `box`): `end alt` / `end loop` → `end` (Mermaid reads
+ * `end loop` as an `end` and a new, empty loop); an `end` that closes
+ * nothing goes; a block left open is closed, before the first line
  * indented back to the block's level when its body was indented, else at
  * the end.
  */
 export const sequenceBlocks: Repair = {
   name: 'sequence-blocks',
+  // `end loop` parses, as `end` and a new empty loop that takes the next `end`.
+  whenValid: true,
   apply(code) {
     const normalized = mapBody(code, 'sequence', (line) => line.replace(/^(\s*)end\s*(?:alt|opt|loop|par|critical|break|rect|box|if)\s*$/i, '$1end'));
     const body = bodyOf(normalized, 'sequence');
@@ -199,9 +202,19 @@ export interface BlockSyntax {
  * Closes blocks left open and drops closers that close nothing. A block
  * whose body is indented deeper than its opener ends before the first line
  * indented back to the opener's level; otherwise it ends with the diagram.
- * Returns null when nothing changes.
+ * Only as many closers as are missing are inserted. Returns null when
+ * nothing changes.
  */
 export function balanceBlocks(lines: readonly string[], header: number, syntax: BlockSyntax): string | null {
+  // How many closers are missing: only that many are ever inserted, so
+  // balanced blocks (a valid diagram) never move, whatever their indentation.
+  let depth = 0;
+  for (const line of lines.slice(header + 1)) {
+    if (line.trim() === '' || /^\s*%%/.test(line)) continue;
+    if (syntax.closes(line)) depth = Math.max(0, depth - 1);
+    else if (syntax.opens(line)) depth++;
+  }
+  let missing = depth;
   const out: string[] = lines.slice(0, header + 1);
   const open: Array<{ indent: string; body: number | null }> = [];
   let changed = false;
@@ -212,10 +225,11 @@ export function balanceBlocks(lines: readonly string[], header: number, syntax: 
       const indent = indentOf(line).length;
       for (let top = open[open.length - 1]; top; top = open[open.length - 1]) {
         if (top.body === null) top.body = indent > top.indent.length ? indent : -1;
-        const back = top.body > 0 && indent <= top.indent.length && !syntax.middle(line) && !syntax.closes(line);
+        const back = missing > 0 && top.body > 0 && indent <= top.indent.length && !syntax.middle(line) && !syntax.closes(line);
         if (!back) break;
         insertBeforeBlanks(out, syntax.closer(top.indent));
         open.pop();
+        missing--;
         changed = true;
       }
     }
