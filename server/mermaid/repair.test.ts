@@ -10,15 +10,17 @@ import { closeValidator, validate } from './validate.ts';
 afterAll(closeValidator);
 
 const KEYWORDS = new Set(['flowchart', 'graph', 'subgraph', 'end', 'style', 'class', 'classDef', 'linkStyle', 'click', 'direction', 'TD', 'TB', 'LR', 'RL', 'BT']);
+/** Statement lines that hold no node: keywords and comments (`%%`, and the `//` / `#` that fix-comments turns into `%%`). */
+const NOT_NODES = /^\s*(?:(?:subgraph|style|classDef|class|linkStyle)\b|%%|\/\/|#\s)/;
 
-/** Node ids of a flowchart, reserved-word renames undone (`end_` → `end`). */
+/** Node ids of a flowchart, as words (`end_` → `end`, `Check_Stock` → `Check`, `Stock`). */
 function nodeIds(code: string): Set<string> {
   const ids = new Set<string>();
   for (const line of code.split('\n').slice(1)) {
-    if (/^\s*(?:subgraph|style|classDef|class|linkStyle|%%)\b/.test(line)) continue;
+    if (NOT_NODES.test(line)) continue;
     const { masked } = maskLabels(line);
-    for (const token of masked.replace(/\u0000\d+\u0000/g, ' ').match(/[\p{L}\p{N}_]+/gu) ?? []) {
-      if (!KEYWORDS.has(token) || /-->|---|==>/.test(masked)) ids.add(token.replace(/^(end|style|class|subgraph|graph|click)_+$/, '$1'));
+    for (const token of masked.replace(/\u0000\d+\u0000/g, ' ').match(/\p{L}+|\p{N}+/gu) ?? []) {
+      if (!KEYWORDS.has(token) || /-->|---|==>/.test(masked)) ids.add(token);
     }
   }
   return ids;
@@ -44,14 +46,29 @@ function labels(code: string): Set<string> {
   return out;
 }
 
+/** Mermaid's entity codes read as their characters (`#59;` → `;`, `#quot;` → `"`). */
+function decode(code: string): string {
+  return code.replace(/#quot;/g, '"').replace(/#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)));
+}
+
+/** Words a repair may write that the model did not: syntax, never content. */
+const SYNTAX_WORDS = new Set(['end', 'state', 'as', 'of', 'over', 'o', 'TD', 'TB', 'BT', 'LR', 'RL', 'PK', 'FK', 'UK', 'd', 'w', 'h', 'm', 'M', 'y', 'DD', 'MM', 'YYYY', 'dateFormat']);
+const words = (code: string) => new Set(decode(code).match(/\p{L}+|\p{N}+/gu) ?? []);
+
 describe('repair on raw model outputs: extract → repair → valid, nothing invented or lost', () => {
-  it.each(MODEL_OUTPUTS.filter((c) => c.header !== null))('$file', async ({ file, repairs }) => {
+  it.each(MODEL_OUTPUTS.filter((c) => c.header !== null && c.valid !== false))('$file: $mistake', async ({ file, repairs, keeps }) => {
     const extracted = extractDiagram(readModelOutput(file))!;
     const result = await repair(extracted.code);
     expect(result.valid).toBe(true);
     expect(result.error).toBeUndefined();
     expect(result.repairs).toEqual(repairs);
     expect(await validate(result.code)).toEqual({ ok: true, diagramType: result.diagramType });
+
+    // Every type: the texts that matter are still there, and no word appears that the model did not write.
+    const shown = decode(result.code);
+    for (const text of keeps ?? []) expect(shown, `keeps "${text}"`).toContain(text);
+    const written = words(extracted.code);
+    for (const word of words(result.code)) if (!SYNTAX_WORDS.has(word)) expect(written, `invented word ${word}`).toContain(word);
 
     if (!/^(?:flowchart|graph)\b/m.test(extracted.code)) return;
     // What the model wrote, less what repairs may remove: prose, a cut last line, injected tags.
@@ -65,6 +82,16 @@ describe('repair on raw model outputs: extract → repair → valid, nothing inv
     for (const l of labelsBefore) expect(labelsAfter, `label ${l}`).toContain(l);
     const arrows = (s: string) => s.split('\n').reduce((n, l) => n + (maskLabels(l).masked.match(/[-=.]>+/g) ?? []).length, 0);
     expect(arrows(result.code)).toBe(arrows(original));
+  });
+
+  it.each(MODEL_OUTPUTS.filter((c) => c.valid === false))('$file: $mistake — left for the model, with the parser\'s error', async ({ file, repairs, error }) => {
+    const extracted = extractDiagram(readModelOutput(file))!;
+    const result = await repair(extracted.code);
+    expect(result.valid).toBe(false);
+    expect(result.repairs).toEqual(repairs);
+    expect(result.error?.line).toBe(error!.line);
+    expect(result.error?.message).toMatch(error!.message);
+    if (repairs!.length === 0) expect(result.code).toBe(extracted.code);
   });
 });
 
@@ -108,7 +135,7 @@ describe('repair: behaviour', () => {
   });
 
   it('is safe to call concurrently', async () => {
-    const inputs = MODEL_OUTPUTS.filter((c) => c.header !== null).map((c) => extractDiagram(readModelOutput(c.file))!.code);
+    const inputs = MODEL_OUTPUTS.filter((c) => c.header !== null && c.valid !== false).map((c) => extractDiagram(readModelOutput(c.file))!.code);
     const results = await Promise.all(inputs.map((code) => repair(code)));
     expect(results.every((r) => r.valid)).toBe(true);
   });
