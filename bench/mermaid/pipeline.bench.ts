@@ -1,8 +1,9 @@
 /**
  * `npm run bench:mermaid [-- --runs N]`: time per diagram of what the
  * pipeline does after generation — extract, validate, repair (which validates
- * after each fix) — on a generated 50-node flowchart answer, valid and broken.
- * Prints a Markdown table and the machine it ran on (for BENCHMARKS.md).
+ * after each fix) — on a generated 50-node flowchart answer, valid and broken,
+ * and on answers of about 50 statements for the other types (others.ts).
+ * Prints Markdown tables and the machine it ran on (for BENCHMARKS.md).
  *
  * Same calls as server/pipeline: extractDiagram → validate → repair (repair
  * runs on valid code too, to strip configuration). Target: well under 50 ms.
@@ -13,7 +14,8 @@ import { parseArgs } from 'node:util';
 import { extractDiagram } from '../../server/mermaid/extract.ts';
 import { repair } from '../../server/mermaid/repair.ts';
 import { closeValidator, validate } from '../../server/mermaid/validate.ts';
-import { variants } from './flowchart.ts';
+import { variants, type Variant } from './flowchart.ts';
+import { otherVariants } from './others.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' }, warmup: { type: 'string', default: '5' } } });
 const RUNS = Number(values.runs);
@@ -57,26 +59,30 @@ const coldStart = performance.now();
 await validate('flowchart TD\n  A --> B');
 const coldMs = performance.now() - coldStart;
 
-const names = variants(0).map((v) => v.name);
-const samples = new Map<string, Sample[]>(names.map((n) => [n, []]));
-const outcome = new Map<string, { valid: boolean; repairs: string[] }>();
-
-for (let run = 0; run < WARMUP + RUNS; run++) {
-  for (const v of variants(run + 1)) {
-    const r = await once(v.text);
-    if (run >= WARMUP) samples.get(v.name)!.push(r.sample);
-    outcome.set(v.name, { valid: r.valid, repairs: r.repairs });
-  }
-}
-await closeValidator();
-
 const ms = (x: number) => x.toFixed(1);
-const rows = names.map((name) => {
-  const s = samples.get(name)!;
-  const col = (k: keyof Sample) => s.map((x) => x[k]).sort((a, b) => a - b);
-  const o = outcome.get(name)!;
-  return `| ${name} | ${ms(percentile(col('extract'), 50))} | ${ms(percentile(col('validate'), 50))} | ${ms(percentile(col('repair'), 50))} | **${ms(percentile(col('total'), 50))}** | ${ms(percentile(col('total'), 95))} | ${ms(percentile(col('cpu'), 50))} | ${o.valid ? 'yes' : 'NO'} | ${o.repairs.join(', ') || '—'} |`;
-});
+
+async function measure(generate: (run: number) => Variant[]): Promise<string[]> {
+  const names = generate(0).map((v) => v.name);
+  const samples = new Map<string, Sample[]>(names.map((n) => [n, []]));
+  const outcome = new Map<string, { valid: boolean; repairs: string[] }>();
+  for (let run = 0; run < WARMUP + RUNS; run++) {
+    for (const v of generate(run + 1)) {
+      const r = await once(v.text);
+      if (run >= WARMUP) samples.get(v.name)!.push(r.sample);
+      outcome.set(v.name, { valid: r.valid, repairs: r.repairs });
+    }
+  }
+  return names.map((name) => {
+    const s = samples.get(name)!;
+    const col = (k: keyof Sample) => s.map((x) => x[k]).sort((a, b) => a - b);
+    const o = outcome.get(name)!;
+    return `| ${name} | ${ms(percentile(col('extract'), 50))} | ${ms(percentile(col('validate'), 50))} | ${ms(percentile(col('repair'), 50))} | **${ms(percentile(col('total'), 50))}** | ${ms(percentile(col('total'), 95))} | ${ms(percentile(col('cpu'), 50))} | ${o.valid ? 'yes' : 'NO'} | ${o.repairs.join(', ') || '—'} |`;
+  });
+}
+
+const rows = await measure(variants);
+const otherRows = await measure(otherVariants);
+await closeValidator();
 
 const mermaidVersion = (JSON.parse(readFileSync(new URL('../../node_modules/mermaid/package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const cpu = cpus();
@@ -85,6 +91,12 @@ console.log(`## Mermaid stages per diagram: 50-node flowchart answer (${RUNS} ru
 | variant | extract p50 | validate p50 | repair p50 | total p50 | total p95 | CPU p50 | valid after | repairs |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
 ${rows.join('\n')}
+
+## Other diagram types, about 50 statements each (same runs, ms)
+
+| variant | extract p50 | validate p50 | repair p50 | total p50 | total p95 | CPU p50 | valid after | repairs |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
+${otherRows.join('\n')}
 
 Wall-clock ms; CPU = process CPU time (main thread + mermaid worker) for the whole diagram, less sensitive to other load on the machine (load average at start: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores).
 Cold start (worker + jsdom + mermaid import, first validate): ${ms(coldMs)} ms, once per process.
