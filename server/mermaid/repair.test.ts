@@ -134,6 +134,14 @@ describe('repair: behaviour', () => {
     expect(result.repairs).toEqual(expect.arrayContaining(['drop-broken-tail', 'rename-reserved-ids', 'close-subgraphs']));
   });
 
+  it('changes nothing in a diagram it has repaired (every fixture)', async () => {
+    for (const c of MODEL_OUTPUTS.filter((m) => m.header !== null)) {
+      const once = await repair(extractDiagram(readModelOutput(c.file))!.code);
+      const twice = await repair(once.code);
+      expect({ file: c.file, code: twice.code, repairs: twice.repairs }).toEqual({ file: c.file, code: once.code, repairs: [] });
+    }
+  });
+
   it('is safe to call concurrently', async () => {
     const inputs = MODEL_OUTPUTS.filter((c) => c.header !== null && c.valid !== false).map((c) => extractDiagram(readModelOutput(c.file))!.code);
     const results = await Promise.all(inputs.map((code) => repair(code)));
