@@ -30,6 +30,8 @@ describe('sanitize: model output never configures Mermaid', () => {
     ['comments', 'flowchart TD\n  %% a comment\n  A --> B'],
     ['style and classDef', 'flowchart TD\n  A --> B\n  style A fill:#f9f\n  classDef x stroke:#333'],
     ['a node called clickable', 'flowchart TD\n  clickable --> B'],
+    ['edges from a node called click', 'flowchart TD\n  a[Send mail] --> click[User clicks link]\n  click --> active[Account active]\n  click & a --> done\n  click -.-> b\n  click ==> c'],
+    ['a state called callback', 'stateDiagram-v2\n  callback --> Done'],
     ['<br> in labels', 'flowchart TD\n  A[one<br>two]'],
   ])('leaves alone: %s', (_name, input) => {
     expect(sanitize(input)).toEqual({ code: input, removed: [] });

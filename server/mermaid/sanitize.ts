@@ -23,8 +23,10 @@ export interface SanitizeResult {
 
 const DIRECTIVE = /%%\{[\s\S]*?\}%%|%%\{[^\n]*/g;
 const FRONT_MATTER = /^\s*---[^\S\n]*\n([\s\S]*?)\n[^\S\n]*---[^\S\n]*(?:\n|$)/;
+// `click ID …` / `callback ID …`: the second word is a node id, never an edge operator, so an
+// edge from a node the model named `click` (`click --> B`, `click & A --> B`) is kept.
 const INTERACTION_LINE =
-  /^\s*(?:click\s+\S+|callback\s+\S+|link\s+\S+\s*(?::|")|links\s+\S+\s*:)/;
+  /^\s*(?:(?:click|callback)\s+(?![-=.~<>&|])\S+|link\s+\S+\s*(?::|")|links\s+\S+\s*:)/;
 const ACTIVE_ELEMENT = /<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>|<(script|style)\b[^>]*>?/gi;
 const ACTIVE_TAG = /<\/?(?:iframe|object|embed|link|meta|base|form|svg|math|foreignobject)\b[^>]*>?/gi;
 const EVENT_ATTRIBUTE = /\son[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)/gi;
