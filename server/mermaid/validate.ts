@@ -28,7 +28,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ValidateResult } from '../../common/protocol.ts';
 import { normalizeDiagramType } from './diagramType.ts';
-import { sourceLine } from './lineMap.ts';
+import { sourceLine } from '../../common/lineMap.ts';
 import { firstBadDeactivation } from './sequence.ts';
 
 export { normalizeDiagramType } from './diagramType.ts';

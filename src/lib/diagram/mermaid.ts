@@ -10,7 +10,7 @@ import type { Mermaid, MermaidConfig } from 'mermaid';
 import type { ParseError, ValidateResult } from '../../../common/protocol.ts';
 import { prepare } from './untrusted.ts';
 import { sanitizeSvg } from './sanitize.ts';
-import { sourceLine } from '../../../server/mermaid/lineMap.ts';
+import { sourceLine } from '../../../common/lineMap.ts';
 
 export const MERMAID_THEMES = ['default', 'dark', 'forest', 'neutral'] as const;
 export type MermaidTheme = (typeof MERMAID_THEMES)[number];

@@ -27,8 +27,7 @@ function newest(paths: string[]): number {
 
 /** `vite build` unless dist/ is newer than every UI source, so the e2e run always tests the current source. */
 export function buildUi(): void {
-  // server/mermaid/lineMap.ts: the UI maps parser error lines with it.
-  const sources = newest(['src', 'common', 'server/mermaid/lineMap.ts', 'public', 'index.html', 'vite.config.ts', 'package-lock.json']);
+  const sources = newest(['src', 'common', 'public', 'index.html', 'vite.config.ts', 'package-lock.json']);
   if (newest(['dist/index.html']) > sources) return;
   const r = spawnSync(resolve(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);

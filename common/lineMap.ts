@@ -1,19 +1,24 @@
 /**
  * Mermaid reports parse errors against the text it actually parsed, not the
- * text it was given: before parsing it drops front matter, `%%{…}%%`
- * directives, `%%` comment lines and leading blank lines
- * (`preprocessDiagram` in mermaid's `src/preprocess.ts`). This module replays
- * the same steps while remembering where every character came from, so a
- * parser line can be turned back into a line of the caller's code.
+ * text it was given: before parsing, mermaid 11 drops front matter, `%%{…}%%`
+ * directives, `%%` comment lines and leading blank lines. This module does
+ * the same removals while remembering where every character came from, so a
+ * parser line can be turned back into a line of the caller's code. It lives
+ * in common/ because the UI (errors while editing) and the server
+ * (validate) both need it.
  *
- * The regular expressions are copies of mermaid 11's (`frontMatterRegex`,
- * `directiveRegex`, `cleanupComments`); if a future mermaid changes them the
- * worst outcome is an error pointing at a nearby line. Pure, no mermaid import.
+ * The patterns below describe those removals (server/mermaid/validate.test.ts
+ * checks the mapped line against what the real parser reports); if a future mermaid
+ * strips differently, the worst outcome is an error pointing at a nearby
+ * line. Pure, no mermaid import.
  */
 
-const FRONT_MATTER = /^([^\S\n\r]*)-{3}\s*[\n\r](.*?)[\n\r]\1-{3}\s*[\n\r]+/s;
-const DIRECTIVE = /%{2}{\s*(?:(\w+)\s*:|(\w+))\s*(?:(\w+)|((?:(?!}%{2}).|\r?\n)*))?\s*(?:}%{2})?/gi;
-const COMMENT_LINE = /^\s*%%(?!{)[^\n]+\n?/gm;
+/** A `---` fenced block at the very start (indentation allowed, the same on both fences), and the blank lines after it. */
+const FRONT_MATTER = /^([^\S\n\r]*)---\s*[\n\r]([\s\S]*?)[\n\r]\1---\s*[\n\r]+/;
+/** `%%{` … `}%%`, possibly over several lines; an unclosed one runs to the end of the text. */
+const DIRECTIVE = /%%\{(?:(?!\}%%)[\s\S])*(?:\}%%)?/g;
+/** A `%%` comment line (not a directive), with the blank lines before it and its newline. */
+const COMMENT_LINE = /^\s*%%(?!\{)[^\n]+\n?/gm;
 
 /** Text plus, for each character, the 0-based source line it came from. */
 interface Tracked {
