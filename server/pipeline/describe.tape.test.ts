@@ -38,10 +38,13 @@ const FRENCH = [
   '```',
 ].join('\n');
 
-async function run(engine: TransformersEngine, description: string): Promise<{ events: StreamEvent[]; result: DiagramResult }> {
+/** The model forgot the header line and started at the first node. */
+const HEADERLESS = ['```mermaid', '    a[Bestellung eingegangen] --> b[Ware versenden]', '    b --> c[Fertig]', '```'].join('\n');
+
+async function run(engine: TransformersEngine, description: string, extra: { direction?: 'TD' | 'LR' } = {}): Promise<{ events: StreamEvent[]; result: DiagramResult }> {
   const events: StreamEvent[] = [];
   const deps = { engine, queue: new GenerationQueue(), budgetMs: 60_000, maxNewTokens: 4_000 };
-  for await (const event of describe({ description }, deps)) events.push(event);
+  for await (const event of describe({ description, ...extra }, deps)) events.push(event);
   const last = events[events.length - 1]!;
   if (last.type !== 'done') throw new Error(`expected done, got ${JSON.stringify(last)}`);
   return { events, result: last.result };
@@ -51,17 +54,20 @@ group('describe() on tape models through transformers.js (CPU)', () => {
   const engines: TransformersEngine[] = [];
   let broken: TransformersEngine;
   let french: TransformersEngine;
+  let headerless: TransformersEngine;
 
   beforeAll(async () => {
     // As the server does at startup: Mermaid's parser is started before the first request.
-    const [brokenDir, frenchDir] = await Promise.all([
+    const [brokenDir, frenchDir, headerlessDir] = await Promise.all([
       ensureTestModel({ kind: 'tape', text: CHATTY_BROKEN }),
       ensureTestModel({ kind: 'tape', text: FRENCH }),
+      ensureTestModel({ kind: 'tape', text: HEADERLESS }),
       warmUp(),
     ]);
     broken = new TransformersEngine({ modelPath: brokenDir, device: 'cpu', dtype: 'fp32', progressBar: false });
     french = new TransformersEngine({ modelPath: frenchDir, device: 'cpu', dtype: 'fp32', progressBar: false });
-    engines.push(broken, french);
+    headerless = new TransformersEngine({ modelPath: headerlessDir, device: 'cpu', dtype: 'fp32', progressBar: false });
+    engines.push(broken, french, headerless);
   });
 
   afterAll(async () => {
@@ -99,6 +105,14 @@ group('describe() on tape models through transformers.js (CPU)', () => {
     // The streamed tokens are the tape's text.
     const streamed = events.filter((e) => e.type === 'token').map((e) => (e.type === 'token' ? e.text : '')).join('');
     expect(streamed).toBe(CHATTY_BROKEN);
+  });
+
+  it('code without its header line gets the requested type and direction in front, nothing else added', async () => {
+    const { result } = await run(headerless, 'Bestellung eingegangen, dann Ware versenden, dann fertig.', { direction: 'LR' });
+    expect(result.valid).toBe(true);
+    expect(result.retried).toBe(false);
+    expect(result.repairs[0]).toBe('add-header');
+    expect(result.code.split('\n').map((l) => l.trim())).toEqual(['flowchart LR', 'a[Bestellung eingegangen] --> b[Ware versenden]', 'b --> c[Fertig]']);
   });
 
   it('French in, French labels out (accents and punctuation kept)', async () => {

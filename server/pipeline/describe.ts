@@ -42,6 +42,7 @@ import type { Job, EnqueueOptions } from '../engine/queue.ts';
 import type { ChatMessage, Engine, GenerationOutput } from '../engine/types.ts';
 import { EventChannel } from './channel.ts';
 import { buildMessages, buildRetryMessages, isRefinement, type PromptPlan } from './prompt.ts';
+import { typeOfHeader } from './types.ts';
 import type { MermaidTools } from './tools.ts';
 
 export interface DescribeDeps {
@@ -207,7 +208,7 @@ async function run(
         const remaining = deadline - now();
         const mayRetry = out1.stopReason !== 'aborted' && !ctx.signal.aborted && remaining >= retryMinMs;
         if (!mayRetry) return; // release the slot first; the repairs below need no GPU
-        const first = await timed(() => check(out1.text, tools, emit));
+        const first = await timed(() => check(out1.text, tools, emit, plan.header));
         held.first = first;
         if (first.result.valid) return;
 
@@ -243,12 +244,12 @@ async function run(
 
   // 5. CPU only, the slot is free: the final repairs.
   const firstPass = passes[0]!;
-  const first = held.first ?? (await timed(() => check(firstPass.text, tools, emit)));
+  const first = held.first ?? (await timed(() => check(firstPass.text, tools, emit, plan.header)));
   let final = first;
   let finalPass = firstPass;
   const retryText = held.retryText;
   if (retryText !== null) {
-    const second = await timed(() => check(retryText, tools, emit));
+    const second = await timed(() => check(retryText, tools, emit, plan.header));
     if (second.result.valid) {
       final = second;
       finalPass = passes[1]!;
@@ -360,11 +361,17 @@ function parseError(v: { line?: number; message: string }): ParseError {
   return v.line === undefined ? { message: v.message } : { line: v.line, message: v.message };
 }
 
+/** Reported when the requested type's header line was put in front of headerless code. */
+export const ADD_HEADER = 'add-header';
+
 /**
  * Extract, validate, and when invalid announce it and repair. Repair runs on
  * valid code too: it strips configuration/styling the model must not inject.
+ * Code without a header line (the model started at the first node) gets the
+ * requested type's header first: the request says which type it is, so
+ * nothing is invented; kept only when that makes the diagram valid.
  */
-async function check(text: string, tools: MermaidTools, emit: (event: StreamEvent) => void): Promise<Checked> {
+async function check(text: string, tools: MermaidTools, emit: (event: StreamEvent) => void, header: string): Promise<Checked> {
   const extracted = tools.extract(text, false)?.trim() ?? '';
   if (!extracted) {
     return { extracted, result: { code: '', valid: false, diagramType: null, repairs: [], error: { message: NO_DIAGRAM_ERROR } } };
@@ -377,6 +384,10 @@ async function check(text: string, tools: MermaidTools, emit: (event: StreamEven
   const firstError = parseError(v);
   emit({ type: 'invalid', code: extracted, error: firstError });
   emit({ type: 'repairing', stage: 'deterministic', reason: firstError.message });
+  if (typeOfHeader(extracted) === null) {
+    const withHeader = await tools.repair(`${header}\n${extracted}`);
+    if (withHeader.valid) return { extracted, firstError, result: { ...withHeader, repairs: [ADD_HEADER, ...withHeader.repairs] } };
+  }
   const result = await tools.repair(extracted);
   return { extracted, firstError, result };
 }

@@ -41,7 +41,7 @@ export const TYPE_SPECS: Record<ConcreteType, TypeSpec> = {
     header: 'sequenceDiagram',
     rules: [
       'Declare each participant first: participant id as Label (or actor id as Label).',
-      'Messages: a->>b: text (reply: b-->>a: text). Blocks: alt condition / else / end, loop text / end, opt text / end.',
+      'Messages: a->>b: text, always with the colon (reply: b-->>a: text). Blocks: alt condition / else / end, loop text / end, opt text / end; close each block with a line holding only end.',
       'No semicolons, no # characters, no quotes in message text.',
     ],
     example: [
@@ -60,8 +60,8 @@ export const TYPE_SPECS: Record<ConcreteType, TypeSpec> = {
     name: 'state diagram',
     header: 'stateDiagram-v2',
     rules: [
-      'States: id : Label (or state "Label" as id). Start and end: [*].',
-      'Transitions: a --> b : event. Never name a state end.',
+      'State ids are one word. For a name with spaces: state "Waiting for payment" as waiting, then use waiting. Start and end: [*].',
+      'Transitions: a --> b : event. Never name a state end. No semicolons.',
     ],
     example: [
       'stateDiagram-v2',
@@ -76,7 +76,7 @@ export const TYPE_SPECS: Record<ConcreteType, TypeSpec> = {
     name: 'class diagram',
     header: 'classDiagram',
     rules: [
-      'Classes: class Name { +attribute type; +method() } with one member per line inside the braces.',
+      'Classes: class Name { on its own line, one member per line (+type attribute, +method()), then } on its own line. Generics as List~Item~, never <>.',
       'Relations: A <|-- B (inheritance), A *-- B (composition), A --> B (association), with an optional : label.',
     ],
     example: [
@@ -93,8 +93,8 @@ export const TYPE_SPECS: Record<ConcreteType, TypeSpec> = {
     name: 'entity-relationship diagram',
     header: 'erDiagram',
     rules: [
-      'Relations: A ||--o{ B : "label" (cardinalities |o, ||, }o, }|). Entity names: letters, digits, underscores.',
-      'Attributes: ENTITY { type name } with one attribute per line.',
+      'Relations: A ||--o{ B : "label", always with : "label". Left side one of ||, |o, }|, }o; right side one of ||, o|, |{, o{. Entity names: letters, digits, underscores.',
+      'Attributes: ENTITY { type name } with one attribute per line; names in one word (first_name); keys as PK, FK, UK after the name.',
     ],
     example: [
       'erDiagram',
@@ -109,8 +109,8 @@ export const TYPE_SPECS: Record<ConcreteType, TypeSpec> = {
     name: 'Gantt chart',
     header: 'gantt',
     rules: [
-      'Lines: title Text, dateFormat YYYY-MM-DD, section Name, then tasks as Task name :id, start date or after id, duration (e.g. 3d).',
-      'No colons inside task names.',
+      'Lines: title Text, dateFormat YYYY-MM-DD, section Name, then tasks as Task name :id, start date or after id, duration (3d, 2w, 4h).',
+      'Dates exactly as dateFormat says; ids one word; no colon after title, section or dateFormat, none inside task names.',
     ],
     example: [
       'gantt',
@@ -126,19 +126,20 @@ export const TYPE_SPECS: Record<ConcreteType, TypeSpec> = {
     header: 'mindmap',
     rules: [
       'One root, then children indented deeper than their parent (spaces only). Root as root(("Topic")); children as plain text or id["Label"].',
+      'No ( ) [ ] { } in plain text, no - bullets.',
     ],
     example: ['mindmap', '    root(("Trip"))', '        Budget', '        Route', '            Stops'].join('\n'),
   },
   timeline: {
     name: 'timeline',
     header: 'timeline',
-    rules: ['Lines: title Text, optional section Name, then period : event (more events: period : event : event).', 'No colons inside events.'],
+    rules: ['Lines: title Text, optional section Name, then period : event (more events: period : event : event).', 'No colons inside periods or events (write 9h30, not 9:30).'],
     example: ['timeline', '    title Project', '    January : Kick-off', '    February : Design : Review'].join('\n'),
   },
   journey: {
     name: 'user journey',
     header: 'journey',
-    rules: ['Lines: title Text, section Name, then Task name: score from 1 to 5: Actor, Actor.', 'No colons inside task names.'],
+    rules: ['Lines: title Text, section Name, then Task name: score from 1 to 5: Actor, Actor. Every task has a score.', 'No colons inside task names.'],
     example: ['journey', '    title Buying shoes', '    section Shop', '        Find shoes: 4: Customer', '        Pay: 2: Customer, Cashier'].join('\n'),
   },
 };
