@@ -27,11 +27,11 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ValidateResult } from '../../common/protocol.ts';
-import { normalizeDiagramType } from './diagramType.ts';
+import { normalizeDiagramType } from '../../common/diagramType.ts';
 import { sourceLine } from '../../common/lineMap.ts';
 import { firstBadDeactivation } from './sequence.ts';
 
-export { normalizeDiagramType } from './diagramType.ts';
+export { normalizeDiagramType } from '../../common/diagramType.ts';
 
 /** A parse that takes longer than this is treated as a failure and its worker killed. */
 export const PARSE_TIMEOUT_MS = 5_000;

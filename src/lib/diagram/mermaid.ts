@@ -10,6 +10,7 @@ import type { Mermaid, MermaidConfig } from 'mermaid';
 import type { ParseError, ValidateResult } from '../../../common/protocol.ts';
 import { prepare } from './untrusted.ts';
 import { sanitizeSvg } from './sanitize.ts';
+import { normalizeDiagramType } from '../../../common/diagramType.ts';
 import { sourceLine } from '../../../common/lineMap.ts';
 
 export const MERMAID_THEMES = ['default', 'dark', 'forest', 'neutral'] as const;
@@ -84,7 +85,7 @@ export async function parseDiagram(code: string): Promise<ValidateResult> {
     mermaid.initialize(config(currentTheme));
     try {
       const r = await mermaid.parse(prepare(code));
-      return r ? { ok: true as const, diagramType: r.diagramType } : { ok: false as const, message: 'Not a diagram.' };
+      return r ? { ok: true as const, diagramType: normalizeDiagramType(r.diagramType) } : { ok: false as const, message: 'Not a diagram.' };
     } catch (e) {
       return { ok: false as const, ...parseErrorOf(e, code) };
     }

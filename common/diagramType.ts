@@ -1,6 +1,7 @@
 /**
  * Mermaid's internal ids → the names our protocol uses (`DiagramType` in
- * common/limits.ts) where one exists; other types keep mermaid's id. Pure.
+ * common/limits.ts) where one exists; other types keep mermaid's id. Pure;
+ * shared so the editor's own validation names types as the server does.
  */
 const TYPE_NAMES: Record<string, string> = {
   'flowchart-v2': 'flowchart',
