@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
-import { chooseDtype, engineOptionsFromConfig, fetchWithToken, ProgressAggregator } from './model.ts';
+import { chooseDtype } from './files.ts';
+import { fetchWithToken } from './hub.ts';
+import { engineOptionsFromConfig } from './model.ts';
+import { ProgressAggregator } from './progress.ts';
 
 describe('chooseDtype', () => {
   let dir: string;

@@ -31,7 +31,7 @@
  * reference and the fallback (`auto`: when the fused graph cannot be built).
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   AutoModelForCausalLM,
@@ -48,50 +48,18 @@ import cliProgress from 'cli-progress';
 import type { ReadyStatus } from '../../common/protocol.ts';
 import { DEFAULT_MAX_NEW_TOKENS } from '../../common/limits.ts';
 import { DEFAULT_MODEL_ID, type Config, type Device, type Dtype } from '../config.ts';
+
+export type { ResolvedDevice } from './files.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { Budget, resolveStopReason } from './budget.ts';
 import { cudaPrecheck, explainCudaFailure } from './cuda.ts';
+import { chooseDtype, dataFilesSize, onnxFilePath, readLocalJson, type ConcreteDtype, type ResolvedDevice } from './files.ts';
+import { diagnoseHub, explainLoadError, fetchWithToken } from './hub.ts';
+import { ProgressAggregator } from './progress.ts';
 import { StatusBoard } from './status.ts';
 import type { ChatMessage, Engine, GenerateOptions, GenerationOutput, LoadProgressListener } from './types.ts';
 import type { FusedGenerator } from './fused/generate.ts';
 import type { TokenIO } from './fused/engine-adapter.ts';
-
-export type ResolvedDevice = 'cuda' | 'cpu';
-type ConcreteDtype = Exclude<Dtype, 'auto'>;
-
-/** File-name suffix transformers.js uses for each dtype (onnx/model<suffix>.onnx). */
-export const DTYPE_FILE_SUFFIX: Record<ConcreteDtype, string> = {
-  fp32: '',
-  fp16: '_fp16',
-  q8: '_quantized',
-  int8: '_int8',
-  uint8: '_uint8',
-  q4: '_q4',
-  bnb4: '_bnb4',
-  q4f16: '_q4f16',
-};
-
-/** dtype preference when DTYPE=auto: first is the default; the rest are tried for local dirs that lack it. */
-export const AUTO_DTYPES: Record<ResolvedDevice, ConcreteDtype[]> = {
-  cuda: ['q4f16', 'fp16', 'q4', 'fp32'],
-  cpu: ['q4', 'q8', 'fp32', 'q4f16', 'fp16'],
-};
-
-/**
- * The dtype to load: the requested one, or for `auto` the device's default;
- * for a local directory, the first of the device's preferences whose file
- * exists (so an offline dir holding only one variant still loads).
- */
-export function chooseDtype(requested: Dtype, device: ResolvedDevice, localDir: string | null): ConcreteDtype {
-  if (requested !== 'auto') return requested;
-  const prefs = AUTO_DTYPES[device];
-  if (localDir) {
-    for (const d of prefs) {
-      if (existsSync(path.join(localDir, 'onnx', `model${DTYPE_FILE_SUFFIX[d]}.onnx`))) return d;
-    }
-  }
-  return prefs[0]!;
-}
 
 export interface TransformersEngineOptions {
   /** Hub id, used when `modelPath` is null. */
@@ -173,64 +141,6 @@ class BudgetCriteria extends StoppingCriteria {
     const stop = this.budget.shouldStop();
     return new Array(input_ids.length).fill(stop);
   }
-}
-
-/** Aggregates transformers.js progress events over all files into one percent. */
-export class ProgressAggregator {
-  private readonly files = new Map<string, { loaded: number; total: number }>();
-  private last = 0;
-
-  /** Feeds one progress_callback event; returns the new overall percent (0..100, never decreasing). */
-  update(info: { status: string; file?: string; loaded?: number; total?: number }): number {
-    if (info.file && (info.status === 'progress' || info.status === 'done' || info.status === 'initiate')) {
-      const prev = this.files.get(info.file) ?? { loaded: 0, total: 0 };
-      if (info.status === 'progress' && typeof info.loaded === 'number' && typeof info.total === 'number') {
-        this.files.set(info.file, { loaded: info.loaded, total: Math.max(info.total, info.loaded) });
-      } else if (info.status === 'done') {
-        this.files.set(info.file, { loaded: prev.total || prev.loaded, total: prev.total || prev.loaded });
-      } else if (!this.files.has(info.file)) {
-        this.files.set(info.file, prev);
-      }
-    }
-    let loaded = 0;
-    let total = 0;
-    for (const f of this.files.values()) {
-      loaded += f.loaded;
-      total += f.total;
-    }
-    const pct = total > 0 ? Math.min(100, (loaded / total) * 100) : 0;
-    this.last = Math.max(this.last, pct);
-    return this.last;
-  }
-
-  get bytes(): { loaded: number; total: number } {
-    let loaded = 0;
-    let total = 0;
-    for (const f of this.files.values()) {
-      loaded += f.loaded;
-      total += f.total;
-    }
-    return { loaded, total };
-  }
-}
-
-/** Wraps fetch so Hub requests carry the token from config (never other hosts; `hubHost`: a mirror's). */
-export function fetchWithToken(base: typeof fetch, token: string, hubHost?: string): typeof fetch {
-  return ((input: string | URL | Request, init?: RequestInit) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    let host = '';
-    try {
-      host = new URL(url).hostname;
-    } catch {
-      // not a URL: a local path
-    }
-    if (host === 'huggingface.co' || host.endsWith('.huggingface.co') || host === 'hf.co' || (hubHost !== undefined && host === hubHost)) {
-      const headers = new Headers(init?.headers);
-      if (!headers.has('Authorization')) headers.set('Authorization', `Bearer ${token}`);
-      return base(input, { ...init, headers });
-    }
-    return base(input, init);
-  }) as typeof fetch;
 }
 
 const LOAD_WEIGHT = 90; // % of the bar for downloads/reads; the rest is session creation + warm-up
@@ -561,7 +471,7 @@ export class TransformersEngine implements Engine {
       const message = error instanceof Error ? error.message : String(error);
       // Only failures that can come from fetching are diagnosed against the Hub (not, say, a forced CUDA).
       const fromFetch = /fetch|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|network|not found|could not locate|undefined|\b40[134]\b|unauthori[sz]ed/i;
-      const friendly = (!local && fromFetch.test(message) && (await this.diagnoseHub())) || this.explainLoadError(message);
+      const friendly = (!local && fromFetch.test(message) && (await diagnoseHub(this.opts, env.fetch as typeof fetch))) || explainLoadError(message, this.opts);
       this.setStatus({ state: 'error', progress: 0, message: 'Model failed to load.', error: friendly, device: null, dtype: null });
       this.log.error({ model: source, error: friendly }, 'model failed to load');
       throw new ModelLoadError(friendly, { cause: error });
@@ -584,7 +494,7 @@ export class TransformersEngine implements Engine {
     if (mode === 'off' || !this.opts.modelPath) model = await this.loadTransformers(device, dtype, common);
     if (mode === 'off') return { model, fused: null, device, dtype };
 
-    const onnxFile = this.onnxFile(dtype);
+    const onnxFile = onnxFilePath(this.opts, dtype);
     const cacheDir = path.join(this.opts.cacheDir, 'fused');
     const fallback = async (what: string, error: unknown): Promise<Decoded> => {
       const why = error instanceof Error ? error.message : String(error);
@@ -643,58 +553,6 @@ export class TransformersEngine implements Engine {
     await decoded.model!.generate({ ...inputs, max_new_tokens: 1, do_sample: false } as Parameters<PreTrainedModel['generate']>[0]);
   }
 
-  /**
-   * The decoder file for a dtype: in the local directory, or where
-   * transformers.js's file cache put the Hub download (`<cache>/<id>/onnx/…`
-   * for main, `<cache>/<id>/<revision>/onnx/…` otherwise).
-   */
-  private onnxFile(dtype: ConcreteDtype): string {
-    const file = path.join('onnx', `model${DTYPE_FILE_SUFFIX[dtype]}.onnx`);
-    if (this.opts.modelPath) return path.join(this.opts.modelPath, file);
-    const rev = this.opts.revision === 'main' ? '' : this.opts.revision;
-    return path.join(this.opts.cacheDir, this.opts.modelId, rev, file);
-  }
-
-  /**
-   * After a failed Hub load: one request for the repo's config.json tells a
-   * missing repo or revision (404), a refused token (401/403) and no network
-   * apart, which transformers.js's own errors do not (a missing repo surfaces
-   * as "Cannot read properties of undefined"). Null when the repo answers.
-   */
-  private async diagnoseHub(): Promise<string | null> {
-    const { modelId, revision, hubUrl, hfToken } = this.opts;
-    const where = hubUrl === 'https://huggingface.co' ? 'the Hugging Face Hub' : hubUrl;
-    let status: number;
-    try {
-      const res = await env.fetch(`${hubUrl}/${modelId}/resolve/${encodeURIComponent(revision)}/config.json`, { method: 'HEAD' });
-      status = res.status;
-    } catch (error) {
-      const why = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      return `Could not reach ${where} to download ${modelId} (${why}). Without internet, set MODEL_PATH to a local model directory (see QUICK_START.md).`;
-    }
-    if (status === 401 || status === 403) {
-      return hfToken
-        ? `${where} refused HF_TOKEN for ${modelId} (HTTP ${status}): the repo does not exist, or the token cannot read it (gated repos need their terms accepted). Check MODEL_ID and the token.`
-        : `${where} refused ${modelId} (HTTP ${status}): the repo does not exist, or it is private or gated. Check MODEL_ID, or set HF_TOKEN to a token that can read it.`;
-    }
-    if (status === 404) {
-      return `${modelId}${revision === 'main' ? '' : ` at revision ${revision}`} was not found on ${where} (no config.json). Check MODEL_ID${revision === 'main' ? '' : ' and MODEL_REVISION'}.`;
-    }
-    return null;
-  }
-
-  private explainLoadError(message: string): string {
-    if (/local_files_only|allowRemoteModels|file was not found locally/i.test(message) && this.opts.modelPath) {
-      return `${message} (MODEL_PATH=${this.opts.modelPath} lacks a file the model needs; check dtype DTYPE=${this.opts.dtype} and the onnx/ folder.)`;
-    }
-    if (/fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|network/i.test(message) && !this.opts.modelPath) {
-      return `Could not download ${this.opts.modelId} from the Hugging Face Hub (${message}). Without internet, set MODEL_PATH to a local model directory.`;
-    }
-    if (/401|403|Unauthorized|gated|denied/i.test(message) && !this.opts.modelPath) {
-      return `The Hub refused ${this.opts.modelId} (${message}). Set HF_TOKEN to a token that can read it.`;
-    }
-    return message;
-  }
 }
 
 /** The chat template and the detokenizer, as the fused path needs them (ids, not tensors). */
@@ -710,26 +568,6 @@ function tokenIO(tokenizer: PreTrainedTokenizer): TokenIO {
       } as Parameters<PreTrainedTokenizer['apply_chat_template']>[1]) as unknown as number[],
     decode: (ids) => tokenizer.decode(ids, { skip_special_tokens: true }),
   };
-}
-
-/** A key of a model directory's JSON file (null when the file or key is missing). */
-async function readLocalJson(dir: string, file: string, key: string): Promise<unknown> {
-  try {
-    return (JSON.parse(await readFile(path.join(dir, file), 'utf8')) as Record<string, unknown>)[key] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** Bytes of the external-data files beside an ONNX file (`<name>.onnx_data*`). */
-async function dataFilesSize(onnxFile: string): Promise<number> {
-  const dir = path.dirname(onnxFile);
-  const prefix = `${path.basename(onnxFile)}_data`;
-  let total = 0;
-  for (const f of await readdir(dir).catch(() => [] as string[])) {
-    if (f.startsWith(prefix)) total += (await stat(path.join(dir, f)).catch(() => ({ size: 0 }))).size;
-  }
-  return total;
 }
 
 /** FUSED=on and the fused graph cannot be built: not a device problem, so no CPU fallback. */
