@@ -87,7 +87,11 @@ describe.skipIf(skip)('the app in Chromium, against the real server', () => {
     const text = await app.svgText();
     for (const l of LABELS) expect(text).toContain(l);
     expect(await app.editorText()).toBe(DIAGRAM);
-    expect(await app.status().textContent()).toMatch(/Done in [\d.]+ s · \d+ tokens · [\d.]+ tokens\/s/);
+    const statusText = (await app.status().textContent()) ?? '';
+    expect(statusText).toMatch(/Done in [\d.]+ s · \d+ tokens · [\d.]+ tokens\/s/);
+    // one token count everywhere (the raw-output summary agrees with the status line)
+    const count = /Done in [\d.]+ s · (\d+) tokens/.exec(statusText)![1];
+    expect(statusText).toContain(`Model output (${count} tokens)`);
     expect(await app.validation().textContent()).toMatch(/^Valid/);
     await shot('3-done');
   });
