@@ -6,7 +6,7 @@
  * (embedded and external weights), the tape model and the tiny random Qwen3
  * from server/testmodels.
  */
-import { chmod, mkdir, mkdtemp, readFile, readlink, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
@@ -65,7 +65,7 @@ describe('fuseDecoder (graph structure)', () => {
     expect(g.output!.map((o) => o.name)).toEqual(['tokens', 'present.0.key', 'present.0.value', 'present.1.key', 'present.1.value']);
   });
 
-  it('keeps external-data locations and writes into a cache folder (with links) when the model folder is read-only', async () => {
+  it('keeps external-data locations and writes into a cache folder when the model folder is read-only; the session loads from there', async () => {
     const ro = join(dir, 'ro');
     await mkdir(ro);
     const path = join(ro, 'model.onnx');
@@ -79,16 +79,71 @@ describe('fuseDecoder (graph structure)', () => {
     expect(dirname(outDir)).toBe(cacheDir);
     expect(basename(outDir)).toMatch(/^[0-9a-f]{16}$/);
     expect(basename(info.path)).toBe('model.fused.onnx');
-    expect(await readlink(join(outDir, 'model.onnx_data'))).toBe(join(ro, 'model.onnx_data'));
     expect(externalDataFiles(await readFile(info.path))).toEqual(['model.onnx_data']);
     // cached: second call does not rewrite
     const before = (await stat(info.path)).mtimeMs;
     await ensureFusedModel(path, { cacheDir, preferCacheDir: isRoot });
     expect((await stat(info.path)).mtimeMs).toBe(before);
-    const { plain, fused } = await pair(path);
+    // the session is made from the cached file (not one beside the source), its weights read from the source folder
+    const plain = await ort.InferenceSession.create(path);
+    const fused = await FusedGenerator.create({ modelPath: path, cacheDir, preferCacheDir: isRoot });
+    expect(fused.info.path).toBe(info.path);
     const ref = await stepwiseGenerate(plain, PROMPTS[0]!, { maxNewTokens: 20, eosTokenIds: [] });
     const got = await fused.generate(PROMPTS[0]!, { maxNewTokens: 20, eosTokenIds: [], chunkSize: 7 });
     expect(got.ids).toEqual(ref.ids);
+  });
+});
+
+describe('weights in several external data files (as the Qwen3-4B-Instruct-2507 q4f16 export: model_q4f16.onnx_data and _data_1)', () => {
+  it('the fused graph references both files; beside the source and from the cache folder (read-only model folder) it decodes like the plain decoder', async () => {
+    const ro = join(dir, 'two-files');
+    await mkdir(ro);
+    const path = join(ro, 'model_q4f16.onnx');
+    await writeMiniDecoder(path, { seed: 21, weights: 'external', dataFiles: 2 });
+    const files = ['model_q4f16.onnx_data', 'model_q4f16.onnx_data_1'];
+    for (const f of files) expect((await stat(join(ro, f))).size).toBeGreaterThan(1000);
+    expect(externalDataFiles(await readFile(path)).sort()).toEqual(files);
+    const { bytes } = fuseDecoder(await readFile(path), { sourceFile: 'model_q4f16.onnx' });
+    expect(externalDataFiles(bytes).sort()).toEqual(files);
+
+    const plain = await ort.InferenceSession.create(path);
+    const refs = [];
+    for (const prompt of PROMPTS.slice(0, 2)) refs.push((await stepwiseGenerate(plain, prompt, { maxNewTokens: 20, eosTokenIds: [] })).ids);
+
+    // writable folder: the fused file sits beside the source
+    const beside = await FusedGenerator.create({ modelPath: path });
+    expect(dirname(beside.info.path)).toBe(ro);
+    for (const [i, prompt] of PROMPTS.slice(0, 2).entries()) {
+      expect((await beside.generate(prompt, { maxNewTokens: 20, eosTokenIds: [], chunkSize: 7 })).ids).toEqual(refs[i]);
+    }
+    await beside.dispose();
+
+    // read-only folder (a baked image): the fused file goes to the cache folder; the weights stay where they are
+    await rm(beside.info.path);
+    await chmod(ro, 0o555);
+    const isRoot = process.getuid?.() === 0; // root ignores the read-only bit: force the cache folder
+    const cacheDir = join(dir, 'two-files-cache');
+    const cached = await FusedGenerator.create({ modelPath: path, cacheDir, preferCacheDir: isRoot });
+    const outDir = dirname(cached.info.path);
+    expect(dirname(outDir)).toBe(cacheDir);
+    expect((await readdir(outDir)).sort()).toEqual(['model_q4f16.fused.onnx', 'model_q4f16.fused.onnx.json']);
+    for (const [i, prompt] of PROMPTS.slice(0, 2).entries()) {
+      for (const cacheMode of ['carry', 'recompute'] as const) {
+        expect((await cached.generate(prompt, { maxNewTokens: 20, eosTokenIds: [], chunkSize: 7, cacheMode })).ids).toEqual(refs[i]);
+      }
+    }
+    await cached.dispose();
+    await chmod(ro, 0o755);
+  });
+
+  it('concurrent builds of the same fused file all succeed (unique temporary names, atomic renames)', async () => {
+    const path = join(dir, 'concurrent.onnx');
+    await writeMiniDecoder(path, { seed: 22, weights: 'external', dataFiles: 2 });
+    const results = await Promise.allSettled([1, 2, 3, 4].map(() => ensureFusedModel(path)));
+    expect(results.map((r) => (r.status === 'fulfilled' ? 'ok' : String(r.reason)))).toEqual(['ok', 'ok', 'ok', 'ok']);
+    const fused = await FusedGenerator.create({ modelPath: path });
+    expect((await fused.generate([1, 2], { maxNewTokens: 5, eosTokenIds: [] })).ids).toHaveLength(5);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 
@@ -247,6 +302,66 @@ describe('budget and cancellation between chunks', () => {
     expect(sizes[0]).toBe(1);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(300);
     expect(Math.max(...sizes)).toBeGreaterThan(1);
+  });
+});
+
+describe('edge cases of one call', () => {
+  let plain: ort.InferenceSession;
+  let fused: FusedGenerator;
+  beforeAll(async () => {
+    const path = join(dir, 'edges.onnx');
+    await writeMiniDecoder(path, { seed: 9, maxPos: 200 });
+    ({ plain, fused } = await pair(path));
+  });
+  const ref = (prompt: number[], maxNewTokens: number) => stepwiseGenerate(plain, prompt, { maxNewTokens, eosTokenIds: [] }).then((r) => r.ids);
+
+  it('an already-aborted signal stops before the first chunk', async () => {
+    const r = await fused.generate([1, 2, 3], { maxNewTokens: 50, eosTokenIds: [], signal: AbortSignal.abort() });
+    expect(r).toMatchObject({ ids: [], stopReason: 'aborted', firstTokenMs: null, chunks: 0 });
+  });
+
+  it('EOS as the very first token (one of several EOS ids): one chunk, that token, eos', async () => {
+    const first = (await ref([4, 8, 15], 1))[0]!;
+    const r = await fused.generate([4, 8, 15], { maxNewTokens: 50, eosTokenIds: [(first + 1) % 97, first], chunkSize: 16 });
+    expect(r).toMatchObject({ ids: [first], stopReason: 'eos', chunks: 1 });
+    expect(r.firstTokenMs).not.toBeNull();
+  });
+
+  it('maxNewTokens smaller than the first chunk: exactly maxNewTokens, max_tokens', async () => {
+    const want = await ref([4, 8, 15], 2);
+    const r = await fused.generate([4, 8, 15], { maxNewTokens: 2, eosTokenIds: [], firstChunk: 4 });
+    expect(r).toMatchObject({ ids: want, stopReason: 'max_tokens', chunks: 1 });
+  });
+
+  it('a prompt much longer than a chunk: same tokens in both cache modes', async () => {
+    const prompt = Array.from({ length: 150 }, (_, i) => (i * 31 + 7) % 97);
+    const want = await ref(prompt, 30);
+    for (const cacheMode of ['carry', 'recompute'] as const) {
+      expect((await fused.generate(prompt, { maxNewTokens: 30, eosTokenIds: [], chunkSize: 7, cacheMode })).ids, cacheMode).toEqual(want);
+    }
+  });
+
+  it('a prompt near the model’s last position decodes up to it; one step past it fails loudly, like the plain decoder', async () => {
+    const prompt = Array.from({ length: 196 }, (_, i) => (i * 13 + 1) % 97);
+    const want = await ref(prompt, 4); // positions 0..199: the last one the model has
+    expect((await fused.generate(prompt, { maxNewTokens: 4, eosTokenIds: [], chunkSize: 7 })).ids).toEqual(want);
+    await expect(stepwiseGenerate(plain, prompt, { maxNewTokens: 6, eosTokenIds: [] })).rejects.toThrow();
+    await expect(fused.generate(prompt, { maxNewTokens: 6, eosTokenIds: [], chunkSize: 7 })).rejects.toThrow();
+  });
+
+  it('concurrent calls on one generator (one ORT session) do not interfere: each gets its own tokens and chunks', async () => {
+    const calls = [
+      { prompt: PROMPTS[0]!, chunkSize: 3, cacheMode: 'carry' as const },
+      { prompt: PROMPTS[2]!, chunkSize: 7, cacheMode: 'recompute' as const },
+      { prompt: PROMPTS[3]!, chunkSize: 'auto' as const, cacheMode: 'carry' as const },
+    ];
+    const wants = await Promise.all(calls.map((c) => ref(c.prompt, 40)));
+    const streamed: number[][] = calls.map(() => []);
+    const got = await Promise.all(
+      calls.map((c, i) => fused.generate(c.prompt, { maxNewTokens: 40, eosTokenIds: [], chunkSize: c.chunkSize, cacheMode: c.cacheMode, onChunk: (ids) => streamed[i]!.push(...ids) })),
+    );
+    expect(got.map((g) => g.ids)).toEqual(wants);
+    expect(streamed).toEqual(wants);
   });
 });
 

@@ -20,6 +20,8 @@
  * on an empty cache each chunk (no cache crosses to the host at all: where the
  * host round trip is slower than a prefill, as with onnxruntime-node + CUDA).
  */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
 import { ensureFusedModel, FUSED_INPUT_EOS, FUSED_INPUT_MAX_STEPS, FUSED_OUTPUT_TOKENS, type EnsureOptions, type FusedModelInfo } from './transform.ts';
 
@@ -133,10 +135,17 @@ export class FusedGenerator {
   static async create(opts: FusedGeneratorOptions): Promise<FusedGenerator> {
     const t0 = performance.now();
     const info = await ensureFusedModel(opts.modelPath, opts);
-    const session = await ort.InferenceSession.create(info.path, {
+    // The fused graph (a few KB) is loaded from its bytes, with the *source model's* folder as the
+    // base of its external-data locations. ONNX Runtime refuses data files outside the folder of
+    // the model it loads (symlinks are resolved first), so a fused file kept in the cache folder
+    // (read-only model folder) could not name the weights beside the source any other way.
+    const bytes = await readFile(info.path);
+    const extra = (opts.sessionOptions?.extra ?? {}) as { session?: Record<string, unknown> };
+    const session = await ort.InferenceSession.create(bytes, {
       executionProviders: [opts.device ?? 'cpu'],
       graphOptimizationLevel: 'all',
       ...opts.sessionOptions,
+      extra: { ...extra, session: { ...extra.session, model_external_initializers_file_folder_path: dirname(resolve(opts.modelPath)) } },
     });
     return new FusedGenerator(session, info, performance.now() - t0);
   }

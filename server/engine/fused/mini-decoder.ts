@@ -3,12 +3,13 @@
  * (independent of the test-model builders): embeddings + learned positions,
  * `layers` attention blocks (causal + attention_mask, cache concat), tanh
  * residual, a vocabulary head. Same inputs/outputs as a transformers.js
- * Qwen3 export; optionally fp16 cache/logits and a `num_logits_to_keep` input.
+ * Qwen3 export (fp32 cache and logits); optionally a `num_logits_to_keep`
+ * input, GroupQueryAttention, and weights in one or several external files.
  *
- *   writeMiniDecoder(path, { seed, layers, vocab, embedded|external })
+ *   writeMiniDecoder(path, { seed, layers, vocab, weights: 'embedded' | 'external', dataFiles })
  */
 import { writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import onnxProto from 'onnx-proto';
 
 const onnx = onnxProto.onnx;
@@ -25,6 +26,11 @@ export interface MiniDecoderSpec {
   maxPos?: number;
   /** 'embedded' (default) or 'external': weights in `<file>_data`. */
   weights?: 'embedded' | 'external';
+  /**
+   * With 'external': spread the weights over this many files (default 1), named as
+   * large exports name them (`<file>_data`, `<file>_data_1`, …); tensors go round robin.
+   */
+  dataFiles?: number;
   /** Declare a scalar `num_logits_to_keep` input (as the tape models do). */
   numLogitsToKeep?: boolean;
   /** Attention through the com.microsoft GroupQueryAttention contrib op (1 KV head), as real q4f16 exports do. */
@@ -45,12 +51,20 @@ function rng(seed: number): () => number {
 }
 
 export async function writeMiniDecoder(path: string, spec: MiniDecoderSpec = {}): Promise<void> {
-  const { bytes, data } = buildMiniDecoder(spec, basename(path) + '_data');
-  if (data) await writeFile(path + '_data', data);
+  const { bytes, files } = buildMiniDecoder(spec, basename(path));
+  for (const f of files) await writeFile(join(dirname(path), f.name), f.data);
   await writeFile(path, bytes);
 }
 
-export function buildMiniDecoder(spec: MiniDecoderSpec, dataFile = 'model.onnx_data'): { bytes: Uint8Array; data: Uint8Array | null } {
+/** External data file names for `files` files beside `<modelFile>` (transformers.js's naming). */
+export function dataFileNames(modelFile: string, files: number): string[] {
+  return Array.from({ length: files }, (_, i) => `${modelFile}_data${i === 0 ? '' : `_${i}`}`);
+}
+
+export function buildMiniDecoder(
+  spec: MiniDecoderSpec,
+  modelFile = 'model.onnx',
+): { bytes: Uint8Array; files: { name: string; data: Uint8Array }[] } {
   const L = spec.layers ?? 2;
   const V = spec.vocab ?? 97;
   const C = spec.hidden ?? 32;
@@ -60,8 +74,9 @@ export function buildMiniDecoder(spec: MiniDecoderSpec, dataFile = 'model.onnx_d
   const rand = rng(spec.seed ?? 1);
   const nodes: INodeProto[] = [];
   const inits: ITensorProto[] = [];
-  const ext: Uint8Array[] = [];
-  let extLen = 0;
+  const dataNames = spec.weights === 'external' ? dataFileNames(modelFile, Math.max(1, spec.dataFiles ?? 1)) : [];
+  const ext = dataNames.map(() => ({ parts: [] as Uint8Array[], length: 0 }));
+  let nWeights = 0;
   let n = 0;
   const fresh = (p: string) => `${p}_${n++}`;
   const op = (type: string, inputs: string[], attrs: onnxProto.onnx.IAttributeProto[] = [], out?: string): string => {
@@ -89,19 +104,21 @@ export function buildMiniDecoder(spec: MiniDecoderSpec, dataFile = 'model.onnx_d
     for (let i = 0; i < count; i++) arr[i] = rand() * 2 * scale;
     const raw = new Uint8Array(arr.buffer);
     if (spec.weights === 'external') {
+      const f = nWeights++ % ext.length;
+      const file = ext[f]!;
       inits.push({
         name,
         dataType: 1,
         dims,
         dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
         externalData: [
-          { key: 'location', value: dataFile },
-          { key: 'offset', value: String(extLen) },
+          { key: 'location', value: dataNames[f]! },
+          { key: 'offset', value: String(file.length) },
           { key: 'length', value: String(raw.byteLength) },
         ],
       });
-      ext.push(raw);
-      extLen += raw.byteLength;
+      file.parts.push(raw);
+      file.length += raw.byteLength;
     } else {
       inits.push({ name, dataType: 1, dims, rawData: raw });
     }
@@ -186,14 +203,14 @@ export function buildMiniDecoder(spec: MiniDecoderSpec, dataFile = 'model.onnx_d
     graph: { name: 'mini', node: nodes, initializer: inits, input: inputs, output: outputs },
   };
   const bytes = onnx.ModelProto.encode(model).finish();
-  let data: Uint8Array | null = null;
-  if (spec.weights === 'external') {
-    data = new Uint8Array(extLen);
+  const files = ext.map((e, i) => {
+    const data = new Uint8Array(e.length);
     let o = 0;
-    for (const e of ext) {
-      data.set(e, o);
-      o += e.byteLength;
+    for (const part of e.parts) {
+      data.set(part, o);
+      o += part.byteLength;
     }
-  }
-  return { bytes, data };
+    return { name: dataNames[i]!, data };
+  });
+  return { bytes, files };
 }

@@ -26,15 +26,18 @@
  *
  * Weights are never copied: the decoder's nodes move into the Loop body, its
  * initializers stay in the outer graph (a body may read outer-scope values).
- * External-data initializers keep their `location` (the fused file is written
- * beside the source, so relative paths still resolve); large initializers
- * stored inside the source .onnx become external references into the source
- * file itself (offset/length), so a 1 GB single-file model costs no second GB.
+ * External-data initializers keep their `location` (every data file: large
+ * exports spread weights over `<name>.onnx_data`, `_data_1`, …); large
+ * initializers stored inside the source .onnx become external references into
+ * the source file itself (offset/length), so a 1 GB single-file model costs no
+ * second GB. Those locations are relative to the *source's* folder: load the
+ * fused graph with that folder as the external-data base (FusedGenerator does),
+ * wherever the fused file itself is kept.
  * The body's value_info is dropped (ONNX Runtime re-infers shapes; stale
  * shapes from the flat graph would be wrong for carried values).
  */
-import { createHash } from 'node:crypto';
-import { access, constants as fsConstants, mkdir, readFile, rename, stat, symlink, writeFile, readdir } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { access, constants as fsConstants, mkdir, readFile, rename, rm, stat, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import onnxProto from 'onnx-proto';
@@ -398,8 +401,10 @@ export interface EnsureOptions {
  * The fused model for `onnxPath`, built on first use and cached as
  * `<name>.fused.onnx` (+ `.json` sidecar) beside it; rebuilt when the source's
  * size/mtime or the format version change. Where the folder is read-only, it
- * goes into a cache folder with symlinks to the source and its data files, so
- * relative external-data locations still resolve.
+ * goes into `<cacheDir>/<hash>/`. Either way its external-data locations are
+ * relative to the source's folder (ONNX Runtime refuses data files outside
+ * the folder it is told to read them from, after resolving symlinks, so links
+ * in the cache folder would not do): see FusedGenerator.create.
  */
 export async function ensureFusedModel(onnxPath: string, opts: EnsureOptions = {}): Promise<FusedModelInfo> {
   const src = await stat(onnxPath);
@@ -426,23 +431,23 @@ export async function ensureFusedModel(onnxPath: string, opts: EnsureOptions = {
   const source = await readFile(onnxPath);
   const { bytes, info } = fuseDecoder(source, { sourceFile: basename(onnxPath) });
   await mkdir(outDir, { recursive: true });
-  if (outDir !== dir) {
-    // relative external-data locations must resolve from outDir
-    for (const f of new Set([basename(onnxPath), ...externalDataFiles(bytes)])) {
-      const link = join(outDir, f);
-      try {
-        await symlink(join(dir, f), link);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-    }
-  }
-  const tmp = `${fusedPath}.${process.pid}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, fusedPath);
+  // Written under unique names and renamed into place: concurrent builders (two engines, two
+  // processes) each publish a complete file, and a reader never sees a partial one.
+  await writeAtomic(fusedPath, bytes);
   const full = { ...info, path: fusedPath, stamp };
-  await writeFile(sidecar, JSON.stringify(full, null, 2) + '\n');
+  await writeAtomic(sidecar, JSON.stringify(full, null, 2) + '\n');
   return full;
+}
+
+async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw e;
+  }
 }
 
 async function writable(dir: string): Promise<boolean> {
