@@ -78,7 +78,9 @@ async function main() {
   const initial = initialChunks(DIST);
   const all = allChunks(DIST);
   const initialFiles = new Set(initial.map((c) => c.file));
-  const mermaidInInitial = initial.some((c) => /mermaid/i.test(c.file) || readFileSync(join(DIST, c.file), 'utf8').includes('flowchart-v2'));
+  // A string only Mermaid's own diagram detector holds (our code names Mermaid's type ids, e.g. flowchart-v2, so those are no marker).
+  const MERMAID_MARKER = 'No diagram type detected matching given configuration';
+  const mermaidInInitial = initial.some((c) => /mermaid/i.test(c.file) || readFileSync(join(DIST, c.file), 'utf8').includes(MERMAID_MARKER));
 
   const server = await serveDist();
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
