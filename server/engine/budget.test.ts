@@ -136,6 +136,8 @@ describe('resolveStopReason', () => {
     [{ endedWithEos: true, budgetReason: 'budget', tokens: 5, maxNewTokens: 10 }, 'eos'],
     [{ endedWithEos: false, budgetReason: 'budget', tokens: 5, maxNewTokens: 10 }, 'budget'],
     [{ endedWithEos: false, budgetReason: 'aborted', tokens: 10, maxNewTokens: 10 }, 'aborted'],
+    // the deadline passed during the last step: every token came, as the fused decoder reports it
+    [{ endedWithEos: false, budgetReason: 'budget', tokens: 10, maxNewTokens: 10 }, 'max_tokens'],
     [{ endedWithEos: false, budgetReason: null, tokens: 10, maxNewTokens: 10 }, 'max_tokens'],
     [{ endedWithEos: false, budgetReason: null, tokens: 3, maxNewTokens: 10 }, 'eos'],
   ] as const)('%o → %s', (args, expected) => {

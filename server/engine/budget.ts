@@ -125,7 +125,10 @@ export async function withBudget<T>(options: BudgetOptions, fn: (budget: Budget)
 
 /**
  * Why a finished generation stopped. The model ending its turn wins over
- * everything (it finished); then the budget/abort reason; then the token cap.
+ * everything (it finished); then an abort; then the token cap (a run that got
+ * every token it asked for was not cut by the clock, even if the deadline
+ * passed during its last step); then the budget. The fused decoder checks in
+ * the same order between chunks, so both decoders report the same reason.
  */
 export function resolveStopReason(args: {
   endedWithEos: boolean;
@@ -134,8 +137,9 @@ export function resolveStopReason(args: {
   maxNewTokens: number;
 }): StopReason {
   if (args.endedWithEos) return 'eos';
-  if (args.budgetReason) return args.budgetReason;
+  if (args.budgetReason === 'aborted') return 'aborted';
   if (args.tokens >= args.maxNewTokens) return 'max_tokens';
+  if (args.budgetReason) return args.budgetReason;
   // Generation ended for another reason (e.g. the model's context length): treat as finished.
   return 'eos';
 }
