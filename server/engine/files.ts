@@ -52,10 +52,21 @@ export function chooseDtype(requested: Dtype, device: ResolvedDevice, localDir: 
  * main, `<cache>/<id>/<revision>/onnx/…` otherwise; the engine's Hub test
  * checks this layout against the real transformers.js).
  */
-export function onnxFilePath(src: { modelPath: string | null; cacheDir: string; modelId: string; revision: string }, dtype: ConcreteDtype): string {
-  const file = path.join('onnx', `model${DTYPE_FILE_SUFFIX[dtype]}.onnx`);
-  if (src.modelPath) return path.join(src.modelPath, file);
-  return path.join(src.cacheDir, src.modelId, src.revision === 'main' ? '' : src.revision, file);
+export function onnxFilePath(src: ModelSource, dtype: ConcreteDtype): string {
+  return path.join(modelFilesDir(src), 'onnx', `model${DTYPE_FILE_SUFFIX[dtype]}.onnx`);
+}
+
+export interface ModelSource {
+  modelPath: string | null;
+  cacheDir: string;
+  modelId: string;
+  revision: string;
+}
+
+/** The folder holding config.json, generation_config.json, … : the local directory, or the Hub download in transformers.js's cache. */
+export function modelFilesDir(src: ModelSource): string {
+  if (src.modelPath) return src.modelPath;
+  return path.join(src.cacheDir, src.modelId, src.revision === 'main' ? '' : src.revision);
 }
 
 /** A key of a model directory's JSON file (null when the file or key is missing). */

@@ -15,15 +15,20 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadyStatus } from '../../common/protocol.ts';
 import { ensureTestModel } from '../testmodels/index.ts';
+import { encodeText } from '../testmodels/tokenizer.ts';
 import { TransformersEngine } from './model.ts';
 
 const TEXT = 'flowchart LR\n  A[Commande] --> B[Paiement]\n';
 const MODEL_ID = 'acme/tape-flow';
 const TOKEN = 'hf_standin_token_123';
+// A second repo whose tape ends its turn with <|endoftext|>: the second id of generation_config.json's eos list.
+const TWO_EOS_ID = 'acme/two-eos';
+const TWO_EOS_TEXT = 'flowchart LR\n  A --> B';
 const USER = [{ role: 'user' as const, content: 'Une commande puis un paiement.' }];
 
 describe('TransformersEngine with a Hub model (local stand-in for the Hub)', () => {
   let modelDir: string;
+  let twoEosDir: string;
   let cacheDir: string;
   let server: Server;
   let hubUrl: string;
@@ -31,17 +36,20 @@ describe('TransformersEngine with a Hub model (local stand-in for the Hub)', () 
 
   beforeAll(async () => {
     modelDir = await ensureTestModel({ kind: 'tape', text: TEXT });
+    twoEosDir = await ensureTestModel({ kind: 'tape', text: `${TWO_EOS_TEXT}<|endoftext|>  C --> D\n` });
+    const repos: Record<string, string> = { [MODEL_ID]: modelDir, [TWO_EOS_ID]: twoEosDir };
     cacheDir = await mkdtemp(path.join(tmpdir(), 'hub-cache-'));
     server = createServer((req, res) => {
       requests.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization });
-      const prefix = `/${MODEL_ID}/resolve/main/`;
       const rel = decodeURIComponent((req.url ?? '').split('?')[0]!);
-      const file = rel.startsWith(prefix) ? path.join(modelDir, rel.slice(prefix.length)) : '';
+      const repo = Object.keys(repos).find((id) => rel.startsWith(`/${id}/resolve/main/`));
+      const root = repo ? repos[repo]! : '';
+      const file = repo ? path.join(root, rel.slice(`/${repo}/resolve/main/`.length)) : '';
       if (rel.startsWith('/acme/private/')) {
         res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"Invalid username or password."}');
         return;
       }
-      if (!file || !file.startsWith(modelDir) || !existsSync(file) || !statSync(file).isFile()) {
+      if (!file || !file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('Entry not found');
         return;
       }
@@ -80,6 +88,16 @@ describe('TransformersEngine with a Hub model (local stand-in for the Hub)', () 
     expect(statuses.at(-1)).toMatchObject({ state: 'ready' });
     expect(JSON.stringify(statuses)).not.toContain(TOKEN);
     await engine.dispose();
+  });
+
+  it('both decoders stop on every end-of-turn id of the downloaded generation_config.json (the fused one used to know only the tokenizer’s)', async () => {
+    for (const fused of ['on', 'off'] as const) {
+      const engine = new TransformersEngine({ modelId: TWO_EOS_ID, hubUrl, cacheDir, device: 'cpu', progressBar: false, fused });
+      const out = await engine.generate(USER);
+      expect(engine.info).toMatchObject({ decoder: fused === 'on' ? 'fused' : 'transformers' });
+      expect(out, fused).toMatchObject({ text: TWO_EOS_TEXT, stopReason: 'eos', tokens: encodeText(TWO_EOS_TEXT).length + 1 });
+      await engine.dispose();
+    }
   });
 
   it('an unknown repo fails with a message that names it and says what to do', async () => {

@@ -281,6 +281,33 @@ describe(`TransformersEngine on the tiny random Qwen3 (real computation, CPU, ${
       expect(engine.status().dtype).toBe('fp32'); // auto on a dir holding only onnx/model.onnx
     }
   });
+
+  it('concurrent generate() calls (CONCURRENCY > 1: one session, interleaved) give each its own text and stream, as run one by one', async () => {
+    const prompts = ['Draw a login flow.', '주문 처리 과정을 그려 주세요', 'A customer orders, pays, and gets a shipment.'].map((content) => [
+      { role: 'user' as const, content },
+    ]);
+    const alone = [];
+    for (const m of prompts) alone.push(await engine.generate(m, { maxNewTokens: 20 }));
+    expect(new Set(alone.map((o) => o.text)).size).toBeGreaterThan(1); // the prompts do lead to different text
+    const streamed = prompts.map(() => '');
+    const together = await Promise.all(prompts.map((m, i) => engine.generate(m, { maxNewTokens: 20, onToken: (t) => (streamed[i] += t) })));
+    expect(together.map((o) => [o.text, o.tokens])).toEqual(alone.map((o) => [o.text, o.tokens]));
+    expect(streamed).toEqual(alone.map((o) => o.text));
+  });
+});
+
+describe(`TransformersEngine: the end of turn as the very first token, by the second EOS id (CPU, ${decoder} decoder)`, () => {
+  it('stops at once: no text, one token, eos, nothing streamed', async () => {
+    // generation_config.json lists <|im_end|> and <|endoftext|>; this tape starts with the second
+    const dir = await ensureTestModel({ kind: 'tape', text: '<|endoftext|>never shown' });
+    const engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', progressBar: false, fused });
+    const pieces: string[] = [];
+    const out = await engine.generate(USER, { onToken: (t) => pieces.push(t) });
+    expect(out).toMatchObject({ text: '', tokens: 1, stopReason: 'eos' });
+    expect(out.firstTokenMs).not.toBeNull();
+    expect(pieces.join('')).toBe('');
+    await engine.dispose();
+  });
 });
 
 }

@@ -28,7 +28,8 @@
  * the ONNX graph (./fused: a Loop of K steps per session.run, streamed per
  * chunk, budget and abort checked between chunks); transformers.js still owns
  * the tokenizer, the chat template and Hub downloads. `generate` above is the
- * reference and the fallback (`auto`: when the fused graph cannot be built).
+ * reference and the fallback (`auto`: when the fused graph cannot be built,
+ * loaded or warmed up).
  */
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -53,7 +54,7 @@ export type { ResolvedDevice } from './files.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { Budget, resolveStopReason } from './budget.ts';
 import { cudaPrecheck, explainCudaFailure } from './cuda.ts';
-import { chooseDtype, dataFilesSize, onnxFilePath, readLocalJson, type ConcreteDtype, type ResolvedDevice } from './files.ts';
+import { chooseDtype, dataFilesSize, modelFilesDir, onnxFilePath, readLocalJson, type ConcreteDtype, type ResolvedDevice } from './files.ts';
 import { diagnoseHub, explainLoadError, fetchWithToken } from './hub.ts';
 import { ProgressAggregator } from './progress.ts';
 import { StatusBoard } from './status.ts';
@@ -154,6 +155,8 @@ export class TransformersEngine implements Engine {
   private readonly now: () => number;
   private loading: Promise<Loaded> | null = null;
   private loaded: Loaded | null = null;
+  /** Generations in progress: dispose() stops them (as an abort) and waits for them before releasing the sessions. */
+  private readonly running = new Set<{ stop: AbortController; done: Promise<unknown> }>();
   private readonly board: StatusBoard;
   /** ms the last successful load took (download + sessions + warm-up). */
   loadMs: number | null = null;
@@ -203,16 +206,38 @@ export class TransformersEngine implements Engine {
     return this.ensureLoaded().then(() => undefined);
   }
 
+  /**
+   * Releases the model. Generations in progress (or waiting for the load) stop
+   * as if aborted and return what they have; the sessions are released only
+   * after they settle (a session released under a generation made it throw
+   * "Session already disposed"). A later call loads again.
+   */
   async dispose(): Promise<void> {
+    const running = [...this.running];
+    for (const r of running) r.stop.abort();
     const loading = this.loading;
     this.loading = null;
     const loaded = this.loaded ?? (await loading?.catch(() => null)) ?? null;
     this.loaded = null;
+    await Promise.allSettled(running.map((r) => r.done));
     if (loaded) await disposeDecoder(loaded);
     this.setStatus({ state: 'idle', progress: 0, message: 'Model unloaded.', device: null, dtype: null, error: undefined });
   }
 
-  async generate(messages: ChatMessage[], options: GenerateOptions = {}): Promise<GenerationOutput> {
+  generate(messages: ChatMessage[], options: GenerateOptions = {}): Promise<GenerationOutput> {
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const done = this.decode(messages, { ...options, signal });
+    const entry = { stop, done };
+    this.running.add(entry);
+    done.then(
+      () => this.running.delete(entry),
+      () => this.running.delete(entry),
+    );
+    return done;
+  }
+
+  private async decode(messages: ChatMessage[], options: GenerateOptions): Promise<GenerationOutput> {
     const callStart = this.now();
     const budget = new Budget({ deadline: options.deadline, signal: options.signal, now: this.now });
     try {
@@ -427,8 +452,10 @@ export class TransformersEngine implements Engine {
         addEos((chosen.model.generation_config as { eos_token_id?: unknown } | null)?.eos_token_id);
         addEos((chosen.model.config as { eos_token_id?: unknown }).eos_token_id);
       } else {
-        // Only local directories skip the transformers.js session; their files are on disk.
-        for (const file of ['generation_config.json', 'config.json']) addEos(await readLocalJson(source, file, 'eos_token_id'));
+        // The fused decoder alone: the model's files are on disk, in the local directory or where
+        // transformers.js cached the Hub download (its session was released once the fused one loaded).
+        const dir = modelFilesDir(this.opts);
+        for (const file of ['generation_config.json', 'config.json']) addEos(await readLocalJson(dir, file, 'eos_token_id'));
       }
       this.setStatus({ device: chosen.device, dtype: chosen.dtype });
 
@@ -438,16 +465,21 @@ export class TransformersEngine implements Engine {
         try {
           await this.warmUp(chosen, tokenizer, eosIds);
         } catch (error) {
-          // A fused loop that cannot run one token is not used (auto): the reference path takes over.
-          if (!chosen.fused || this.opts.fused === 'on') {
-            await disposeDecoder(chosen);
-            throw error;
-          }
-          const why = error instanceof Error ? error.message : String(error);
-          this.log.warn(`FUSED=auto: the fused greedy loop failed its warm-up (${why}); decoding with transformers.js generate.`);
           await disposeDecoder(chosen);
+          if (!chosen.fused) throw error;
+          // A fused loop that cannot run one token is not used (auto): the reference path takes over.
+          const why = error instanceof Error ? error.message : String(error);
+          if (this.opts.fused === 'on') {
+            throw new FusedRequiredError(`FUSED=on, but the fused greedy loop failed its warm-up (${why}). Set FUSED=auto (or off) to decode with transformers.js generate.`);
+          }
+          this.log.warn(`FUSED=auto: the fused greedy loop failed its warm-up (${why}); decoding with transformers.js generate.`);
           chosen = { ...chosen, fused: null, model: await this.loadTransformers(chosen.device, chosen.dtype, common) };
-          await this.warmUp(chosen, tokenizer, eosIds);
+          try {
+            await this.warmUp(chosen, tokenizer, eosIds);
+          } catch (second) {
+            await disposeDecoder(chosen);
+            throw second;
+          }
         }
         this.log.debug({ ms: this.now() - w0 }, 'warm-up done');
       }
