@@ -2,7 +2,7 @@
  * Composition root: config → logger → queue → engine → app → listen, then the
  * model loads in the background. The only place that builds concrete objects.
  *
- *   npm start                 (tsx server/main.ts; PORT, HOST, MODEL_PATH, DEVICE, … from the environment)
+ *   npm start                 (node --import tsx server/main.ts, the same process the image runs; PORT, HOST, MODEL_PATH, DEVICE, … from the environment)
  *
  * The server answers /api/health at once and /api/ready when the model is
  * loaded and warmed; a failed load leaves it up, saying why. SIGTERM/SIGINT:
