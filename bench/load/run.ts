@@ -55,8 +55,13 @@ function args(): Args {
       timeout: { type: 'string', default: '120' },
       out: { type: 'string' },
       fused: { type: 'string', default: 'auto' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) {
+    process.stdout.write('npm run bench:load -- [--connections 20] [--amount 100] [--timeout 120] [--fused auto|on|off] [--out FILE.md]\n');
+    process.exit(0);
+  }
   const fused = values.fused as Args['fused'];
   if (!['auto', 'on', 'off'].includes(fused)) throw new Error(`--fused must be auto, on or off (got ${values.fused})`);
   return { connections: Number(values.connections), amount: Number(values.amount), timeoutS: Number(values.timeout), out: values.out ?? null, fused };

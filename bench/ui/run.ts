@@ -27,6 +27,10 @@ const DIST = join(ROOT, 'dist');
 export const BUDGET = { initialJsGzip: 80 * 1024, firstRenderColdMs: 6_000 };
 
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write('npm run bench:ui -- [--no-build]   (builds the UI, then measures initial JS and first render in headless Chromium; exits 1 over budget)\n');
+  process.exit(0);
+}
 const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
 
 function flowchart50(): string {
