@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchFromHub } from '../scripts/fetch-model.ts';
+import { explainFetchError, fetchFromHub } from '../scripts/fetch-model.ts';
 
 const FILES: Record<string, Buffer> = {
   'config.json': Buffer.from('{"model_type":"qwen3"}'),
@@ -78,5 +78,14 @@ describe('fetch-model hub', () => {
 
   it('says which dtype is missing', async () => {
     await expect(fetchFromHub({ model: 'org/m', dtype: 'q8', out, hubUrl, log: () => {} })).rejects.toThrow(/no onnx\/model_q8\.onnx/);
+  });
+});
+
+describe('explainFetchError', () => {
+  it('names the host and the hidden cause of "fetch failed"; other errors keep their message', () => {
+    const offline = new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND huggingface.co') });
+    expect(explainFetchError(offline, 'https://huggingface.co')).toBe('could not reach huggingface.co (getaddrinfo ENOTFOUND huggingface.co); this needs network access to it');
+    expect(explainFetchError(new Error('401 Unauthorized'), 'https://huggingface.co')).toBe('401 Unauthorized');
+    expect(explainFetchError('odd', undefined)).toBe('odd');
   });
 });

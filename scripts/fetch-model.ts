@@ -190,6 +190,18 @@ export async function syncFromGcs(opts: { from: string; out: string; log?: (l: s
 
 // ---- CLI -------------------------------------------------------------------------
 
+const USAGE =
+  'usage: fetch-model.ts hub [--model ID] [--dtype q4f16] [--hub-url URL] --out DIR   (HF_TOKEN from the environment or a build secret)\n' +
+  '       fetch-model.ts gcs --from gs://BUCKET/PREFIX --out DIR';
+
+/** A network failure in words: which host, and the cause fetch hides in `cause`. */
+export function explainFetchError(err: unknown, url: string | undefined): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : null;
+  if (message === 'fetch failed' && url) return `could not reach ${new URL(url).host} (${cause ?? message}); this needs network access to it`;
+  return cause ? `${message} (${cause})` : message;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [mode, ...rest] = argv;
   const { values } = parseArgs({
@@ -200,22 +212,30 @@ async function main(argv: string[]): Promise<void> {
       out: { type: 'string' },
       from: { type: 'string' },
       'hub-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
-  if (!values.out) throw new Error('--out DIR is required');
+  if (values.help || !mode || mode === '--help' || mode === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (!values.out) throw new Error(`--out DIR is required\n${USAGE}`);
   if (mode === 'hub') {
     await fetchFromHub({ model: values.model!, dtype: values.dtype!, out: values.out, hubUrl: values['hub-url'] ?? process.env.HF_ENDPOINT, accessToken: readBuildToken() });
   } else if (mode === 'gcs') {
     if (!values.from) throw new Error('--from gs://BUCKET/PREFIX is required');
     await syncFromGcs({ from: values.from, out: values.out });
   } else {
-    throw new Error('usage: fetch-model.ts hub --model ID --dtype q4f16 --out DIR | gcs --from gs://BUCKET/PREFIX --out DIR');
+    throw new Error(USAGE);
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main(process.argv.slice(2)).catch((err: unknown) => {
-    process.stderr.write(`fetch-model: ${err instanceof Error ? err.message : String(err)}\n`);
+    const argv = process.argv.slice(2);
+    const at = argv.indexOf('--hub-url');
+    const hubUrl = (at >= 0 ? argv[at + 1] : undefined) ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co';
+    process.stderr.write(`fetch-model: ${explainFetchError(err, argv[0] === 'gcs' ? 'https://storage.googleapis.com' : hubUrl)}\n`);
     process.exit(1);
   });
 }
