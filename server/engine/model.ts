@@ -463,23 +463,15 @@ export class TransformersEngine implements Engine {
         show(95, 'Warming up', 'warming');
         const w0 = this.now();
         try {
-          await this.warmUp(chosen, tokenizer, eosIds);
+          chosen = await this.warmUpOrFallBack(chosen, tokenizer, eosIds, common);
         } catch (error) {
-          await disposeDecoder(chosen);
-          if (!chosen.fused) throw error;
-          // A fused loop that cannot run one token is not used (auto): the reference path takes over.
-          const why = error instanceof Error ? error.message : String(error);
-          if (this.opts.fused === 'on') {
-            throw new FusedRequiredError(`FUSED=on, but the fused greedy loop failed its warm-up (${why}). Set FUSED=auto (or off) to decode with transformers.js generate.`);
-          }
-          this.log.warn(`FUSED=auto: the fused greedy loop failed its warm-up (${why}); decoding with transformers.js generate.`);
-          chosen = { ...chosen, fused: null, model: await this.loadTransformers(chosen.device, chosen.dtype, common) };
-          try {
-            await this.warmUp(chosen, tokenizer, eosIds);
-          } catch (second) {
-            await disposeDecoder(chosen);
-            throw second;
-          }
+          // A session can start on CUDA and still fail its first run (no kernels for this GPU, out of memory).
+          if (chosen.device !== 'cuda' || error instanceof FusedRequiredError) throw error;
+          const why = await explainCudaFailure(error, { binDir: cudaBinDir });
+          if (requested === 'cuda') throw new Error(`DEVICE=cuda was requested but the model could not run on CUDA: ${why}`);
+          this.log.warn(`device auto: the model loaded on CUDA but could not run there, falling back to CPU. ${why}`);
+          chosen = await this.warmUpOrFallBack(await loadOn('cpu'), tokenizer, eosIds, common);
+          this.setStatus({ device: chosen.device, dtype: chosen.dtype });
         }
         this.log.debug({ ms: this.now() - w0 }, 'warm-up done');
       }
@@ -568,6 +560,34 @@ export class TransformersEngine implements Engine {
   private loadTransformers(device: ResolvedDevice, dtype: ConcreteDtype, common: Record<string, unknown>): Promise<PreTrainedModel> {
     this.log.info({ model: this.source, device, dtype }, `loading model on ${device} (${dtype}) through transformers.js`);
     return AutoModelForCausalLM.from_pretrained(this.source, { ...common, device, dtype });
+  }
+
+  /**
+   * The warm-up, with the fused loop's fallback: a fused loop that cannot run
+   * one token is not used (FUSED=auto: transformers.js generate takes over on
+   * the same device; FUSED=on: a load error). Whatever fails is released.
+   */
+  private async warmUpOrFallBack(chosen: Decoded, tokenizer: PreTrainedTokenizer, eosIds: Set<number>, common: Record<string, unknown>): Promise<Decoded> {
+    try {
+      await this.warmUp(chosen, tokenizer, eosIds);
+      return chosen;
+    } catch (error) {
+      await disposeDecoder(chosen);
+      if (!chosen.fused) throw error;
+      const why = error instanceof Error ? error.message : String(error);
+      if (this.opts.fused === 'on') {
+        throw new FusedRequiredError(`FUSED=on, but the fused greedy loop failed its warm-up (${why}). Set FUSED=auto (or off) to decode with transformers.js generate.`);
+      }
+      this.log.warn(`FUSED=auto: the fused greedy loop failed its warm-up (${why}); decoding with transformers.js generate.`);
+      const fallback: Decoded = { ...chosen, fused: null, model: await this.loadTransformers(chosen.device, chosen.dtype, common) };
+      try {
+        await this.warmUp(fallback, tokenizer, eosIds);
+        return fallback;
+      } catch (second) {
+        await disposeDecoder(fallback);
+        throw second;
+      }
+    }
   }
 
   /** One greedy token through the chosen decoder: sessions initialised, and proof that it runs. */
