@@ -42,15 +42,19 @@ export interface EditorHandle {
   setDoc(text: string): void;
   setErrorLine(line: number | null): void;
   setReadOnly(readOnly: boolean): void;
+  /** aria-invalid on the text box while the code does not parse. */
+  setInvalid(invalid: boolean): void;
   focus(): void;
   destroy(): void;
 }
 
 export function createEditor(
   parent: HTMLElement,
-  opts: { doc: string; onChange: (text: string) => void; label: string; extensions?: Extension[] },
+  opts: { doc: string; onChange: (text: string) => void; label: string; describedBy?: string; extensions?: Extension[] },
 ): EditorHandle {
   const readOnly = new Compartment();
+  const invalid = new Compartment();
+  const invalidAttrs = (on: boolean) => EditorView.contentAttributes.of(on ? { 'aria-invalid': 'true' } : {});
   let applyingExternal = false;
   const view = new EditorView({
     parent,
@@ -70,7 +74,13 @@ export function createEditor(
         EditorView.lineWrapping,
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         readOnly.of(EditorState.readOnly.of(false)),
-        EditorView.contentAttributes.of({ 'aria-label': opts.label, spellcheck: 'false', autocapitalize: 'off' }),
+        EditorView.contentAttributes.of({
+          'aria-label': opts.label,
+          ...(opts.describedBy ? { 'aria-describedby': opts.describedBy } : {}),
+          spellcheck: 'false',
+          autocapitalize: 'off',
+        }),
+        invalid.of(invalidAttrs(false)),
         EditorView.updateListener.of((u) => {
           if (u.docChanged && !applyingExternal) opts.onChange(u.state.doc.toString());
         }),
@@ -103,6 +113,9 @@ export function createEditor(
     },
     setReadOnly(ro) {
       view.dispatch({ effects: readOnly.reconfigure(EditorState.readOnly.of(ro)) });
+    },
+    setInvalid(on) {
+      view.dispatch({ effects: invalid.reconfigure(invalidAttrs(on)) });
     },
     focus: () => view.focus(),
     destroy: () => view.destroy(),
