@@ -35,12 +35,18 @@ export interface Watched {
 export async function openPage(
   browser: Browser,
   url: string,
-  opts: { viewport?: { width: number; height: number }; beforeGoto?: (page: Page) => Promise<void> } = {},
+  opts: {
+    viewport?: { width: number; height: number };
+    beforeGoto?: (page: Page) => Promise<void>;
+    /** Lets page.addScriptTag inject a script (axe-core) past the server's `script-src 'self'` policy. */
+    bypassCSP?: boolean;
+  } = {},
 ): Promise<Watched> {
   const context = await browser.newContext({
     viewport: opts.viewport ?? { width: 1400, height: 900 },
     acceptDownloads: true,
     locale: 'en-US',
+    bypassCSP: opts.bypassCSP ?? false,
   });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
   const page = await context.newPage();
