@@ -11,15 +11,14 @@
  * fetch wrapper in the page holds the response after a few token events
  * until the test releases it, so the page sits still mid-run on any machine.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from './support/app.ts';
 import { hasChromium, launch, openPage, type Watched } from './support/browser.ts';
-import { buildUi, ROOT, startServer, type TestServer } from './support/server.ts';
+import { buildUi, ROOT, startScriptedServer, type TestServer } from './support/server.ts';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -208,10 +207,7 @@ describe.skipIf(skip)('accessibility: axe-core, live region, dialogs and the key
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
     buildUi();
-    const dir = await mkdtemp(join(tmpdir(), 'scripted-'));
-    const file = join(dir, 'answer.txt');
-    await writeFile(file, ANSWER);
-    [server, browser] = await Promise.all([startServer({ text: 'unused', env: { ENGINE: 'scripted', SCRIPTED_TEXT_FILE: file } }), launch()]);
+    [server, browser] = await Promise.all([startScriptedServer(ANSWER), launch()]);
     // bypassCSP: the server's `script-src 'self'` would refuse the injected axe-core script.
     w = await openPage(browser, `${server.url}/`, { bypassCSP: true });
     app = new AppPage(w.page);

@@ -10,14 +10,13 @@
  * here: the pipeline's candidate events and the UI's progressive rendering.
  * The tape-model path end to end is covered by ui.test.ts.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from './support/app.ts';
 import { hasChromium, launch, openPage, type Watched } from './support/browser.ts';
-import { buildUi, ROOT, startServer, type TestServer } from './support/server.ts';
+import { buildUi, ROOT, startScriptedServer, type TestServer } from './support/server.ts';
 
 const STEPS = 40; // ~290 tokens at ~15 ms: about 4 s of streaming, room for several drawings on a slow machine
 const DIAGRAM = [
@@ -37,10 +36,7 @@ describe.skipIf(skip)('watching the diagram draw while it streams', () => {
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
     buildUi();
-    const dir = await mkdtemp(join(tmpdir(), 'scripted-'));
-    const file = join(dir, 'answer.txt');
-    await writeFile(file, ANSWER);
-    [server, browser] = await Promise.all([startServer({ text: 'unused', env: { ENGINE: 'scripted', SCRIPTED_TEXT_FILE: file } }), launch()]);
+    [server, browser] = await Promise.all([startScriptedServer(ANSWER), launch()]);
     w = await openPage(browser, `${server.url}/`);
     await new AppPage(w.page).waitForEditor();
   });

@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DiagramResult } from '../../../common/protocol.ts';
+import { freshRun } from '../state/events.ts';
 import type { RunState } from '../state/types.ts';
 import { runMessage, validationMessage } from './messages.ts';
 
-const run = (over: Partial<RunState>): RunState => ({
-  kind: 'generate',
-  phase: 'connecting',
-  queuePosition: null,
-  queueLength: null,
-  loadingProgress: 0,
-  loadingMessage: '',
-  budgetMs: null,
-  startedAt: null,
-  tokens: 0,
-  text: '',
-  repairing: null,
-  result: null,
-  error: null,
-  ...over,
-});
+const run = (over: Partial<RunState>): RunState => ({ ...freshRun('generate'), ...over });
 const result = (over: Partial<DiagramResult> = {}): DiagramResult => ({
   code: 'flowchart TD\n  A --> B',
   diagramType: 'flowchart',

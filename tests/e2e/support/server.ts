@@ -6,6 +6,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTestModel } from '../../../server/testmodels/index.ts';
@@ -112,4 +114,15 @@ export async function startServer(opts: { text: string; env?: Record<string, str
       clearTimeout(killer);
     },
   };
+}
+
+/**
+ * The real server with ENGINE=scripted: `answer` streamed at ~15 ms a word (server/engine/scripted.ts),
+ * for what a tape model is too fast to show (a diagram growing while it streams, a run in progress).
+ */
+export async function startScriptedServer(answer: string, env: Record<string, string> = {}): Promise<TestServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'scripted-'));
+  const file = join(dir, 'answer.txt');
+  await writeFile(file, answer);
+  return startServer({ text: 'unused', env: { ENGINE: 'scripted', SCRIPTED_TEXT_FILE: file, ...env } });
 }
