@@ -59,8 +59,10 @@ import { diagnoseHub, explainLoadError, fetchWithToken } from './hub.ts';
 import { ProgressAggregator } from './progress.ts';
 import { StatusBoard } from './status.ts';
 import type { ChatMessage, Engine, GenerateOptions, GenerationOutput, LoadProgressListener } from './types.ts';
-import type { FusedGenerator } from './fused/generate.ts';
-import type { TokenIO } from './fused/engine-adapter.ts';
+// model.ts itself is imported lazily (engine/index.ts), so the fused modules can be plain imports.
+import { generateFused, type TokenIO } from './fused/engine-adapter.ts';
+import { FusedGenerator } from './fused/generate.ts';
+import { ensureFusedModel } from './fused/transform.ts';
 
 export interface TransformersEngineOptions {
   /** Hub id, used when `modelPath` is null. */
@@ -249,7 +251,6 @@ export class TransformersEngine implements Engine {
       const t0 = this.now();
       const maxNewTokens = Math.max(1, Math.floor(options.maxNewTokens ?? this.opts.maxNewTokens));
       if (loaded.fused) {
-        const { generateFused } = await import('./fused/engine-adapter.ts');
         return await generateFused(loaded.fused, tokenIO(tokenizer), messages, {
           ...options,
           maxNewTokens,
@@ -533,7 +534,6 @@ export class TransformersEngine implements Engine {
       return { model: model ?? (await this.loadTransformers(device, dtype, common)), fused: null, device, dtype };
     };
 
-    const { ensureFusedModel } = await import('./fused/transform.ts');
     try {
       if (!existsSync(onnxFile)) throw new Error(`the decoder file ${onnxFile} is not on disk`);
       await ensureFusedModel(onnxFile, { cacheDir });
@@ -546,7 +546,6 @@ export class TransformersEngine implements Engine {
     const gb = ((size + weights) / 1e9).toFixed(1);
     // ORT reads the weights without progress events: say what is happening meanwhile.
     this.setStatus({ message: `Loading the decoder onto ${device} (${path.basename(onnxFile)}${Number(gb) >= 0.1 ? `, ${gb} GB` : ''})` });
-    const { FusedGenerator } = await import('./fused/generate.ts');
     try {
       const fused = await FusedGenerator.create({ modelPath: onnxFile, device, cacheDir });
       // The fused session holds the weights now; the download session is not needed.
@@ -594,7 +593,6 @@ export class TransformersEngine implements Engine {
   private async warmUp(decoded: Decoded, tokenizer: PreTrainedTokenizer, eosIds: Set<number>): Promise<void> {
     const messages: ChatMessage[] = [{ role: 'user', content: 'Hi' }];
     if (decoded.fused) {
-      const { generateFused } = await import('./fused/engine-adapter.ts');
       await generateFused(decoded.fused, tokenIO(tokenizer), messages, { maxNewTokens: 1, eosTokenIds: [...eosIds] });
       return;
     }
