@@ -11,14 +11,14 @@
  * fetch wrapper in the page holds the response after a few token events
  * until the test releases it, so the page sits still mid-run on any machine.
  */
-import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from './support/app.ts';
-import { hasChromium, launch, openPage, type Watched } from './support/browser.ts';
-import { buildUi, ROOT, startScriptedServer, type TestServer } from './support/server.ts';
+import { openPage, type Watched } from './support/browser.ts';
+import { startScriptedServer, type TestServer } from './support/server.ts';
+import { SHOTS, skipE2e, startApp } from './support/suite.ts';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -42,8 +42,6 @@ const ANSWER = [
   '```',
   '',
 ].join('\n');
-const SHOTS = resolve(ROOT, 'test-results/e2e');
-const skip = !hasChromium() && process.env.CI !== 'true';
 
 /**
  * Rules whose moderate or minor findings are accepted for now, each with its
@@ -162,7 +160,7 @@ function focused(page: Page) {
   });
 }
 
-describe.skipIf(skip)('accessibility: axe-core, live region, dialogs and the keyboard', () => {
+describe.skipIf(skipE2e)('accessibility: axe-core, live region, dialogs and the keyboard', () => {
   let server: TestServer;
   let browser: Browser;
   let w: Watched;
@@ -205,9 +203,7 @@ describe.skipIf(skip)('accessibility: axe-core, live region, dialogs and the key
   }
 
   beforeAll(async () => {
-    await mkdir(SHOTS, { recursive: true });
-    buildUi();
-    [server, browser] = await Promise.all([startScriptedServer(ANSWER), launch()]);
+    ({ server, browser } = await startApp(() => startScriptedServer(ANSWER)));
     // bypassCSP: the server's `script-src 'self'` would refuse the injected axe-core script.
     w = await openPage(browser, `${server.url}/`, { bypassCSP: true });
     app = new AppPage(w.page);

@@ -6,21 +6,20 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from './support/app.ts';
-import { hasChromium, launch, openPage, type Watched } from './support/browser.ts';
-import { buildUi, startServer, type TestServer } from './support/server.ts';
+import { openPage, type Watched } from './support/browser.ts';
+import { startServer, type TestServer } from './support/server.ts';
+import { skipE2e, startApp } from './support/suite.ts';
 
 const KEY = 'e2e-secret-key-0123456789';
 const TAPE = '```mermaid\nflowchart LR\n  K[Key accepted] --> R[Result]\n```';
-const skip = !hasChromium() && process.env.CI !== 'true';
 
-describe.skipIf(skip)('API key prompt', () => {
+describe.skipIf(skipE2e)('API key prompt', () => {
   let server: TestServer;
   let browser: Browser;
   let w: Watched;
 
   beforeAll(async () => {
-    buildUi();
-    [server, browser] = await Promise.all([startServer({ text: TAPE, env: { API_KEY: KEY } }), launch()]);
+    ({ server, browser } = await startApp(() => startServer({ text: TAPE, env: { API_KEY: KEY } })));
     w = await openPage(browser, `${server.url}/`);
   });
 

@@ -6,28 +6,24 @@
  * it, and the badge turns to ready. A second page shows how a load in progress
  * (served as /api/status would, 200 with progress) is drawn.
  */
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadyStatus } from '../../common/protocol.ts';
 import { AppPage } from './support/app.ts';
-import { hasChromium, launch, openPage, type Watched } from './support/browser.ts';
-import { buildUi, ROOT, startServer, type TestServer } from './support/server.ts';
+import { openPage, type Watched } from './support/browser.ts';
+import { startServer, type TestServer } from './support/server.ts';
+import { SHOTS, skipE2e, startApp } from './support/suite.ts';
 
 const TAPE = '```mermaid\nflowchart LR\n  L[Loaded on first use] --> R[Result]\n```';
-const SHOTS = resolve(ROOT, 'test-results/e2e');
-const skip = !hasChromium() && process.env.CI !== 'true';
 
-describe.skipIf(skip)('the page before the model is ready', () => {
+describe.skipIf(skipE2e)('the page before the model is ready', () => {
   let server: TestServer;
   let browser: Browser;
   let w: Watched;
 
   beforeAll(async () => {
-    await mkdir(SHOTS, { recursive: true });
-    buildUi();
-    [server, browser] = await Promise.all([startServer({ text: TAPE, env: { LOAD_ON_START: '0' }, waitReady: false }), launch()]);
+    ({ server, browser } = await startApp(() => startServer({ text: TAPE, env: { LOAD_ON_START: '0' }, waitReady: false })));
   });
 
   afterAll(async () => {

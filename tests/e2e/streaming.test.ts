@@ -10,13 +10,13 @@
  * here: the pipeline's candidate events and the UI's progressive rendering.
  * The tape-model path end to end is covered by ui.test.ts.
  */
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from './support/app.ts';
-import { hasChromium, launch, openPage, type Watched } from './support/browser.ts';
-import { buildUi, ROOT, startScriptedServer, type TestServer } from './support/server.ts';
+import { openPage, type Watched } from './support/browser.ts';
+import { startScriptedServer, type TestServer } from './support/server.ts';
+import { SHOTS, skipE2e, startApp } from './support/suite.ts';
 
 const STEPS = 40; // ~290 tokens at ~15 ms: about 4 s of streaming, room for several drawings on a slow machine
 const DIAGRAM = [
@@ -25,18 +25,14 @@ const DIAGRAM = [
   `  S${STEPS - 1}[Step ${STEPS - 1} of the onboarding]`,
 ].join('\n');
 const ANSWER = `Here is the onboarding process:\n\n\`\`\`mermaid\n${DIAGRAM}\n\`\`\`\n`;
-const SHOTS = resolve(ROOT, 'test-results/e2e');
-const skip = !hasChromium() && process.env.CI !== 'true';
 
-describe.skipIf(skip)('watching the diagram draw while it streams', () => {
+describe.skipIf(skipE2e)('watching the diagram draw while it streams', () => {
   let server: TestServer;
   let browser: Browser;
   let w: Watched;
 
   beforeAll(async () => {
-    await mkdir(SHOTS, { recursive: true });
-    buildUi();
-    [server, browser] = await Promise.all([startScriptedServer(ANSWER), launch()]);
+    ({ server, browser } = await startApp(() => startScriptedServer(ANSWER)));
     w = await openPage(browser, `${server.url}/`);
     await new AppPage(w.page).waitForEditor();
   });

@@ -5,14 +5,14 @@
  * editing → a hostile label renders as text with no dialog and no script.
  * No console errors anywhere. Screenshots land in test-results/e2e/.
  */
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { JSDOM } from 'jsdom';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from './support/app.ts';
-import { hasChromium, launch, openPage, type Watched } from './support/browser.ts';
-import { buildUi, ROOT, startServer, type TestServer } from './support/server.ts';
+import { openPage, type Watched } from './support/browser.ts';
+import { startServer, type TestServer } from './support/server.ts';
+import { SHOTS, skipE2e, startApp } from './support/suite.ts';
 
 const DIAGRAM = [
   'flowchart TD',
@@ -27,11 +27,8 @@ const LABELS = ['Submit expense report', 'Amount over 500?', 'Manager approval',
 const TAPE = `Here is the diagram:\n\n\`\`\`mermaid\n${DIAGRAM}\n\`\`\`\n`;
 const XSS = '<img src=x onerror=alert(1)>';
 
-const SHOTS = resolve(ROOT, 'test-results/e2e');
-const skip = !hasChromium() && process.env.CI !== 'true';
-if (skip) console.warn('e2e: /usr/bin/chromium is missing (apt-get install -y chromium); browser tests skipped');
 
-describe.skipIf(skip)('the app in Chromium, against the real server', () => {
+describe.skipIf(skipE2e)('the app in Chromium, against the real server', () => {
   let server: TestServer;
   let browser: Browser;
   let w: Watched;
@@ -39,9 +36,7 @@ describe.skipIf(skip)('the app in Chromium, against the real server', () => {
   const shot = (name: string) => app.page.screenshot({ path: resolve(SHOTS, `${name}.png`) });
 
   beforeAll(async () => {
-    await mkdir(SHOTS, { recursive: true });
-    buildUi();
-    [server, browser] = await Promise.all([startServer({ text: TAPE }), launch()]);
+    ({ server, browser } = await startApp(() => startServer({ text: TAPE })));
     w = await openPage(browser, `${server.url}/`);
     app = new AppPage(w.page);
     await app.waitForEditor();
