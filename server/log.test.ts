@@ -23,6 +23,26 @@ describe('createLogger', () => {
     expect(typeof lines[0]!.time).toBe('string');
   });
 
+  it('pretty: one readable line per record, secrets still redacted', async () => {
+    let text = '';
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        text += String(chunk);
+        done();
+      },
+    });
+    const log = createLogger({ name: 'server', destination, pretty: true });
+    log.info({ port: 7860, apiKey: 'sk-secret' }, 'listening');
+    log.warn('UI not available');
+    await new Promise((r) => setTimeout(r, 50));
+    const lines = text.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\[?\d\d:\d\d:\d\d\]? INFO \(server\): listening \{.*"port":7860/);
+    expect(lines[1]).toMatch(/WARN \(server\): UI not available/);
+    expect(text).not.toContain('sk-secret');
+    expect(text).not.toMatch(/^\{/m);
+  });
+
   it('respects the level', () => {
     const { lines, destination } = capture();
     const log = createLogger({ level: 'warn', destination });

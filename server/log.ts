@@ -9,9 +9,13 @@
  * API keys, authorization headers, cookies), at the top level or one level
  * down (`req.headers.authorization` included). Logs are JSON lines on stdout
  * by default (what Cloud Run and Spaces collect); `destination` takes any
- * writable stream (tests, stderr for the CLI).
+ * writable stream (tests, stderr for the CLI). `pretty: true` (the server
+ * sets it when stdout is a terminal) writes pino-pretty's one-line form
+ * instead, "12:00:01 INFO (server): listening {port: 7860}", formatted in
+ * this thread (no transport worker), after redaction.
  */
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -52,6 +56,8 @@ export interface CreateLoggerOptions {
   destination?: DestinationStream;
   /** Extra fields on every line. */
   base?: Record<string, unknown>;
+  /** One readable line per record (a person at a terminal) instead of JSON (a log collector). */
+  pretty?: boolean;
 }
 
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
@@ -62,6 +68,17 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
   };
+  if (options.pretty) {
+    const stream = PinoPretty({
+      colorize: Boolean((options.destination ?? process.stdout) === process.stdout && process.stdout.isTTY),
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname',
+      singleLine: true,
+      sync: true,
+      destination: (options.destination as NodeJS.WritableStream | undefined) ?? 1,
+    });
+    return pino(pinoOptions, stream);
+  }
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
 }
 

@@ -104,11 +104,14 @@ export async function start(config: Config, logger: Logger, options: { buildUi?:
   logger.info({ host: config.host, port, url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}` }, 'listening');
 
   // A fresh clone has no dist/: build the UI once, in the background (a single stat() when it is built).
-  // Meanwhile, and if it fails, the API works and pages answer 503 "UI not built".
+  // Meanwhile pages answer 503 with a page that says so and reloads itself; if it fails, the API still works.
   if (options.buildUi !== false) {
-    void ensureUiBuilt(config.uiDir, projectRoot).then((ui) => {
+    const tUi = Date.now();
+    const onBuildStart = () =>
+      logger.info({ uiDir: config.uiDir }, 'building the UI (first start, vite build, ~15 s); the page reloads itself when it is ready');
+    void ensureUiBuilt(config.uiDir, projectRoot, onBuildStart).then((ui) => {
       if (!ui.ok) logger.warn({ uiDir: config.uiDir, reason: ui.message }, 'UI not available; serving the API only');
-      else if (ui.built) logger.info({ uiDir: config.uiDir }, ui.message);
+      else if (ui.built) logger.info({ uiDir: config.uiDir, ms: Date.now() - tUi }, ui.message);
     });
   }
 
@@ -154,7 +157,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.logLevel, name: 'server' });
+  // A person at a terminal reads one-line records; a pipe (Cloud Run, Spaces, tests) gets JSON lines.
+  const logger = createLogger({ level: config.logLevel, name: 'server', pretty: Boolean(process.stdout.isTTY) });
   const running = await start(config, logger);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

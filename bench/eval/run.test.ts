@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sharedData } from '../../tests/support/shared-data.ts';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { ensureTestModel } from '../../server/testmodels/index.ts';
@@ -25,7 +26,7 @@ const TAPE = [
   '```',
 ].join('\n');
 
-describe.runIf(existsSync(DEFAULT_PET))('npm run eval on a tape model', () => {
+describe.runIf(sharedData('corpus', 'pet', 'pet.jsonl').present)('npm run eval on a tape model', () => {
   it('runs --limit 3 end to end and writes the JSON and markdown reports', async () => {
     const model = await ensureTestModel({ kind: 'tape', text: TAPE });
     const config = Object.freeze({ ...loadConfig({}), modelPath: model, device: 'cpu' as const, dtype: 'fp32' as const });

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sharedData } from '../../tests/support/shared-data.ts';
 import { parseFlowchart } from './flowchart.ts';
 import { detokenise, goldGraph, readPet, type GoldGraph, type PetDocument } from './pet.ts';
 import { activityRecall, collapsedEdges, edgeScore, matchNodes, percentile, stem, wordsMatch } from './score.ts';
@@ -148,8 +147,8 @@ describe('scores', () => {
   });
 });
 
-const PET = fileURLToPath(new URL('../../../shared/corpus/pet/pet.jsonl', import.meta.url));
-describe.runIf(existsSync(PET))('the PET corpus', () => {
+const { path: PET, present: hasPet } = sharedData('corpus', 'pet', 'pet.jsonl');
+describe.runIf(hasPet)('the PET corpus', () => {
   it('reads 45 documents; gold graphs have the README totals of activities', () => {
     const docs = readPet(PET);
     expect(docs).toHaveLength(45);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ensureTestModel } from '../testmodels/index.ts';
+import { optionProblems, truncationNote } from './generate.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,6 +25,38 @@ describe('mermaid-flow generate', () => {
     const result = spawnSync(process.execPath, [BIN, 'generate', ...args], { cwd: ROOT, encoding: 'utf8', env });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+
+  it.each([
+    [['x', '--max-new-tokens', '0'], /--max-new-tokens: expected 1\.\.\d+, got 0/],
+    [['x', '--budget-ms', 'soon'], /--budget-ms: expected a whole number, got "soon"/],
+    [['x', '--device', 'tpu'], /--device: expected one of/],
+  ])('%j names the option, not the environment variable (exit 2)', (args, message) => {
+    const result = spawnSync(process.execPath, [BIN, 'generate', ...args], { cwd: ROOT, encoding: 'utf8', env });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/MAX_NEW_TOKENS|BUDGET_MS|DEVICE:/);
+  });
+
+  it('a bad value from the environment is still named by its variable', () => {
+    expect(optionProblems(['MAX_NEW_TOKENS: expected 1..32768, got 0'], {})).toEqual(['MAX_NEW_TOKENS: expected 1..32768, got 0']);
+    expect(optionProblems(['MAX_NEW_TOKENS: expected 1..32768, got 0'], { MAX_NEW_TOKENS: '0' })).toEqual(['--max-new-tokens: expected 1..32768, got 0']);
+  });
+
+  it.each([
+    [{ stopReason: 'max_tokens', budgetCut: false }, /TRUNCATED at the token limit/],
+    [{ stopReason: 'budget', budgetCut: true }, /TRUNCATED by the time budget/],
+    [{ stopReason: 'eos', budgetCut: false }, null],
+  ] as const)('truncation note for %j', (result, note) => {
+    const said = truncationNote(result);
+    if (note) expect(said).toMatch(note);
+    else expect(said).toBeNull();
+  });
+
+  it('a diagram cut by --max-new-tokens is noted as truncated on stderr', async () => {
+    const dir = await ensureTestModel({ kind: 'tape', text: 'flowchart TD\n  A[Start] --> B[Check the order] --> C[Ship it] --> D[Done]\n' });
+    const r = spawnSync(process.execPath, [BIN, 'generate', 'x', '--model', dir, '--device', 'cpu', '--max-new-tokens', '8'], { cwd: ROOT, encoding: 'utf8', env });
+    expect(r.stderr).toMatch(/TRUNCATED at the token limit \(--max-new-tokens\)/);
   });
 
   it('--help lists --type and --direction', () => {

@@ -14,7 +14,7 @@
 import { parseArgs } from 'node:util';
 import { DIAGRAM_TYPES, DIRECTIONS, type DiagramType, type Direction } from '../../common/limits.ts';
 import type { DiagramResult } from '../../common/protocol.ts';
-import { loadConfigWith } from '../config.ts';
+import { ConfigError, loadConfigWith } from '../config.ts';
 import { createEngine } from '../engine/index.ts';
 import { GenerationQueue } from '../engine/queue.ts';
 import { createLogger } from '../log.ts';
@@ -50,12 +50,37 @@ function summary(result: DiagramResult): string {
     result.valid ? `valid ${result.diagramType ?? ''}`.trim() : `INVALID: ${result.error?.line ? `line ${result.error.line}: ` : ''}${result.error?.message ?? ''}`,
     result.repairs.length ? `repairs: ${result.repairs.join(', ')}` : 'no repairs',
     result.retried ? 'model retry used' : null,
-    result.budgetCut ? `cut by the budget` : null,
+    truncationNote(result),
     `${result.tokens} tokens, ${result.tokensPerSecond} tokens/s`,
     `total ${t.totalMs} ms (load ${t.loadMs}, queue ${t.queueMs}, first token ${t.firstTokenMs ?? '–'}, generation ${t.generationMs}, repair ${t.repairMs})`,
     result.device ? `${result.device}` : null,
   ];
   return parts.filter(Boolean).join(' · ');
+}
+
+/** Said when the model was stopped before it finished: the diagram may be missing its end. */
+export function truncationNote(result: Pick<DiagramResult, 'stopReason' | 'budgetCut'>): string | null {
+  if (result.stopReason === 'max_tokens') return 'TRUNCATED at the token limit (--max-new-tokens): the diagram may be incomplete';
+  if (result.budgetCut || result.stopReason === 'budget') return 'TRUNCATED by the time budget (--budget-ms): the diagram may be incomplete';
+  return null;
+}
+
+/** The options that set each setting: a bad value is reported under the name the person typed. */
+const OPTION_OF: Record<string, string> = {
+  MODEL_PATH: '--model',
+  DEVICE: '--device',
+  DTYPE: '--dtype',
+  MAX_NEW_TOKENS: '--max-new-tokens',
+  BUDGET_MS: '--budget-ms',
+};
+
+/** "MAX_NEW_TOKENS: expected 1..32768, got 0" → "--max-new-tokens: expected …" when the option gave the value. */
+export function optionProblems(problems: readonly string[], given: Record<string, string | undefined>): string[] {
+  return problems.map((p) => {
+    const m = /^([A-Z_]+): (.*)$/s.exec(p);
+    const option = m ? OPTION_OF[m[1]!] : undefined;
+    return m && option && given[m[1]!] !== undefined ? `${option}: ${m[2]}` : p;
+  });
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -105,16 +130,21 @@ export async function run(args: string[]): Promise<number> {
   }
 
   let config;
+  const given = {
+    MODEL_PATH: values.model,
+    DEVICE: values.device,
+    DTYPE: values.dtype,
+    MAX_NEW_TOKENS: values['max-new-tokens'],
+    BUDGET_MS: values['budget-ms'],
+  };
   try {
-    config = loadConfigWith({
-      MODEL_PATH: values.model,
-      DEVICE: values.device,
-      DTYPE: values.dtype,
-      MAX_NEW_TOKENS: values['max-new-tokens'],
-      BUDGET_MS: values['budget-ms'],
-    });
+    config = loadConfigWith(given);
   } catch (error) {
-    process.stderr.write(`mermaid-flow generate: ${(error as Error).message}\n`);
+    const message =
+      error instanceof ConfigError
+        ? optionProblems(error.problems, given).join('\n  ')
+        : (error as Error).message;
+    process.stderr.write(`mermaid-flow generate: ${message}\n`);
     return 2;
   }
 

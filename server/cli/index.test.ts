@@ -22,7 +22,14 @@ describe('cli main', () => {
     for (const name of added.splice(0)) delete COMMANDS[name];
   });
 
-  it.each([[[]], [['--help']], [['-h']], [['help']]])('%j prints the usage with every command', async (argv) => {
+  it('no command prints the usage on stderr and exits 2', async () => {
+    const c = io();
+    expect(await main([], c.io)).toBe(2);
+    expect(c.out).toEqual([]);
+    expect(c.err.join('\n')).toBe(usage());
+  });
+
+  it.each([[['--help']], [['-h']], [['help']]])('%j prints the usage with every command', async (argv) => {
     const c = io();
     expect(await main(argv, c.io)).toBe(0);
     for (const name of ['generate', 'validate', 'repair', 'test-model']) expect(c.out.join('\n')).toContain(name);

@@ -77,7 +77,12 @@ const defaultIO: MainIO = {
 
 export async function main(argv: string[], io: MainIO = defaultIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    // No command is a usage error (scripts must not take it for success); the usage says what to type.
+    io.err(usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());
     return 0;
   }

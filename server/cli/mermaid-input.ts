@@ -46,6 +46,11 @@ export async function readMermaidInput(command: string, usage: string, args: str
     process.stderr.write(`mermaid-flow ${command}: cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
     return 2;
   }
+  if (!text.trim()) {
+    // Mermaid's own message here ("No diagram type detected … for text: ") hides the real cause.
+    process.stderr.write(`mermaid-flow ${command}: ${source === '-' ? 'stdin is empty' : `${source} is empty`}: there is no diagram to check\n`);
+    return 1;
+  }
   if (values.extract) {
     const found = extractDiagram(text);
     if (!found) {

@@ -44,6 +44,16 @@ describe('mermaid-flow validate', () => {
     expect(err).toMatch(/no diagram found/);
   });
 
+  it('an empty or blank file says the file is empty (exit 1), not the parser\'s "No diagram type detected"', async () => {
+    const empty = file('empty.mmd', '');
+    expect(await validateRun([empty])).toBe(1);
+    expect(err).toBe(`mermaid-flow validate: ${empty} is empty: there is no diagram to check\n`);
+    err = '';
+    expect(await repairRun([file('blank.mmd', '  \n\n')])).toBe(1);
+    expect(err).toMatch(/blank\.mmd is empty/);
+    expect(out).not.toMatch(/No diagram type detected/);
+  });
+
   it('exit 2 for usage and IO errors', async () => {
     expect(await validateRun([])).toBe(2);
     expect(await validateRun(['a', 'b'])).toBe(2);
