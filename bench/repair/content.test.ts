@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { checkContent, decodeEntities, words } from './content.ts';
+
+describe('decodeEntities', () => {
+  it.each([
+    ['Say #quot;hi#quot;', 'Say "hi"'],
+    ['I #9829; it', 'I ♥ it'],
+    ['a &amp; b &#35;1', 'a & b #1'],
+    ['#notacode', '#notacode'],
+    ['C#; stays', 'C#; stays'],
+    ['Mermaid keeps ﬂ°quot¶ßthisﬂ°quot¶ß and ﬂ°°9829¶ß', 'Mermaid keeps "this" and ♥'],
+  ])('%s', (input, out) => expect(decodeEntities(input)).toBe(out));
+});
+
+describe('words', () => {
+  it.each([
+    ['Check stock (warehouse)', ['check', 'stock', 'warehouse']],
+    ['Étape 1 : réception', ['étape', '1', 'réception']],
+    ['재고 확인<br>창고', ['재고', '확인', '창고']],
+    ['注文を確認する', ['注文を確認する']],
+    ['التحقق من الطلب', ['التحقق', 'من', 'الطلب']],
+  ])('%s', (input, out) => expect(words(input)).toEqual(out));
+});
+
+describe('checkContent', () => {
+  const drawn = {
+    units: [{ id: 'A', label: 'Receive order' }, { id: 'end_', label: 'end' }, { id: 'B', label: '注文を確認する' }],
+    texts: ['Receive order', 'end', '注文を確認する', 'if #quot;valid#quot;'],
+  };
+  it('keeps units by id or label, words by word', () => {
+    expect(checkContent({ units: ['A', 'end', 'Receive order'], labels: ['Receive order', 'if "valid"'] }, drawn)).toEqual({
+      missingUnits: [],
+      missingWords: [],
+    });
+  });
+  it('reports what is missing', () => {
+    expect(checkContent({ units: ['C', 'B'], labels: ['Receive the order', 'valid'] }, drawn)).toEqual({
+      missingUnits: ['C'],
+      missingWords: ['the'],
+    });
+  });
+  it('matches spaceless scripts as substrings, others as whole words', () => {
+    expect(checkContent({ units: [], labels: ['注文', 'rec'] }, drawn)).toEqual({ missingUnits: [], missingWords: ['rec'] });
+  });
+});

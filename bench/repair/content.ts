@@ -1,0 +1,83 @@
+/**
+ * Did the diagram keep what the model wrote? Compares a fixture's expected
+ * content (its units and label phrases, written by hand from the answer) with
+ * what Mermaid's database says is drawn (server/mermaid/drawn.ts). Pure.
+ *
+ * - A unit is kept when a drawn unit has it as id or as label.
+ * - A label phrase is split into words (runs of letters and digits); a word is
+ *   kept when a drawn text has it as a word. Chinese and Japanese are written
+ *   without spaces, so a word in those scripts is kept when it is a substring
+ *   of a drawn text.
+ * Both sides are compared after decoding entity codes (`#quot;`, `#9829;`,
+ * `&amp;`, and Mermaid's own ﬂ°quot¶ß placeholders for them), dropping `<br>`-style tags and case folding, because Mermaid
+ * draws them as characters.
+ */
+import type { Drawn } from '../../server/mermaid/drawnUnits.ts';
+
+export interface Expected {
+  units: string[];
+  labels: string[];
+}
+
+export interface ContentCheck {
+  missingUnits: string[];
+  missingWords: string[];
+}
+
+const NAMED: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'", nbsp: ' ', hellip: '…' };
+
+/** Mermaid's `#name;` / `#123;` codes and HTML's `&name;` / `&#123;` → characters. */
+export function decodeEntities(text: string): string {
+  // Mermaid's parser stores `#quot;` as ﬂ°quot¶ß and `#9829;` as ﬂ°°9829¶ß until it renders.
+  const codes = text.replace(/ﬂ°°(\d+)¶ß/g, '&#$1;').replace(/ﬂ°(\w+)¶ß/g, '&$1;');
+  return codes.replace(/[#&](#?)(x?)([0-9a-f]{1,6}|[a-z]{2,8});/gi, (whole, hash: string, hex: string, body: string) => {
+    const numeric = whole[0] === '#' ? /^\d+$/.test(body) || (hex !== '' && /^[0-9a-f]+$/i.test(body)) : hash === '#';
+    if (numeric) {
+      const code = Number.parseInt(body, hex ? 16 : 10);
+      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return NAMED[body.toLowerCase()] ?? whole;
+  });
+}
+
+export function normalize(text: string): string {
+  return decodeEntities(text)
+    .replace(/<\/?[a-z][a-z0-9]*\s*\/?>/gi, ' ')
+    .normalize('NFC')
+    .toLocaleLowerCase('en')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+const SPACELESS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+export function words(text: string): string[] {
+  return normalize(text).match(WORD) ?? [];
+}
+
+/** Unit names compare without quotes, brackets and spacing differences. */
+function unitKey(text: string): string {
+  return normalize(text).replace(/["'`“”„«»]/g, '').replace(/\s+/g, ' ').trim();
+}
+
+export function checkContent(expected: Expected, drawn: Pick<Drawn, 'units' | 'texts'>): ContentCheck {
+  const unitKeys = new Set<string>();
+  for (const u of drawn.units) {
+    unitKeys.add(unitKey(u.id));
+    unitKeys.add(unitKey(u.label));
+  }
+  const missingUnits = expected.units.filter((u) => !unitKeys.has(unitKey(u)));
+
+  const drawnTexts = drawn.texts.map(normalize);
+  const drawnWords = new Set(drawnTexts.flatMap((t) => t.match(WORD) ?? []));
+  const joined = drawnTexts.join('\n');
+  const missingWords: string[] = [];
+  for (const phrase of expected.labels) {
+    for (const w of words(phrase)) {
+      const kept = drawnWords.has(w) || (SPACELESS.test(w) && joined.includes(w));
+      if (!kept && !missingWords.includes(w)) missingWords.push(w);
+    }
+  }
+  return { missingUnits, missingWords };
+}

@@ -1,0 +1,65 @@
+/**
+ * One corpus answer through the pipeline's deterministic steps, judged by
+ * Mermaid: extractDiagram → repair (timed) → Mermaid's database of the result
+ * (server/mermaid/drawn.ts) → is every expected unit and label word drawn?
+ * Used by `npm run bench:repair` and by corpus.test.ts.
+ */
+import { performance } from 'node:perf_hooks';
+import { extractDiagram } from '../../server/mermaid/extract.ts';
+import { repair } from '../../server/mermaid/repair.ts';
+import { drawnContent } from '../../server/mermaid/drawn.ts';
+import type { AnswerCase } from '../../tests/fixtures/answers/cases.ts';
+import { checkContent } from './content.ts';
+
+export interface Outcome {
+  file: string;
+  type: string;
+  lang: string;
+  kinds: string[];
+  form: string[];
+  good: boolean;
+  /** Mermaid accepts the repaired diagram. */
+  valid: boolean;
+  /** Valid, and every expected unit and label word is drawn. */
+  kept: boolean;
+  /** For good answers: repair returned the extracted code as it was, with no repair. */
+  unchanged: boolean | null;
+  repairMs: number;
+  repairs: string[];
+  changes: unknown[];
+  missingUnits: string[];
+  missingWords: string[];
+  error?: string;
+  code: string;
+}
+
+/** Trailing spaces and blank lines at the ends are not a change. */
+const tidy = (code: string) => code.replace(/[ \t]+$/gm, '').trim();
+
+export async function measure(c: AnswerCase, text: string): Promise<Outcome> {
+  const good = c.kinds.includes('good');
+  const base = { file: c.file, type: c.type, lang: c.lang, kinds: c.kinds, form: c.form, good };
+  const found = extractDiagram(text);
+  if (!found) {
+    return { ...base, valid: false, kept: false, unchanged: good ? false : null, repairMs: 0, repairs: [], changes: [],
+      missingUnits: c.units, missingWords: [], error: 'no diagram found', code: '' };
+  }
+  const t0 = performance.now();
+  const result = await repair(found.code);
+  const repairMs = performance.now() - t0;
+  const changes = (result as { changes?: unknown[] }).changes ?? [];
+  const unchanged = good ? result.repairs.length === 0 && tidy(result.code) === tidy(found.code) : null;
+  if (!result.valid) {
+    return { ...base, valid: false, kept: false, unchanged, repairMs, repairs: result.repairs, changes,
+      missingUnits: [], missingWords: [], error: result.error?.message ?? 'invalid', code: result.code };
+  }
+  const drawn = await drawnContent(result.code);
+  if (!drawn.ok) {
+    // repair() said valid but Mermaid's database could not be built: count it as invalid, say why.
+    return { ...base, valid: false, kept: false, unchanged, repairMs, repairs: result.repairs, changes,
+      missingUnits: [], missingWords: [], error: `drawn: ${drawn.message}`, code: result.code };
+  }
+  const check = checkContent(c, drawn);
+  const kept = check.missingUnits.length === 0 && check.missingWords.length === 0;
+  return { ...base, valid: true, kept, unchanged, repairMs, repairs: result.repairs, changes, ...check, code: result.code };
+}
