@@ -28,12 +28,43 @@ export type ValidateResult =
   | { ok: true; diagramType: string }
   | { ok: false; line?: number; message: string };
 
+/**
+ * What a repair changed in the *content* of a diagram (as opposed to its
+ * syntax, which `repairs` names). Shown to the person, so that nothing the
+ * model wrote disappears or moves silently. docs/pipeline.md says what each means.
+ */
+export type ChangeKind =
+  /** An id used with two different labels: the second became a node of its own, its edges re-pointed. */
+  | 'split-duplicate-id'
+  /** The half-written last line of an answer cut by the token budget was dropped. */
+  | 'dropped-cut-line'
+  /** A line that could not be read as part of the diagram (a note, prose between statements) was left out. */
+  | 'dropped-line'
+  /** A styling statement that cannot apply (e.g. `linkStyle` past the last edge) was left out. */
+  | 'dropped-style'
+  /** Configuration the model wrote (`%%{init}%%`, front matter `config:`) was removed; never taken from a model. */
+  | 'removed-config'
+  /** Interaction (`click`, `callback`, `link`) or active HTML was removed; never taken from a model. */
+  | 'removed-interaction'
+  /** The content check found something the model wrote that the diagram does not draw (message lists it). */
+  | 'lost-content';
+
+export interface DiagramChange {
+  kind: ChangeKind;
+  /** One sentence for a person, naming what changed (ids and labels as written). */
+  message: string;
+  /** 1-based line of the code the change concerns (in the model's code), when there is one. */
+  line?: number;
+}
+
 export interface RepairResult {
   code: string;
   valid: boolean;
   diagramType: string | null;
   /** Names of the deterministic repairs applied, in order (e.g. "quote-labels"). */
   repairs: string[];
+  /** What changed in the content; [] when the diagram draws exactly what the model wrote. */
+  changes: DiagramChange[];
   error?: ParseError;
 }
 
@@ -55,6 +86,8 @@ export interface DiagramResult {
   diagramType: string | null;
   valid: boolean;
   repairs: string[];
+  /** What the repairs changed in the content (see ChangeKind); [] when nothing. */
+  changes: DiagramChange[];
   /** True when a second model pass was used to fix a parse error. */
   retried: boolean;
   error?: ParseError;

@@ -88,7 +88,13 @@ describe('mermaid-flow repair', () => {
 
   it('--extract --json on a raw answer cut by the budget', async () => {
     expect(await repairRun([file('cut.md', '```mermaid\nflowchart TD\n  A --> B\n  B --> C[Ch'), '--extract', '--json'])).toBe(0);
-    expect(JSON.parse(out)).toEqual({ code: 'flowchart TD\n  A --> B', valid: true, diagramType: 'flowchart', repairs: ['drop-broken-tail'] });
+    expect(JSON.parse(out)).toEqual({
+      code: 'flowchart TD\n  A --> B',
+      valid: true,
+      diagramType: 'flowchart',
+      repairs: ['drop-broken-tail'],
+      changes: [{ kind: 'dropped-cut-line', message: expect.stringContaining('unfinished last line'), line: expect.any(Number) }],
+    });
   });
 
   it('exit 2 for a missing file', async () => {

@@ -53,12 +53,31 @@ export const TimingsSchema = z
   })
   .openapi('Timings');
 
+export const DiagramChangeSchema = z
+  .object({
+    kind: z.enum([
+      'split-duplicate-id',
+      'dropped-cut-line',
+      'dropped-line',
+      'dropped-style',
+      'removed-config',
+      'removed-interaction',
+      'lost-content',
+    ]),
+    message: z.string(),
+    line: z.number().int().optional(),
+  })
+  .openapi('DiagramChange', {
+    description: 'What a repair changed in the content of the diagram (docs/pipeline.md lists the kinds).',
+  });
+
 export const DiagramResultSchema = z
   .object({
     code: z.string(),
     diagramType: z.string().nullable(),
     valid: z.boolean(),
     repairs: z.array(z.string()),
+    changes: z.array(DiagramChangeSchema),
     retried: z.boolean(),
     error: ParseErrorSchema.optional(),
     budgetCut: z.boolean(),
@@ -84,6 +103,7 @@ export const RepairResultSchema = z
     valid: z.boolean(),
     diagramType: z.string().nullable(),
     repairs: z.array(z.string()),
+    changes: z.array(DiagramChangeSchema),
     error: ParseErrorSchema.optional(),
   })
   .openapi('RepairResult');

@@ -98,12 +98,21 @@ describe('repair on raw model outputs: extract → repair → valid, nothing inv
 describe('repair: behaviour', () => {
   it('returns a valid diagram unchanged, with no repairs', async () => {
     const code = 'flowchart TD\n  A[Start] --> B{Ok?}\n  B -->|yes| C[Done]';
-    expect(await repair(code)).toEqual({ code, valid: true, diagramType: 'flowchart', repairs: [] });
+    expect(await repair(code)).toEqual({ code, valid: true, diagramType: 'flowchart', repairs: [], changes: [] });
   });
 
   it('strips configuration even from a valid diagram', async () => {
     const result = await repair('%%{init: {"securityLevel": "loose"}}%%\nflowchart TD\n  A --> B\n  click A call alert()');
-    expect(result).toEqual({ code: 'flowchart TD\n  A --> B', valid: true, diagramType: 'flowchart', repairs: ['strip-directives'] });
+    expect(result).toEqual({
+      code: 'flowchart TD\n  A --> B',
+      valid: true,
+      diagramType: 'flowchart',
+      repairs: ['strip-directives'],
+      changes: [
+        { kind: 'removed-config', message: expect.stringContaining('configuration') },
+        { kind: 'removed-interaction', message: expect.stringContaining('interaction') },
+      ],
+    });
   });
 
   it('does not turn a list into a diagram', async () => {

@@ -25,8 +25,9 @@
  * line cut in the middle by the token budget. The model retry, if any, is the
  * pipeline's.
  */
-import type { ParseError, RepairResult, ValidateResult } from '../../common/protocol.ts';
+import type { DiagramChange, ParseError, RepairResult, ValidateResult } from '../../common/protocol.ts';
 import { isDiagramHeader, isDirectiveOrComment } from './keywords.ts';
+import { dropBrokenTail } from './repairs/dropBrokenTail.ts';
 import { REPAIRS } from './repairs/index.ts';
 import { sanitize } from './sanitize.ts';
 import { validate } from './validate.ts';
@@ -37,12 +38,13 @@ export async function repair(input: string): Promise<RepairResult> {
   const repairs: string[] = [];
   const clean = sanitize(input);
   if (clean.removed.length > 0) repairs.push(STRIP_DIRECTIVES);
+  const changes = sanitizeChanges(clean.removed);
   let code = tidy(clean.code);
   let result = await validate(code);
-  if (result.ok) return polish(code, result.diagramType, repairs);
+  if (result.ok) return polish(code, result.diagramType, repairs, changes);
 
   // Text that does not even start like a diagram (a list, prose) is not ours to rewrite.
-  if (!startsWithHeader(code)) return { code, valid: false, diagramType: null, repairs, error: toParseError(result) };
+  if (!startsWithHeader(code)) return { code, valid: false, diagramType: null, repairs, changes, error: toParseError(result) };
 
   let pending = [...REPAIRS];
   for (let pass = 0; pass < 2 && pending.length > 0; pass++) {
@@ -56,9 +58,11 @@ export async function repair(input: string): Promise<RepairResult> {
       const nextResult = await validate(next);
       if (nextResult.ok) {
         repairs.push(fix.name);
-        return polish(next, nextResult.diagramType, repairs);
+        changes.push(...changesOf(fix.name, code, next));
+        return polish(next, nextResult.diagramType, repairs, changes);
       }
       if (notWorse(nextResult, next, result, code)) {
+        changes.push(...changesOf(fix.name, code, next));
         code = next;
         result = nextResult;
         repairs.push(fix.name);
@@ -68,11 +72,11 @@ export async function repair(input: string): Promise<RepairResult> {
     }
     pending = retry;
   }
-  return { code, valid: false, diagramType: null, repairs, error: toParseError(result) };
+  return { code, valid: false, diagramType: null, repairs, changes, error: toParseError(result) };
 }
 
 /** Step 3: the `whenValid` fixes on a valid diagram; each kept only if it stays valid. */
-async function polish(code: string, diagramType: string, repairs: string[]): Promise<RepairResult> {
+async function polish(code: string, diagramType: string, repairs: string[], changes: DiagramChange[]): Promise<RepairResult> {
   for (const fix of REPAIRS) {
     if (!fix.whenValid || repairs.includes(fix.name)) continue;
     const next = tidy(fix.apply(code));
@@ -83,7 +87,7 @@ async function polish(code: string, diagramType: string, repairs: string[]): Pro
     diagramType = nextResult.diagramType;
     repairs.push(fix.name);
   }
-  return { code, valid: true, diagramType, repairs };
+  return { code, valid: true, diagramType, repairs, changes };
 }
 
 /**
@@ -104,6 +108,26 @@ function notWorse(next: ValidateResult, nextCode: string, previous: ValidateResu
 
 function lineCount(code: string): number {
   return code.split('\n').length;
+}
+
+/** The content changes of a line-local fix: only dropping a cut last line changes content. */
+function changesOf(fixName: string, before: string, after: string): DiagramChange[] {
+  if (fixName !== dropBrokenTail.name) return [];
+  const kept = new Set(after.split('\n'));
+  const lines = before.split('\n');
+  const index = lines.findIndex((l) => !kept.has(l));
+  const dropped = index === -1 ? '' : lines[index]!.trim();
+  return [{ kind: 'dropped-cut-line', message: `Dropped the unfinished last line: ${dropped}`, ...(index === -1 ? {} : { line: index + 1 }) }];
+}
+
+/** sanitize()'s removals as content changes: configuration vs interaction/active HTML. */
+function sanitizeChanges(removed: readonly string[]): DiagramChange[] {
+  const config = removed.filter((r) => r.startsWith('directive') || r.startsWith('front matter'));
+  const active = removed.length - config.length;
+  const changes: DiagramChange[] = [];
+  if (config.length > 0) changes.push({ kind: 'removed-config', message: 'Removed configuration the model wrote (directives, front matter config).' });
+  if (active > 0) changes.push({ kind: 'removed-interaction', message: 'Removed interaction or active HTML the model wrote (click, links, scripts).' });
+  return changes;
 }
 
 function toParseError(result: ValidateResult): ParseError | undefined {

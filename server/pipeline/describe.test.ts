@@ -53,8 +53,8 @@ const tools: MermaidTools = {
     const repairs = fixed === code ? [] : ['rename-reserved-ids'];
     const v = await tools.validate(fixed);
     return v.ok
-      ? { code: fixed, valid: true, diagramType: 'flowchart', repairs }
-      : { code: fixed, valid: false, diagramType: null, repairs, error: { line: v.line, message: v.message } };
+      ? { code: fixed, valid: true, diagramType: 'flowchart', repairs, changes: [] }
+      : { code: fixed, valid: false, diagramType: null, repairs, changes: [], error: { line: v.line, message: v.message } };
   },
 };
 

@@ -265,6 +265,7 @@ async function run(
     diagramType: final.result.diagramType,
     valid: final.result.valid,
     repairs: final.result.repairs,
+    changes: final.result.changes,
     retried: passes.length > 1,
     budgetCut: finalPass.stopReason === 'budget',
     stopReason: finalPass.stopReason as StopReason,
@@ -374,7 +375,7 @@ export const ADD_HEADER = 'add-header';
 async function check(text: string, tools: MermaidTools, emit: (event: StreamEvent) => void, header: string): Promise<Checked> {
   const extracted = tools.extract(text, false)?.trim() ?? '';
   if (!extracted) {
-    return { extracted, result: { code: '', valid: false, diagramType: null, repairs: [], error: { message: NO_DIAGRAM_ERROR } } };
+    return { extracted, result: { code: '', valid: false, diagramType: null, repairs: [], changes: [], error: { message: NO_DIAGRAM_ERROR } } };
   }
   const v = await tools.validate(extracted);
   if (v.ok) {

@@ -10,6 +10,7 @@ const result = (over: Partial<DiagramResult> = {}): DiagramResult => ({
   diagramType: 'flowchart',
   valid: true,
   repairs: [],
+  changes: [],
   retried: false,
   budgetCut: false,
   stopReason: 'eos',

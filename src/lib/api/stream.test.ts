@@ -41,6 +41,7 @@ const done: StreamEvent = {
     diagramType: 'flowchart-v2',
     valid: true,
     repairs: [],
+    changes: [],
     retried: false,
     budgetCut: false,
     stopReason: 'eos',

@@ -48,6 +48,7 @@ function result(code: string, extra: Partial<DiagramResult> = {}): DiagramResult
     diagramType: 'flowchart-v2',
     valid: true,
     repairs: [],
+    changes: [],
     retried: false,
     budgetCut: false,
     stopReason: 'eos',
