@@ -4,7 +4,21 @@
  * Pure, no mermaid import; line-based, like the models' output.
  */
 
-export type DiagramKind = 'flowchart' | 'sequence' | 'state' | 'class' | 'er' | 'gantt' | 'mindmap' | 'timeline' | 'journey';
+export type DiagramKind =
+  | 'flowchart'
+  | 'sequence'
+  | 'state'
+  | 'class'
+  | 'er'
+  | 'gantt'
+  | 'mindmap'
+  | 'timeline'
+  | 'journey'
+  | 'pie'
+  | 'quadrant'
+  | 'xychart'
+  | 'sankey'
+  | 'block';
 
 const KIND_HEADERS: Array<[RegExp, DiagramKind]> = [
   [/^\s*(?:flowchart-elk|flowchart|graph)\b/, 'flowchart'],
@@ -16,6 +30,11 @@ const KIND_HEADERS: Array<[RegExp, DiagramKind]> = [
   [/^\s*mindmap\s*$/, 'mindmap'],
   [/^\s*timeline\s*$/, 'timeline'],
   [/^\s*journey\s*$/, 'journey'],
+  [/^\s*pie\b/, 'pie'],
+  [/^\s*quadrantChart\b/, 'quadrant'],
+  [/^\s*xychart(?:-beta)?\b/, 'xychart'],
+  [/^\s*sankey(?:-beta)?\s*$/, 'sankey'],
+  [/^\s*block(?:-beta)?\s*$/, 'block'],
 ];
 
 /** Index of the first line that is not front matter, blank or a `%%` comment (the header), or -1. */

@@ -3,6 +3,10 @@ import { parseMessage } from '../sequence.ts';
 import { erRelation } from './er.ts';
 import type { Repair } from './types.ts';
 
+const GANTT_KEYWORD = /^\s*(?:title|dateFormat|axisFormat|tickInterval|excludes|includes|todayMarker|weekday|section|displayMode|topAxis|inclusiveEndDates|click|accTitle|accDescr)\b/;
+/** A date or a duration: a task line that has one is complete, only its colon is missing (gantt-colons). */
+const GANTT_DATA = /\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\b\d+\s?[a-zA-Z]/;
+
 /**
  * An answer cut by the token budget ends mid-line: `E -->|Ja| F[Bescheid verschi`.
  * Drops that last line when it is visibly unfinished (open bracket, quote or
@@ -22,7 +26,10 @@ export const dropBrokenTail: Repair = {
     const statements = lines.filter((l, i) => i > header && i !== last && l.trim() !== '' && !/^\s*%%/.test(l));
     if (last <= header || statements.length === 0) return code;
     if (!isUnfinished(bracketsOnly(code, lines[last]!)) && !lacksItsPart(code, lines, last)) return code;
-    lines.splice(last, 1);
+    // Where the half-written part is one item of a list, only that item goes.
+    const kept = keptPart(code, lines[last]!);
+    if (kept !== null) lines[last] = kept;
+    else lines.splice(last, 1);
     return lines.join('\n');
   },
 };
@@ -42,22 +49,59 @@ function bracketsOnly(code: string, line: string): string {
 }
 
 export function isUnfinished(line: string): boolean {
-  const text = line.replace(/"[^"]*"/g, '""');
+  // Trimmed first: a pattern anchored at the end after `\s*` backtracks over runs of spaces.
+  const text = line.replace(/"[^"]*"/g, '""').trimEnd();
   if ((line.match(/"/g) ?? []).length % 2 === 1) return true;
   const opens = (text.match(/[[({]/g) ?? []).length;
   const closes = (text.match(/[\])}]/g) ?? []).length;
   if (opens > closes) return true;
   if (/(?:--|==|-\.)[->]?\|[^|]*$/.test(text)) return true; // an edge label left open: `-->|Nei`
-  if (/(?:-->|---|==>|-\.->|--|==|->>|-->>|-\)|->|:|\||&|,)\s*$/.test(text) && !/^\s*%%/.test(line)) {
+  if (/(?:-->|---|==>|-\.->|--|==|->>|-->>|-\)|->|:|\||&|,)$/.test(text) && !/^\s*%%/.test(line)) {
     // A trailing colon is normal in no diagram line; a pipe only when the label is unclosed.
-    return !/\|[^|]*\|\s*$/.test(text) || /(?:-->|---|==>|--|==|->|&)\s*$/.test(text);
+    return !/\|[^|]*\|$/.test(text) || /(?:-->|---|==>|--|==|->|&)$/.test(text);
   }
   return false;
 }
 
-/** The last line is a message / relation without the `: text` all the others have. */
+/**
+ * The part of a cut last line that was finished, when the line is a list
+ * whose last item was cut: a timeline period keeps its name and its
+ * finished events (`2025 : Launch : Beta (te` → `2025 : Launch`), an
+ * xychart series its finished values (`bar [10, 20, 3` → `bar [10, 20]`).
+ * Null: the whole line goes.
+ */
+function keptPart(code: string, line: string): string | null {
+  const kind = kindOf(code);
+  if (kind === 'timeline') {
+    const colon = line.lastIndexOf(':');
+    const head = colon === -1 ? '' : line.slice(0, colon).trimEnd();
+    return head.trim() === '' || isUnfinished(head) ? null : head;
+  }
+  if (kind === 'xychart') {
+    const open = line.indexOf('[');
+    if (open === -1 || line.includes(']')) return null;
+    const items = line.slice(open + 1).split(',').slice(0, -1).map((s) => s.trim()).filter((s) => s !== '');
+    return items.length === 0 ? null : `${line.slice(0, open + 1)}${items.join(', ')}]`;
+  }
+  return null;
+}
+
+/** Every line of the chart's items but the last matches `item`, and the last does not. */
+function lastBreaks(lines: string[], last: number, header: number, skip: RegExp, item: (line: string) => boolean): boolean {
+  const items = lines.slice(header + 1, last).filter((l) => l.trim() !== '' && !/^\s*%%/.test(l) && !skip.test(l));
+  return items.length > 0 && items.every(item) && !skip.test(lines[last]!) && !item(lines[last]!);
+}
+
+/** The last line is a message / relation / task / slice without the part all the others have. */
 function lacksItsPart(code: string, lines: string[], last: number): boolean {
   const kind = kindOf(code);
+  const header = headerIndex(lines);
+  // A gantt task, journey task, pie slice or quadrant point without its colon; a sankey flow short of a field.
+  if (kind === 'gantt') return lastBreaks(lines, last, header, GANTT_KEYWORD, (l) => l.includes(':')) && !GANTT_DATA.test(lines[last]!);
+  if (kind === 'journey') return lastBreaks(lines, last, header, /^\s*(?:title|section)\b/, (l) => /:\s*\d/.test(l));
+  if (kind === 'pie') return lastBreaks(lines, last, header, /^\s*(?:title|showData|accTitle|accDescr)\b/, (l) => l.includes(':'));
+  if (kind === 'quadrant') return lastBreaks(lines, last, header, /^\s*(?:title|[xy]-axis|quadrant-\d|classDef|accTitle|accDescr)\b/, (l) => l.includes(':'));
+  if (kind === 'sankey') return lastBreaks(lines, last, header, /^$/, (l) => l.split(',').length >= 3);
   if (kind === 'sequence') {
     const lastMessage = parseMessage(lines[last]!);
     if (!lastMessage || lastMessage.text !== null) return false;

@@ -1,5 +1,5 @@
 /** Table tests for the gantt repairs; every changed row is checked with Mermaid's parser and render check. */
-import { ganttDateFormat, ganttDurations, ganttTaskIds } from './gantt.ts';
+import { ganttColons, ganttDateFormat, ganttDurations, ganttTaskIds } from './gantt.ts';
 import { table } from './table.ts';
 
 const G = (body: string) => `gantt\n    dateFormat YYYY-MM-DD\n    section S\n${body}`;
@@ -25,4 +25,13 @@ table(ganttTaskIds, [
   ['id with spaces and its after (en)', G('    Design :design phase, 2024-01-01, 3d\n    Build :build, after design phase, 2d'), G('    Design :design_phase, 2024-01-01, 3d\n    Build :build, after design_phase, 2d')],
   ['with a tag in front', G('    Design :crit, design phase, 2024-01-01, 3d\n    Ship :after design phase, 1d'), G('    Design :crit, design_phase, 2024-01-01, 3d\n    Ship :after design_phase, 1d')],
   ['valid ids untouched', G('    A :a1, 2024-01-01, 3d\n    B :after a1, 2d'), G('    A :a1, 2024-01-01, 3d\n    B :after a1, 2d')],
+]);
+
+table(ganttColons, [
+  ['date right after the name (en)', G('    Design phase 2024-01-01, 3d'), G('    Design phase :2024-01-01, 3d')],
+  ['date then duration (fr)', G('    Revue du code 2024-01-01, 2d'), G('    Revue du code :2024-01-01, 2d')],
+  ['after, with a comma (de)', G('    Entwurf :e1, 2024-01-01, 3d\n    Test after e1, 2d'), G('    Entwurf :e1, 2024-01-01, 3d\n    Test :after e1, 2d')],
+  ['the last word is an id another task names (de)', G('    Backend bauen a1, 2024-04-01, 10d\n    Frontend bauen :a2, after a1, 8d'), G('    Backend bauen :a1, 2024-04-01, 10d\n    Frontend bauen :a2, after a1, 8d')],
+  ['name then a comma (ja)', G('    設計, 2024-01-01, 3d'), G('    設計 :2024-01-01, 3d')],
+  ['no data word: left alone', G('    Design the thing'), G('    Design the thing')],
 ]);

@@ -151,3 +151,42 @@ export const ganttTaskIds: Repair = {
     });
   },
 };
+
+/** One item of a task's data: a date, a duration, `after x`/`until x`, a tag. */
+const DATA_ITEM = /^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d+(?:\.\d+)?\s?\p{L}{1,10}\.?|(?:after|until)\s\S+(?:\s\S+)*|done|active|crit|milestone)$/u;
+
+/**
+ * A task written without the colon that starts its data:
+ * `Design 2024-01-01, 3d` (a parse error), `Review 2 days`, `Test after
+ * build, 2d`. The colon goes before the first word that starts a date, a
+ * duration, `after`/`until` or a tag; every word before it stays the name.
+ * A last word that another task names (`after a1`) is the task's id.
+ * A line with no such word is left alone (where would the name end?).
+ */
+export const ganttColons: Repair = {
+  name: 'gantt-colons',
+  apply(code) {
+    // Ids other tasks name (`after a1`): a last word that is one of them is the task's id, not its name.
+    const referenced = new Set<string>();
+    for (const m of code.matchAll(/\b(?:after|until) ([\p{L}\p{N}_-]+)/gu)) referenced.add(m[1]!);
+    return mapBody(code, 'gantt', (line) => {
+      if (KEYWORD.test(line) || line.trim() === '' || line.includes(':')) return line;
+      const indent = /^[ \t]*/.exec(line)![0];
+      const [first, ...rest] = line.trim().split(',');
+      if (rest.some((item) => !DATA_ITEM.test(item.trim()) && !/^[\p{L}\p{N}_]+$/u.test(item.trim()))) return line;
+      const words = first!.trim().split(/\s+/);
+      for (let j = 1; j < words.length; j++) {
+        if (!DATA_ITEM.test(words.slice(j).join(' '))) continue;
+        const data = [words.slice(j).join(' '), ...rest.map((r) => r.trim())];
+        return `${indent}${words.slice(0, j).join(' ')} :${data.join(', ')}`;
+      }
+      // `Design, 2024-01-01, 3d`: the name, then data items only; `Build a1, 2024-01-01, 3d` when `after a1` is used.
+      if (rest.length === 0 || !rest.every((item) => DATA_ITEM.test(item.trim()))) return line;
+      const data = rest.map((r) => r.trim());
+      const id = words[words.length - 1]!;
+      if (words.length > 1 && referenced.has(id)) return `${indent}${words.slice(0, -1).join(' ')} :${[id, ...data].join(', ')}`;
+      return `${indent}${first!.trim()} :${data.join(', ')}`;
+      return line;
+    });
+  },
+};

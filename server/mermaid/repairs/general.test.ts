@@ -40,6 +40,9 @@ table(journeyScores, [
   ['score and actor swapped (de)', 'journey\n    section Laden\n        Schuhe finden: Kunde: 4', 'journey\n    section Laden\n        Schuhe finden: 4: Kunde'],
   ['colon in the task name', 'journey\n    section Shop\n        Pay: card: 4: Me', 'journey\n    section Shop\n        Pay#58; card: 4: Me'],
   ['score out of five', 'journey\n    section Shop\n        Pay: 4/5: Me', 'journey\n    section Shop\n        Pay: 4: Me'],
+  ['long runs of spaces around the colons (was 110 s)', `journey\n    section Shop\n        Find${' '.repeat(400)}:${' '.repeat(400)}Me${' '.repeat(100)}:   5`, 'journey\n    section Shop\n        Find: 5: Me'],
+  ['Hebrew, swapped', 'journey\n    section חנות\n        מציאת נעליים: לקוח: 4', 'journey\n    section חנות\n        מציאת נעליים: 4: לקוח'],
+  ['valid tasks untouched', 'journey\n    section Shop\n        Pay: 4: Me, You\n        Leave: 5', 'journey\n    section Shop\n        Pay: 4: Me, You\n        Leave: 5'],
   ['missing score: left for the model', 'journey\n    section Shop\n        Pay: Me', 'journey\n    section Shop\n        Pay: Me'],
 ]);
 

@@ -7,6 +7,7 @@
  * tried on diagrams Mermaid accepts (see types.ts).
  */
 import { classBodies, classGenerics, classRelations } from './classDiagram.ts';
+import { blockSyntax } from './block.ts';
 import { closeBraces } from './closeBraces.ts';
 import { closeSubgraphs } from './closeSubgraphs.ts';
 import { dropBrokenTail } from './dropBrokenTail.ts';
@@ -17,17 +18,21 @@ import { escapeText } from './escapeText.ts';
 import { fixArrows } from './fixArrows.ts';
 import { fixComments } from './fixComments.ts';
 import { fixDirection } from './fixDirection.ts';
-import { ganttDateFormat, ganttDurations, ganttTaskIds } from './gantt.ts';
+import { ganttColons, ganttDateFormat, ganttDurations, ganttTaskIds } from './gantt.ts';
 import { journeyScores } from './journey.ts';
 import { keywordColons } from './keywordColons.ts';
 import { mindmapBullets, mindmapIndent, mindmapText } from './mindmap.ts';
+import { pieSlices } from './pie.ts';
+import { quadrantPoints } from './quadrant.ts';
 import { quoteLabels } from './quoteLabels.ts';
 import { removeHtml } from './removeHtml.ts';
 import { renameReservedIds } from './renameReservedIds.ts';
+import { sankeyFlows } from './sankey.ts';
 import { sequenceActivations, sequenceArrows, sequenceBlocks, sequenceMessages, sequenceNotes, sequenceParticipants } from './sequence.ts';
 import { spacedIds } from './spacedIds.ts';
 import { stateAlias, stateArrows, stateIds } from './state.ts';
 import type { Repair } from './types.ts';
+import { xychartLabels } from './xychart.ts';
 
 export type { Repair } from './types.ts';
 
@@ -53,6 +58,12 @@ export const REPAIRS: readonly Repair[] = [
   erLabels,
   mindmapText,
   mindmapBullets,
+  // Charts: values and names as their parsers read them.
+  pieSlices,
+  quadrantPoints,
+  xychartLabels,
+  sankeyFlows,
+  blockSyntax,
   // Ids, names, declarations.
   renameReservedIds,
   spacedIds,
@@ -66,6 +77,7 @@ export const REPAIRS: readonly Repair[] = [
   classBodies,
   erAttributes,
   erEntityNames,
+  ganttColons,
   ganttDurations,
   ganttDateFormat,
   ganttTaskIds,

@@ -5,6 +5,7 @@ import { table } from './table.ts';
 table(mindmapIndent, [
   ['tabs among spaces (Route became a child of Budget)', 'mindmap\n\troot((Trip))\n\t\tBudget\n        Route\n\t        Stops', 'mindmap\n    root((Trip))\n        Budget\n        Route\n            Stops'],
   ['two-space steps: a tab is one level deeper', 'mindmap\n  root\n\tA\n\t  B\n    C', 'mindmap\n  root\n    A\n      B\n    C'],
+  ['root indented by four spaces, children by tabs (read as more roots): tab stops of 8 keep the tree', 'mindmap\n    root((Trip))\n\tBudget\n\t\tHotel\n\tRoute', 'mindmap\n    root((Trip))\n        Budget\n                Hotel\n        Route'],
   ['tabs only untouched', 'mindmap\n\troot\n\t\tA\n\t\tB', 'mindmap\n\troot\n\t\tA\n\t\tB'],
 ]);
 

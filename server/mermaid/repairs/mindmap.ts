@@ -3,8 +3,12 @@ import type { Repair } from './types.ts';
 
 /**
  * Indentation that mixes tabs and spaces: Mermaid counts a tab as one
- * character, so `\tBudget` and `        Route` end up at different depths
- * (Route becomes Budget's child). Tabs become four spaces, as editors show them.
+ * character, so `\tBudget` under a root indented by four spaces is read as a
+ * second root, and `\tRoute` after `    Budget` as Budget's sibling where the
+ * model's editor showed a child. Tabs become spaces, at the tab width (2, 4
+ * or 8) that gives one root and the fewest lines dedented to a depth no
+ * earlier line had (a ragged tree); 4 on a tie, as editors show them.
+ * Tab-only or space-only indentation is left as written.
  */
 export const mindmapIndent: Repair = {
   name: 'mindmap-indent',
@@ -12,13 +16,34 @@ export const mindmapIndent: Repair = {
   apply(code) {
     const body = bodyOf(code, 'mindmap');
     if (!body) return code;
-    const indents = body.lines.slice(body.header + 1).filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)![0]);
+    const indents = body.lines.slice(body.header + 1).filter((l) => l.trim() !== '' && !/^\s*%%/.test(l)).map((l) => /^[ \t]*/.exec(l)![0]);
     const tabs = indents.some((i) => i.includes('\t'));
     const spaces = indents.some((i) => i.includes(' '));
     if (!tabs || !spaces) return code;
-    return mapBody(code, 'mindmap', (line) => line.replace(/^[ \t]+/, (ws) => ws.replace(/\t/g, '    ')));
+    const width = [4, 8, 2].map((w) => ({ w, cost: raggedness(indents.map((i) => columns(i, w))) })).sort((a, b) => a.cost - b.cost)[0]!.w;
+    return mapBody(code, 'mindmap', (line) => line.replace(/^[ \t]+/, (ws) => ' '.repeat(columns(ws, width))));
   },
 };
+
+/** The column an indentation reaches with tabs of `width` (tab stops, as editors draw them). */
+function columns(indent: string, width: number): number {
+  let col = 0;
+  for (const ch of indent) col = ch === '\t' ? (Math.floor(col / width) + 1) * width : col + 1;
+  return col;
+}
+
+/** Extra roots cost most; then every line dedented to a column no open ancestor has. */
+function raggedness(cols: number[]): number {
+  let cost = 0;
+  const stack: number[] = [];
+  cols.forEach((col, i) => {
+    if (i > 0 && col <= cols[0]!) cost += 100;
+    while (stack.length > 0 && stack[stack.length - 1]! > col) stack.pop();
+    if (stack.length > 0 && stack[stack.length - 1]! !== col && i > 0 && cols[i - 1]! > col) cost++;
+    if (stack[stack.length - 1] !== col) stack.push(col);
+  });
+  return cost;
+}
 
 /** Shape openers of a mindmap node and their closers. */
 const SHAPES: Array<[string, string]> = [
