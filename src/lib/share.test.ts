@@ -34,4 +34,21 @@ describe('share links', () => {
   ])('rejects %s', (hash, expected) => {
     expect(decodeShare(hash)).toBe(expected);
   });
+
+  it('carries the refine thread: instructions and versions, changes recomputed on open', () => {
+    const thread = [
+      { id: 'a', instruction: '', code: 'flowchart TD\n  A[Start] --> B[Pay]', status: 'done' as const, changes: null, time: 1 },
+      { id: 'b', instruction: 'add approval', code: 'flowchart TD\n  A[Start] --> M[Approve] --> B[Pay]', status: 'done' as const, changes: null, time: 2 },
+      { id: 'c', instruction: 'this one failed', code: '', status: 'failed' as const, changes: null, time: 3 },
+    ];
+    const back = decodeShare(encodeShare({ code: thread[1]!.code, description: 'd', thread }));
+    expect(back?.thread?.map((t) => [t.instruction, t.code, t.status])).toEqual([
+      ['', thread[0]!.code, 'done'],
+      ['add approval', thread[1]!.code, 'done'],
+    ]);
+    expect(back?.thread?.[1]?.changes?.added).toEqual(['Approve']);
+    // A bad thread is dropped, the diagram still opens.
+    const hash = `#d=${compressToEncodedURIComponent(JSON.stringify({ v: 1, c: 'x', t: [{ i: 5 }, 'junk'] }))}`;
+    expect(decodeShare(hash)).toEqual({ code: 'x', description: '' });
+  });
 });

@@ -101,6 +101,7 @@ export function reduceEvent(s: DiagramState, ev: StreamEvent, now: number): void
           code: r.code,
           time: now,
           diagramType: r.diagramType,
+          thread: s.thread.filter((t) => t.status !== 'running'),
         });
       }
       s.baseline = { description: s.description, code: s.code };

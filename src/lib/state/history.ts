@@ -3,6 +3,7 @@
  * pure functions over arrays (the state module persists them).
  */
 import { HISTORY_LIMIT } from '../../../common/limits.ts';
+import { parseThread, type ThreadTurn } from './thread.ts';
 
 export interface HistoryEntry {
   id: string;
@@ -11,6 +12,8 @@ export interface HistoryEntry {
   /** Date.now() when saved. */
   time: number;
   diagramType?: string | null;
+  /** The refine thread that led to this diagram (its versions). */
+  thread?: ThreadTurn[];
 }
 
 let seq = 0;
@@ -42,6 +45,7 @@ export function parseHistory(value: unknown, limit = HISTORY_LIMIT): HistoryEntr
       time: v.time,
       description: typeof v.description === 'string' ? v.description : '',
       diagramType: typeof v.diagramType === 'string' ? v.diagramType : null,
+      ...(Array.isArray(v.thread) ? { thread: parseThread(v.thread) } : {}),
     });
     if (out.length >= limit) break;
   }

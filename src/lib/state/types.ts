@@ -3,6 +3,7 @@ import type { DiagramType, Direction } from '../../../common/limits.ts';
 import type { ApiError, DiagramResult, GenerateRequest, ParseError, StreamEvent, ValidateResult } from '../../../common/protocol.ts';
 import type { KeyValueStore } from '../storage.ts';
 import type { HistoryEntry } from './history.ts';
+import type { ThreadTurn } from './thread.ts';
 
 export type Phase = 'idle' | 'connecting' | 'queued' | 'loading' | 'generating' | 'repairing' | 'done' | 'error' | 'aborted';
 
@@ -41,7 +42,7 @@ export interface Draft {
 }
 
 export interface UndoSnapshot extends Draft {
-  /** What overwrote it, for the "Undo" notice: "example", "history", "link", "generate", "refine". */
+  /** What overwrote it, for the "Undo" notice: "example", "history", "link", "version", "generate", "refine". */
   reason: string;
 }
 
@@ -55,11 +56,15 @@ export interface DiagramState extends Draft {
   /** Sanitised SVG of the last successful drawing ('' before the first): what exports use. */
   svg: string;
   run: RunState | null;
+  /** The refine thread of this diagram: its versions, first one first. */
+  thread: ThreadTurn[];
   history: HistoryEntry[];
   /** Most recent last; `undo()` pops it. */
   undoStack: UndoSnapshot[];
   /** The server answered 401: the UI asks for a key, then `retry()`. */
   needsApiKey: boolean;
+  /** The key this tab sent was refused (401 with a key): the key dialog says so. */
+  keyRejected: boolean;
   /** The draft as last generated/restored/saved: edits since then are "unsaved". */
   baseline: { description: string; code: string };
 }
