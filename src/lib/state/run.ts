@@ -6,7 +6,7 @@
  * or is stopped before any output replaced nothing).
  */
 import { DEFAULT_MAX_NEW_TOKENS } from '../../../common/limits.ts';
-import type { GenerateRequest, StreamEvent } from '../../../common/protocol.ts';
+import type { DiagramResult, GenerateRequest, StreamEvent } from '../../../common/protocol.ts';
 import { ApiKeyRequiredError, ApiRequestError } from '../api/http.ts';
 import { getApiKey } from '../api/apiKey.ts';
 import { StreamClosedError } from '../api/stream.ts';
@@ -30,12 +30,11 @@ onReset(() => {
   pendingUndo = null;
 });
 
-/** Server-side change notes (result.changes from the repair step), when the API sends them. */
-function notesOf(result: unknown): string[] | undefined {
-  const changes = (result as { changes?: unknown }).changes;
-  if (!Array.isArray(changes)) return undefined;
-  const notes = changes.map((c) => (c && typeof (c as { message?: unknown }).message === 'string' ? (c as { message: string }).message : null));
-  return notes.filter((n): n is string => n !== null);
+/** What the server's repair step changed (result.changes), as sentences for the thread. */
+function notesOf(result: DiagramResult): string[] | undefined {
+  // Older servers send no `changes`: nothing to say then.
+  const notes = (result.changes ?? []).map((c) => c.message).filter((m) => typeof m === 'string');
+  return notes.length ? notes : undefined;
 }
 
 /** Applies one stream event to the state. Exported for tests; `generate` feeds it. */

@@ -29,6 +29,7 @@ const done = (code: string, extra: Partial<DiagramResult> = {}): StreamEvent => 
     diagramType: 'flowchart',
     valid: true,
     repairs: [],
+    changes: [],
     retried: false,
     budgetCut: false,
     stopReason: 'eos',
