@@ -18,6 +18,7 @@ describe('words', () => {
     ['Étape 1 : réception', ['étape', '1', 'réception']],
     ['재고 확인<br>창고', ['재고', '확인', '창고']],
     ['注文を確認する', ['注文を確認する']],
+    ['<<interface>> List<T> <b>bold</b>', ['interface', 'list', 't', 'bold']],
     ['التحقق من الطلب', ['التحقق', 'من', 'الطلب']],
   ])('%s', (input, out) => expect(words(input)).toEqual(out));
 });

@@ -42,7 +42,8 @@ export function decodeEntities(text: string): string {
 
 export function normalize(text: string): string {
   return decodeEntities(text)
-    .replace(/<\/?[a-z][a-z0-9]*\s*\/?>/gi, ' ')
+    // HTML Mermaid draws as formatting (not `<<interface>>` or `List<T>`)
+    .replace(/<\/?(?:br|b|i|u|em|strong|sub|sup|small|span|p|div|code|mark|s|del)\b[^<>]*>/gi, ' ')
     .normalize('NFC')
     .toLocaleLowerCase('en')
     .replace(/\s+/g, ' ')
