@@ -5,7 +5,14 @@ describe('sanitize: model output never configures Mermaid', () => {
   it.each([
     ['init directive', '%%{init: {"securityLevel": "loose"}}%%\nflowchart TD\n  A --> B', 'flowchart TD\n  A --> B'],
     ['multi-line init directive', '%%{\n  init: {"theme": "dark"}\n}%%\nflowchart TD\n  A --> B', 'flowchart TD\n  A --> B'],
-    ['directive mid-diagram', 'flowchart TD\n  %%{init: {"theme": "dark"}}%%\n  A --> B', 'flowchart TD\n  \n  A --> B'],
+    ['directive mid-diagram', 'flowchart TD\n  %%{init: {"theme": "dark"}}%%\n  A --> B', 'flowchart TD\n  A --> B'],
+    ['click after ;', 'flowchart TD\n  A-->B; click A href "https://evil.example/x"', 'flowchart TD\n  A-->B'],
+    ['click between statements', 'flowchart TD\n  A-->B; click A call alert(1); B-->C', 'flowchart TD\n  A-->B; B-->C'],
+    ['upper-case sequence LINK', 'sequenceDiagram\n  participant A\n  LINK A: Evil @ https://evil.example\n  A->>A: hi', 'sequenceDiagram\n  participant A\n  A->>A: hi'],
+    ['sequence link after ;', 'sequenceDiagram\n  A->>B: hi; links A: {"x": "https://evil.example"}', 'sequenceDiagram\n  A->>B: hi'],
+    ['state click', 'stateDiagram-v2\n  [*] --> S\n  click S href "https://evil.example"', 'stateDiagram-v2\n  [*] --> S'],
+    ['gantt click', 'gantt\n  section A\n  Task :t1, 2024-01-01, 1d\n  Click t1 call alert(1)', 'gantt\n  section A\n  Task :t1, 2024-01-01, 1d'],
+    ['front matter displayMode goes too', '---\ntitle: Plan\ndisplayMode: compact\n---\ngantt\n  section A\n  Task :t1, 2024-01-01, 1d', '---\ntitle: Plan\n---\ngantt\n  section A\n  Task :t1, 2024-01-01, 1d'],
     ['unclosed directive', '%%{init: {"securityLevel": "loose"\nflowchart TD\n  A --> B', 'flowchart TD\n  A --> B'],
     ['front matter config, title kept', '---\ntitle: Checkout\nconfig:\n  securityLevel: loose\n---\nflowchart LR\n  A --> B', '---\ntitle: Checkout\n---\nflowchart LR\n  A --> B'],
     ['front matter config only', '---\nconfig:\n  theme: forest\n---\nflowchart LR\n  A --> B', 'flowchart LR\n  A --> B'],
@@ -33,6 +40,10 @@ describe('sanitize: model output never configures Mermaid', () => {
     ['edges from a node called click', 'flowchart TD\n  a[Send mail] --> click[User clicks link]\n  click --> active[Account active]\n  click & a --> done\n  click -.-> b\n  click ==> c'],
     ['a state called callback', 'stateDiagram-v2\n  callback --> Done'],
     ['<br> in labels', 'flowchart TD\n  A[one<br>two]'],
+    ['a ; inside a label', 'flowchart TD\n  A["wait; click here"] --> B'],
+    ['a mindmap line that reads like a keyword', 'mindmap\n  root((Shop))\n    Click and collect\n    Link to partners'],
+    ['a sequence message about clicking', 'sequenceDiagram\n  User->>App: click the link\n  Click ->> App: hi'],
+    ['linkStyle', 'flowchart TD\n  A --> B\n  linkStyle 0 stroke:#f00'],
   ])('leaves alone: %s', (_name, input) => {
     expect(sanitize(input)).toEqual({ code: input, removed: [] });
   });

@@ -8,7 +8,7 @@
  */
 import type { Mermaid, MermaidConfig } from 'mermaid';
 import type { ParseError, ValidateResult } from '../../../common/protocol.ts';
-import { prepare } from './untrusted.ts';
+import { prepare, type PrepareOptions } from './untrusted.ts';
 import { sanitizeSvg } from './sanitize.ts';
 import { normalizeDiagramType } from '../../../common/diagramType.ts';
 import { sourceLine } from '../../../common/lineMap.ts';
@@ -95,7 +95,11 @@ export async function parseDiagram(code: string): Promise<ValidateResult> {
 let counter = 0;
 
 /** Renders to sanitised SVG markup. Throws a ParseError-shaped error when Mermaid cannot draw it. */
-export async function renderDiagram(code: string, theme: MermaidTheme): Promise<{ svg: string; diagramType: string }> {
+export async function renderDiagram(
+  code: string,
+  theme: MermaidTheme,
+  options: PrepareOptions = {},
+): Promise<{ svg: string; diagramType: string }> {
   const mermaid = await loadMermaid();
   return serial(async () => {
     currentTheme = theme;
@@ -103,8 +107,8 @@ export async function renderDiagram(code: string, theme: MermaidTheme): Promise<
     const id = `mfg-render-${++counter}`;
     try {
       const t0 = performance.now();
-      const { svg, diagramType } = await mermaid.render(id, prepare(code));
-      const clean = sanitizeSvg(svg);
+      const { svg, diagramType } = await mermaid.render(id, prepare(code, options));
+      const clean = sanitizeSvg(svg, options);
       performance.measure('mfg:render', { start: t0 });
       return { svg: clean, diagramType };
     } finally {

@@ -72,3 +72,22 @@ describe('fileStem', () => {
     expect(fileStem(input)).toBe(stem);
   });
 });
+
+describe('sanitizeSvg: links', () => {
+  const link = (href: string) => wrap(`<a xlink:href="${href}" href="${href}" target="_blank"><text>x</text></a>`);
+
+  it('removes every link nobody confirmed, keeping what is drawn inside', () => {
+    const out = sanitizeSvg(link('https://evil.example/x'));
+    expect(out).not.toContain('evil.example');
+    expect(out).toContain('<text>x</text>');
+  });
+
+  it('keeps exactly the confirmed http(s) URLs', () => {
+    expect(sanitizeSvg(link('https://docs.example/a'), { allowedUrls: ['https://docs.example/a'] })).toContain('https://docs.example/a');
+    expect(sanitizeSvg(link('https://docs.example/b'), { allowedUrls: ['https://docs.example/a'] })).not.toContain('docs.example/b');
+  });
+
+  it('exports carry no unconfirmed link', () => {
+    expect(standaloneSvg(link('https://evil.example/x'))).not.toContain('evil.example');
+  });
+});

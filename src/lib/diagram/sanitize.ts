@@ -2,6 +2,11 @@
  * Every SVG we show or export passes through DOMPurify's SVG profile: no
  * <script>, no on* handlers, no javascript: links, no <foreignObject> (we
  * render with htmlLabels off, so Mermaid has no reason to emit one).
+ *
+ * Links: an `<a>` keeps its href only when it is one of `allowedUrls`, the
+ * http(s) URLs the person confirmed (see links.svelte.ts); every other href
+ * (and `xlink:href` on an `<a>`) is removed, the drawing inside stays. So
+ * neither the page nor an exported file carries a link nobody confirmed.
  */
 import DOMPurify from 'dompurify';
 
@@ -12,16 +17,38 @@ const CONFIG = {
   SANITIZE_NAMED_PROPS: false,
 };
 
+export interface SvgOptions {
+  /** http(s) URLs the person confirmed; any other link loses its target. */
+  allowedUrls?: readonly string[];
+}
+
+const XLINK = 'http://www.w3.org/1999/xlink';
+
+function dropUnconfirmedLinks(root: Element, allowed: readonly string[]): void {
+  for (const a of Array.from(root.querySelectorAll('a'))) {
+    for (const name of ['href', 'xlink:href']) {
+      const value = a.getAttribute(name);
+      if (value === null) continue;
+      if (!allowed.includes(value) || !/^https?:\/\//i.test(value)) a.removeAttribute(name);
+    }
+    const xlink = a.getAttributeNS(XLINK, 'href');
+    if (xlink !== null && (!allowed.includes(xlink) || !/^https?:\/\//i.test(xlink))) a.removeAttributeNS(XLINK, 'href');
+    if (!a.hasAttribute('href') && !a.hasAttributeNS(XLINK, 'href')) a.removeAttribute('target');
+  }
+}
+
 /** Sanitises an SVG document and returns its <svg> element (null if there is none). */
-export function sanitizeSvgElement(svg: string): SVGSVGElement | null {
+export function sanitizeSvgElement(svg: string, options: SvgOptions = {}): SVGSVGElement | null {
   const fragment = DOMPurify.sanitize(svg, { ...CONFIG, RETURN_DOM_FRAGMENT: true });
   const el = fragment.firstElementChild;
-  return el && el.tagName.toLowerCase() === 'svg' ? (el as unknown as SVGSVGElement) : null;
+  if (!el || el.tagName.toLowerCase() !== 'svg') return null;
+  dropUnconfirmedLinks(el, options.allowedUrls ?? []);
+  return el as unknown as SVGSVGElement;
 }
 
 /** Sanitised SVG as well-formed XML (XMLSerializer, not innerHTML), or '' when the input holds no SVG. */
-export function sanitizeSvg(svg: string): string {
-  const el = sanitizeSvgElement(svg);
+export function sanitizeSvg(svg: string, options: SvgOptions = {}): string {
+  const el = sanitizeSvgElement(svg, options);
   if (!el) return '';
   if (!el.getAttribute('xmlns')) el.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   return new XMLSerializer().serializeToString(el);
