@@ -32,15 +32,25 @@ describe('checkContent', () => {
     expect(checkContent({ units: ['A', 'end', 'Receive order'], labels: ['Receive order', 'if "valid"'] }, drawn)).toEqual({
       missingUnits: [],
       missingWords: [],
+      wrongParents: [],
     });
   });
   it('reports what is missing', () => {
     expect(checkContent({ units: ['C', 'B'], labels: ['Receive the order', 'valid'] }, drawn)).toEqual({
       missingUnits: ['C'],
       missingWords: ['the'],
+      wrongParents: [],
     });
   });
   it('matches spaceless scripts as substrings, others as whole words', () => {
-    expect(checkContent({ units: [], labels: ['注文', 'rec'] }, drawn)).toEqual({ missingUnits: [], missingWords: ['rec'] });
+    expect(checkContent({ units: [], labels: ['注文', 'rec'] }, drawn)).toEqual({ missingUnits: [], missingWords: ['rec'], wrongParents: [] });
+  });
+  it('checks hierarchy by id or label of the parent', () => {
+    const tree = {
+      units: [{ id: 'root', label: 'Trip' }, { id: 'Budget', label: 'Budget', parent: 'root' }, { id: 'Food', label: 'Food', parent: 'root' }],
+      texts: [],
+    };
+    const check = checkContent({ units: [], labels: [], parents: [['Budget', 'Trip'], ['Food', 'Budget'], ['Visa', 'Trip']] }, tree);
+    expect(check.wrongParents).toEqual(['Food>Budget', 'Visa>Trip']);
   });
 });

@@ -8,6 +8,8 @@
  *   kept when a drawn text has it as a word. Chinese and Japanese are written
  *   without spaces, so a word in those scripts is kept when it is a substring
  *   of a drawn text.
+ * - A `[child, parent]` pair is kept when the child is drawn inside the parent
+ *   (subgraph, composite state, mindmap node), named by id or label.
  * Both sides are compared after decoding entity codes (`#quot;`, `#9829;`,
  * `&amp;`, and Mermaid's own ﬂ°quot¶ß placeholders for them), dropping `<br>`-style tags and case folding, because Mermaid
  * draws them as characters.
@@ -17,11 +19,15 @@ import type { Drawn } from '../../server/mermaid/drawnUnits.ts';
 export interface Expected {
   units: string[];
   labels: string[];
+  /** `[child, parent]` pairs: the child must be drawn inside (under) the parent. */
+  parents?: [string, string][];
 }
 
 export interface ContentCheck {
   missingUnits: string[];
   missingWords: string[];
+  /** `child>parent` pairs drawn elsewhere (or not drawn). */
+  wrongParents: string[];
 }
 
 const NAMED: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'", nbsp: ' ', hellip: '…' };
@@ -80,5 +86,15 @@ export function checkContent(expected: Expected, drawn: Pick<Drawn, 'units' | 't
       if (!kept && !missingWords.includes(w)) missingWords.push(w);
     }
   }
-  return { missingUnits, missingWords };
+  const wrongParents: string[] = [];
+  for (const [child, parent] of expected.parents ?? []) {
+    const units = drawn.units.filter((u) => unitKey(u.id) === unitKey(child) || unitKey(u.label) === unitKey(child));
+    const inside = units.some((u) => {
+      if (u.parent === undefined) return false;
+      const p = drawn.units.find((x) => x.id === u.parent);
+      return unitKey(u.parent) === unitKey(parent) || (p !== undefined && unitKey(p.label) === unitKey(parent));
+    });
+    if (!inside) wrongParents.push(`${child}>${parent}`);
+  }
+  return { missingUnits, missingWords, wrongParents };
 }

@@ -1,7 +1,8 @@
 /**
  * One corpus answer through the pipeline's deterministic steps, judged by
  * Mermaid: extractDiagram → repair (timed) → Mermaid's database of the result
- * (server/mermaid/drawn.ts) → is every expected unit and label word drawn?
+ * (server/mermaid/drawn.ts) → is every expected unit and label word drawn,
+ * inside the parent the model put it in?
  * Used by `npm run bench:repair` and by corpus.test.ts.
  */
 import { performance } from 'node:perf_hooks';
@@ -29,6 +30,7 @@ export interface Outcome {
   changes: unknown[];
   missingUnits: string[];
   missingWords: string[];
+  wrongParents: string[];
   error?: string;
   code: string;
 }
@@ -42,7 +44,7 @@ export async function measure(c: AnswerCase, text: string): Promise<Outcome> {
   const found = extractDiagram(text);
   if (!found) {
     return { ...base, valid: false, kept: false, unchanged: good ? false : null, repairMs: 0, repairs: [], changes: [],
-      missingUnits: c.units, missingWords: [], error: 'no diagram found', code: '' };
+      missingUnits: c.units, missingWords: [], wrongParents: [], error: 'no diagram found', code: '' };
   }
   const t0 = performance.now();
   const result = await repair(found.code);
@@ -51,15 +53,15 @@ export async function measure(c: AnswerCase, text: string): Promise<Outcome> {
   const unchanged = good ? result.repairs.length === 0 && tidy(result.code) === tidy(found.code) : null;
   if (!result.valid) {
     return { ...base, valid: false, kept: false, unchanged, repairMs, repairs: result.repairs, changes,
-      missingUnits: [], missingWords: [], error: result.error?.message ?? 'invalid', code: result.code };
+      missingUnits: [], missingWords: [], wrongParents: [], error: result.error?.message ?? 'invalid', code: result.code };
   }
   const drawn = await drawnContent(result.code);
   if (!drawn.ok) {
     // repair() said valid but Mermaid's database could not be built: count it as invalid, say why.
     return { ...base, valid: false, kept: false, unchanged, repairMs, repairs: result.repairs, changes,
-      missingUnits: [], missingWords: [], error: `drawn: ${drawn.message}`, code: result.code };
+      missingUnits: [], missingWords: [], wrongParents: [], error: `drawn: ${drawn.message}`, code: result.code };
   }
   const check = checkContent(c, drawn);
-  const kept = check.missingUnits.length === 0 && check.missingWords.length === 0;
+  const kept = check.missingUnits.length === 0 && check.missingWords.length === 0 && check.wrongParents.length === 0;
   return { ...base, valid: true, kept, unchanged, repairMs, repairs: result.repairs, changes, ...check, code: result.code };
 }

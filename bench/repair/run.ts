@@ -48,6 +48,7 @@ function why(o: Outcome): string {
   if (o.unchanged === false) parts.push('good answer changed');
   if (o.missingUnits.length) parts.push(`units lost: ${o.missingUnits.join(', ')}`);
   if (o.missingWords.length) parts.push(`words lost: ${o.missingWords.join(', ')}`);
+  if (o.wrongParents.length) parts.push(`moved: ${o.wrongParents.join(', ')}`);
   return parts.join('; ');
 }
 

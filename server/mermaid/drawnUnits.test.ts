@@ -12,17 +12,17 @@ describe('readSnapshot', () => {
         getSubGraphs: [{ id: 'S', title: 'Team', nodes: ['A'] }],
       },
     });
-    expect(drawn.units).toEqual([{ id: 'A', label: 'Start' }, { id: 'B', label: 'B' }, { id: 'S', label: 'Team' }]);
+    expect(drawn.units).toEqual([{ id: 'A', label: 'Start', parent: 'S' }, { id: 'B', label: 'B' }, { id: 'S', label: 'Team' }]);
     expect(drawn.texts).toEqual(['Start', 'B', 'go', 'Team']);
   });
 
-  it('skips start/end markers and note groups of a state diagram', () => {
+  it('skips start/end markers and note groups of a state diagram, keeps composite parents', () => {
     const drawn = readSnapshot({
       type: 'stateDiagram',
       title: 'T',
-      data: { getData: { nodes: [{ id: 'root_start', shape: 'stateStart', label: 'root_start' }, { id: 'Idle', shape: 'rect', label: 'Idle' }, { id: 'n----parent', shape: 'noteGroup', label: 'x' }, { id: 'n', shape: 'note', label: 'waits' }], edges: [{ label: 'go' }] } },
+      data: { getData: { nodes: [{ id: 'root_start', shape: 'stateStart', label: 'root_start' }, { id: 'Idle', shape: 'rect', label: 'Idle', parentId: 'Busy' }, { id: 'n----parent', shape: 'noteGroup', label: 'x' }, { id: 'n', shape: 'note', label: 'waits' }], edges: [{ label: 'go' }] } },
     });
-    expect(drawn.units).toEqual([{ id: 'Idle', label: 'Idle' }]);
+    expect(drawn.units).toEqual([{ id: 'Idle', label: 'Idle', parent: 'Busy' }]);
     expect(drawn.texts).toEqual(['T', 'Idle', 'waits', 'go']);
   });
 

@@ -20,6 +20,8 @@ export interface DbSnapshot {
 export interface DrawnUnit {
   id: string;
   label: string;
+  /** The id of the unit drawn around it (subgraph, composite state, mindmap parent), if any. */
+  parent?: string;
 }
 
 export interface Drawn {
@@ -42,10 +44,11 @@ const mapEntries = (v: unknown): [string, unknown][] =>
 class Collector {
   readonly units: DrawnUnit[] = [];
   readonly texts: string[] = [];
-  unit(id: unknown, label: unknown = id): void {
+  unit(id: unknown, label: unknown = id, parent?: unknown): void {
     const i = str(id).trim();
     const l = str(label).trim() || i;
-    if (i || l) this.units.push({ id: i, label: l });
+    const p = str(parent).trim();
+    if (i || l) this.units.push(p ? { id: i, label: l, parent: p } : { id: i, label: l });
     this.text(l);
   }
   text(...values: unknown[]): void {
@@ -59,9 +62,15 @@ class Collector {
 type Reader = (data: Rec, c: Collector) => void;
 
 const flowchart: Reader = (d, c) => {
-  for (const v of mapValues(d.getVertices)) if (isRec(v)) c.unit(v.id, v.text);
+  // Mermaid lists inner subgraphs before the ones around them: the first one naming a node is its parent.
+  const parent = new Map<string, string>();
+  for (const s of list(d.getSubGraphs)) {
+    if (!isRec(s)) continue;
+    for (const n of list(s.nodes)) if (!parent.has(str(n))) parent.set(str(n), str(s.id));
+  }
+  for (const v of mapValues(d.getVertices)) if (isRec(v)) c.unit(v.id, v.text, parent.get(str(v.id)));
   for (const e of list(d.getEdges)) if (isRec(e)) c.text(e.text);
-  for (const s of list(d.getSubGraphs)) if (isRec(s)) c.unit(s.id, s.title);
+  for (const s of list(d.getSubGraphs)) if (isRec(s)) c.unit(s.id, s.title, parent.get(str(s.id)));
 };
 
 const sequence: Reader = (d, c) => {
@@ -78,7 +87,7 @@ const state: Reader = (d, c) => {
     const shape = str(n.shape);
     if (shape === 'stateStart' || shape === 'stateEnd' || shape === 'noteGroup') continue;
     if (shape === 'note') c.text(n.label);
-    else c.unit(id, n.label);
+    else c.unit(id, n.label, n.parentId);
     for (const line of list(n.description)) c.text(line);
   }
   for (const e of list(data.edges)) if (isRec(e)) c.text(e.label);
@@ -130,12 +139,12 @@ const timeline: Reader = (d, c) => {
 };
 
 const mindmap: Reader = (d, c) => {
-  const walk = (node: unknown, depth: number): void => {
+  const walk = (node: unknown, depth: number, parent: string): void => {
     if (!isRec(node) || depth > 200) return;
-    c.unit(node.nodeId, node.descr);
-    for (const child of list(node.children)) walk(child, depth + 1);
+    c.unit(node.nodeId, node.descr, parent);
+    for (const child of list(node.children)) walk(child, depth + 1, str(node.nodeId));
   };
-  walk(d.getMindmap, 0);
+  walk(d.getMindmap, 0, '');
 };
 
 const pie: Reader = (d, c) => {
