@@ -23,6 +23,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
+import { GRAMMAR_INPUT_REMAINING, GRAMMAR_INPUT_STATE, GRAMMAR_OUTPUT_STATE } from '../grammar/mask-graph.ts';
+import { FAR, FREE_STATE, type GrammarTables } from '../grammar/tables.ts';
 import { ensureFusedModel, FUSED_INPUT_EOS, FUSED_INPUT_MAX_STEPS, FUSED_OUTPUT_TOKENS, type EnsureOptions, type FusedModelInfo } from './transform.ts';
 
 export type FusedStopReason = 'eos' | 'max_tokens' | 'budget' | 'aborted';
@@ -56,6 +58,13 @@ export interface FusedGenerateOptions {
   /** Called after each chunk with that chunk's new ids (EOS included when it stopped). */
   onChunk?: (ids: number[], info: ChunkInfo) => void;
   cacheMode?: 'carry' | 'recompute';
+  /**
+   * Constrained decoding (needs a generator created with the same tables): the
+   * token state to start from (after the prefill; ../grammar/constraint.ts).
+   * The closing rule counts on min(max tokens left, tokens that fit before the
+   * deadline at the pace measured after the prefill chunk).
+   */
+  grammar?: { tables: GrammarTables; state: number };
 }
 
 export interface FusedGenerateResult {
@@ -65,6 +74,8 @@ export interface FusedGenerateResult {
   firstTokenMs: number | null;
   generationMs: number;
   chunks: number;
+  /** The grammar state after the last token (when constrained). */
+  grammarState?: number;
 }
 
 export interface FusedGeneratorOptions extends EnsureOptions {
@@ -73,6 +84,14 @@ export interface FusedGeneratorOptions extends EnsureOptions {
   device?: 'cpu' | 'cuda';
   /** Merged into the session options (e.g. logSeverityLevel, extra.session.disable_cpu_ep_fallback). */
   sessionOptions?: ort.InferenceSession.SessionOptions;
+}
+
+/** Feeds for a grammar loop: the state per row ([batch, 1]) and the closing rule's count. */
+function grammarFeeds(states: number[], remaining: number): Record<string, ort.Tensor> {
+  return {
+    [GRAMMAR_INPUT_STATE]: new ort.Tensor('int32', Int32Array.from(states), [states.length, 1]),
+    [GRAMMAR_INPUT_REMAINING]: new ort.Tensor('int32', Int32Array.of(Math.max(0, Math.min(FAR, Math.floor(remaining)))), []),
+  };
 }
 
 export interface ChunkPlan {
@@ -186,7 +205,9 @@ export class FusedGenerator {
     steps: number,
     eos: number[],
     fetchCache: boolean,
-  ): Promise<{ tokens: number[]; cache: Record<string, ort.Tensor> | null; runMs: number }> {
+    /** For a grammar loop: state and closing count (default: FREE, unconstrained). */
+    grammar?: { state: number; remaining: number },
+  ): Promise<{ tokens: number[]; cache: Record<string, ort.Tensor> | null; runMs: number; grammarState?: number }> {
     const s = inputIds.length;
     const total = pastLength + s;
     const feeds: Record<string, ort.Tensor> = {
@@ -196,6 +217,7 @@ export class FusedGenerator {
       attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
       [FUSED_INPUT_MAX_STEPS]: new ort.Tensor('int64', BigInt64Array.from([BigInt(steps)]), []),
       [FUSED_INPUT_EOS]: new ort.Tensor('int64', BigInt64Array.from(eos.length ? eos : [-1], BigInt), [eos.length || 1]),
+      ...(this.info.grammar ? grammarFeeds([grammar?.state ?? FREE_STATE], grammar?.remaining ?? FAR) : {}),
     };
     if (this.info.hasPositionIds) {
       feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: s }, (_, i) => BigInt(pastLength + i)), [1, s]);
@@ -203,6 +225,7 @@ export class FusedGenerator {
     const fetches = fetchCache
       ? [FUSED_OUTPUT_TOKENS, ...this.info.layers.flatMap((l) => [l.presentKey, l.presentValue])]
       : [FUSED_OUTPUT_TOKENS];
+    if (this.info.grammar) fetches.push(GRAMMAR_OUTPUT_STATE);
     const t = performance.now();
     const out = await this.session.run(feeds, fetches);
     const runMs = performance.now() - t;
@@ -215,7 +238,8 @@ export class FusedGenerator {
         next[l.value] = out[l.presentValue]!;
       }
     }
-    return { tokens, cache: next, runMs };
+    const grammarState = this.info.grammar ? (out[GRAMMAR_OUTPUT_STATE]!.data as Int32Array)[0] : undefined;
+    return { tokens, cache: next, runMs, grammarState };
   }
 
   /**
@@ -279,6 +303,7 @@ export class FusedGenerator {
         attention_mask: new ort.Tensor('int64', mask, [B, total]),
         [FUSED_INPUT_MAX_STEPS]: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), []),
         [FUSED_INPUT_EOS]: new ort.Tensor('int64', BigInt64Array.from(eos.length ? eos : [-1], BigInt), [eos.length || 1]),
+        ...(this.info.grammar ? grammarFeeds(new Array<number>(B).fill(FREE_STATE), FAR) : {}),
       };
       if (this.info.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', pos, [B, S]);
       const fetches = [FUSED_OUTPUT_TOKENS, ...this.info.layers.flatMap((l) => [l.presentKey, l.presentValue])];
@@ -332,6 +357,9 @@ export class FusedGenerator {
     let cache: Record<string, ort.Tensor> | null = null;
     let msPerToken: number | null = null;
     let stopReason: FusedStopReason = 'max_tokens';
+    const grammar = opts.grammar;
+    if (grammar && !this.info.grammar) throw new Error('fused model: built without grammar tables, cannot constrain');
+    let grammarState = grammar?.state;
 
     while (true) {
       if (opts.signal?.aborted) {
@@ -369,7 +397,14 @@ export class FusedGenerator {
         feed = [ids[ids.length - 1]!];
         past = promptIds.length + ids.length - 1;
       }
-      const r = await this.runChunk(feed, past, mode === 'recompute' ? null : cache, steps, eos, mode === 'carry');
+      let closing: { state: number; remaining: number } | undefined;
+      if (grammar && grammarState !== undefined) {
+        // the pace counts only after the prefill chunk; never below the distance (some token must stay allowed)
+        const paced = chunks >= 2 && msPerToken && opts.deadline !== undefined ? Math.floor((opts.deadline - Date.now()) / msPerToken) : Infinity;
+        closing = { state: grammarState, remaining: Math.max(grammar.tables.dist[grammarState]!, Math.min(remaining, paced)) };
+      }
+      const r = await this.runChunk(feed, past, mode === 'recompute' ? null : cache, steps, eos, mode === 'carry', closing);
+      if (closing) grammarState = r.grammarState;
       cache = r.cache;
       chunks++;
       const got = r.tokens;
@@ -387,6 +422,6 @@ export class FusedGenerator {
       }
       if (got.length < steps) throw new Error(`fused loop stopped after ${got.length}/${steps} steps without an end token`);
     }
-    return { ids, stopReason, firstTokenMs, generationMs: performance.now() - t0, chunks };
+    return { ids, stopReason, firstTokenMs, generationMs: performance.now() - t0, chunks, ...(grammarState !== undefined ? { grammarState } : {}) };
   }
 }

@@ -41,6 +41,8 @@ import { access, constants as fsConstants, mkdir, readFile, rename, rm, stat, wr
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import onnxProto from 'onnx-proto';
+import { GRAMMAR_INPUT_REMAINING, GRAMMAR_INPUT_STATE, GRAMMAR_OUTPUT_STATE, grammarMaskParts } from '../grammar/mask-graph.ts';
+import type { GrammarTables } from '../grammar/tables.ts';
 
 const onnx = onnxProto.onnx;
 type IModelProto = onnxProto.onnx.IModelProto;
@@ -76,6 +78,8 @@ export interface FusedModelInfo {
   /** Decoder inputs carried unchanged into every step (e.g. `num_logits_to_keep`). */
   invariantInputs: { name: string; elemType: number; rank: number }[];
   opset: number;
+  /** The loop masks logits with grammar tables (inputs grammar_state, grammar_remaining; output grammar_state_out). */
+  grammar?: boolean;
 }
 
 export interface FuseOptions {
@@ -87,6 +91,8 @@ export interface FuseOptions {
   sourceFile?: string;
   /** Default 1024 bytes (ONNX's own convention for external data). */
   referenceThreshold?: number;
+  /** Grammar tables: the loop carries an automaton state and masks the logits (../grammar/mask-graph.ts). */
+  grammar?: GrammarTables;
 }
 
 const INT64_MAX = 9223372036854775807n;
@@ -190,10 +196,10 @@ export function fuseDecoder(source: Uint8Array, opts: FuseOptions = {}): { bytes
   const carriedInputs = new Set(['input_ids', 'attention_mask', ...(hasPositionIds ? ['position_ids'] : []), ...layers.flatMap((l) => [l.key, l.value])]);
   const invariant = inputs.filter((i) => !carriedInputs.has(i.name!));
   const usedNames = new Set<string>([...byName.keys(), ...initNames, ...(g.node ?? []).flatMap((n) => n.output ?? [])]);
-  for (const n of [FUSED_INPUT_MAX_STEPS, FUSED_INPUT_EOS, FUSED_OUTPUT_TOKENS]) {
+  for (const n of [FUSED_INPUT_MAX_STEPS, FUSED_INPUT_EOS, FUSED_OUTPUT_TOKENS, GRAMMAR_INPUT_STATE, GRAMMAR_INPUT_REMAINING, GRAMMAR_OUTPUT_STATE]) {
     if (usedNames.has(n)) throw new Error(`decoder already uses the name ${n}`);
   }
-  for (const n of usedNames) if (n.startsWith('fused/') || n.startsWith('loop/')) throw new Error(`decoder uses reserved name ${n}`);
+  for (const n of usedNames) if (n.startsWith('fused/') || n.startsWith('loop/') || n.startsWith('grammar/')) throw new Error(`decoder uses reserved name ${n}`);
 
   // --- the body: the decoder's nodes, carried inputs/outputs renamed loop/<name>
   const rn = new Map<string, string>();
@@ -213,10 +219,23 @@ export function fuseDecoder(source: Uint8Array, opts: FuseOptions = {}): { bytes
     i64Tensor('fused/one', [1n], [1]),
     { name: 'fused/zero_f', dataType: 1, dims: [], rawData: new Uint8Array(new Float32Array([0]).buffer) },
   ];
+  const gmask = opts.grammar
+    ? grammarMaskParts(opts.grammar, {
+        logits: 'fused/last_logits',
+        logitsType: tensorType(outByName.get('logits')!).elemType,
+        masked: 'fused/masked_logits',
+        token: 'fused/next',
+        iter: 'fused/iter',
+        stateIn: 'fused/grammar_state_in',
+        stateOut: 'fused/grammar_state_next',
+      })
+    : null;
   const added: INodeProto[] = [
-    // next token = argmax of the last position's logits → [batch, 1]
+    // next token = argmax of the last position's logits (masked by the grammar, if any) → [batch, 1]
     node('Slice', ['loop/logits', 'fused/minus1', 'fused/int64max', 'fused/axis1'], ['fused/last_logits']),
-    node('ArgMax', ['fused/last_logits'], ['fused/next'], [intAttr('axis', 2), intAttr('keepdims', 0)]),
+    ...(gmask?.before ?? []),
+    node('ArgMax', [gmask ? 'fused/masked_logits' : 'fused/last_logits'], ['fused/next'], [intAttr('axis', 2), intAttr('keepdims', 0)]),
+    ...(gmask?.after ?? []),
     node('Identity', ['fused/next'], ['fused/token_scan']),
     // finished rows: token ∈ eos set
     node('Equal', ['fused/next', FUSED_INPUT_EOS], ['fused/eq']),
@@ -283,6 +302,13 @@ export function fuseDecoder(source: Uint8Array, opts: FuseOptions = {}): { bytes
   bodyOutputs.push(vinfo('fused/finished_out', 9, ['batch', 1]));
   loopIn.push('fused/finished0');
   loopOut.push('fused/finished');
+  if (gmask) {
+    bodyInputs.push(vinfo('fused/grammar_state_in', 6, ['batch', 1]));
+    bodyOutputs.push(vinfo('fused/grammar_state_next', 6, ['batch', 1]));
+    loopIn.push(GRAMMAR_INPUT_STATE);
+    loopOut.push(GRAMMAR_OUTPUT_STATE);
+    outputs.push(vinfo(GRAMMAR_OUTPUT_STATE, 6, ['batch', 1]));
+  }
   bodyOutputs.push(vinfo('fused/token_scan', 7, ['batch', 1]));
   loopOut.push(FUSED_OUTPUT_TOKENS);
 
@@ -291,7 +317,7 @@ export function fuseDecoder(source: Uint8Array, opts: FuseOptions = {}): { bytes
     node: [...bodyNodes, ...added],
     input: bodyInputs,
     output: bodyOutputs,
-    initializer: consts,
+    initializer: [...consts, ...(gmask?.bodyConsts ?? [])],
   };
 
   // --- outer graph: weights, the Loop, and finished0 = false [batch, 1]
@@ -301,6 +327,7 @@ export function fuseDecoder(source: Uint8Array, opts: FuseOptions = {}): { bytes
     i64Tensor('fused/batch_start', [0n], [1]),
     i64Tensor('fused/batch_end', [1n], [1]),
     i64Tensor('fused/col', [1n], [1]),
+    ...(gmask?.initializers ?? []),
   );
   const outerNodes: INodeProto[] = [
     node('Shape', ['input_ids'], ['fused/ids_shape']),
@@ -310,6 +337,7 @@ export function fuseDecoder(source: Uint8Array, opts: FuseOptions = {}): { bytes
       ...node('ConstantOfShape', ['fused/flag_shape'], ['fused/finished0']),
       attribute: [{ name: 'value', type: A.TENSOR, t: { name: 'fused/false_value', dataType: 9, dims: [1], rawData: new Uint8Array([0]) } }],
     },
+    ...(gmask?.outerNodes ?? []),
     { ...node('Loop', loopIn, loopOut), attribute: [{ name: 'body', type: A.GRAPH, g: body }] },
   ];
 
@@ -322,6 +350,7 @@ export function fuseDecoder(source: Uint8Array, opts: FuseOptions = {}): { bytes
       ...inputs,
       vinfo(FUSED_INPUT_MAX_STEPS, 7, []),
       vinfo(FUSED_INPUT_EOS, 7, ['eos']),
+      ...(gmask ? [vinfo(GRAMMAR_INPUT_STATE, 6, ['batch', 1]), vinfo(GRAMMAR_INPUT_REMAINING, 6, [])] : []),
       // IR < 4 lists initializers as inputs too; keep them so the file stays valid
       ...(g.input ?? []).filter((i) => initNames.has(i.name!)),
     ],
@@ -347,6 +376,7 @@ export function fuseDecoder(source: Uint8Array, opts: FuseOptions = {}): { bytes
       return { name: i.name!, elemType: t.elemType, rank: t.dims.length };
     }),
     opset,
+    ...(gmask ? { grammar: true } : {}),
   };
   return { bytes: onnx.ModelProto.encode(fused).finish(), info };
 }
@@ -395,6 +425,8 @@ export interface EnsureOptions {
   cacheDir?: string;
   /** Force the cache dir even when the model's folder is writable. */
   preferCacheDir?: boolean;
+  /** Grammar tables for the loop, and their hash (part of the file name: one fused file per grammar). */
+  grammar?: { tables: GrammarTables; hash: string };
 }
 
 /**
@@ -410,14 +442,14 @@ export async function ensureFusedModel(onnxPath: string, opts: EnsureOptions = {
   const src = await stat(onnxPath);
   const dir = dirname(onnxPath);
   const base = basename(onnxPath).replace(/\.onnx$/, '');
-  const stamp = { format: FUSED_FORMAT_VERSION, size: src.size, mtimeMs: Math.round(src.mtimeMs) };
+  const stamp = { format: FUSED_FORMAT_VERSION, size: src.size, mtimeMs: Math.round(src.mtimeMs), ...(opts.grammar ? { grammar: opts.grammar.hash } : {}) };
 
   let outDir = dir;
   if (opts.preferCacheDir || !(await writable(dir))) {
     const h = createHash('sha256').update(`${onnxPath}:${src.size}:${src.mtimeMs}`).digest('hex').slice(0, 16);
     outDir = join(opts.cacheDir ?? join(tmpdir(), 'mermaid-flow-fused'), h);
   }
-  const fusedPath = join(outDir, `${base}.fused.onnx`);
+  const fusedPath = join(outDir, opts.grammar ? `${base}.fused.g-${opts.grammar.hash}.onnx` : `${base}.fused.onnx`);
   const sidecar = `${fusedPath}.json`;
   try {
     const cached = JSON.parse(await readFile(sidecar, 'utf8')) as FusedModelInfo & { stamp: typeof stamp };
@@ -429,7 +461,7 @@ export async function ensureFusedModel(onnxPath: string, opts: EnsureOptions = {
     /* build */
   }
   const source = await readFile(onnxPath);
-  const { bytes, info } = fuseDecoder(source, { sourceFile: basename(onnxPath) });
+  const { bytes, info } = fuseDecoder(source, { sourceFile: basename(onnxPath), grammar: opts.grammar?.tables });
   await mkdir(outDir, { recursive: true });
   // Written under unique names and renamed into place: concurrent builders (two engines, two
   // processes) each publish a complete file, and a reader never sees a partial one.

@@ -47,3 +47,17 @@ export function sampleText(dfa: ByteDfa, from: number, steps: number, random: ()
   out.push(...shortestCompletion(dfa, s));
   return Uint8Array.from(out);
 }
+
+const ACTORS = ['A customer', 'The clerk', 'Un client', 'Der Kunde', '고객이', 'The system', 'A nurse', 'The manager'];
+const ACTS = ['orders a book', 'submits a claim', 'paie la facture', 'meldet einen Schaden', '주문을 한다', 'checks the stock', 'approves the leave', 'ships the parcel'];
+const BRANCHES = ['if payment fails we email them, else we ship', 'when the form is incomplete it goes back', 'sinon le dossier est archivé', 'bei Ablehnung endet der Prozess', '승인되면 배송한다', 'after three tries the account is locked'];
+
+/** `n` different process descriptions in several languages (for generation tests and benchmarks). */
+export function sampleDescriptions(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => {
+    const a = ACTORS[i % ACTORS.length]!;
+    const b = ACTS[Math.floor(i / ACTORS.length) % ACTS.length]!;
+    const c = BRANCHES[Math.floor(i / (ACTORS.length * ACTS.length)) % BRANCHES.length]!;
+    return `${a} ${b}; ${c}. (case ${i + 1})`;
+  });
+}
