@@ -66,7 +66,8 @@ if (part === 'all' || part === 'tables') {
 
 async function generator(spec: TestModelSpec, grammar: boolean): Promise<FusedGenerator> {
   const dir = await ensureTestModel(spec);
-  const file = spec.kind === 'tiny' && (spec.dtype ?? 'fp32') === 'fp32' ? 'model.onnx' : `model_${spec.dtype}.onnx`;
+  const dtype = spec.kind === 'tape' ? 'fp32' : (spec.dtype ?? (spec.kind === 'tiny' ? 'fp32' : 'fp16'));
+  const file = dtype === 'fp32' ? 'model.onnx' : `model_${dtype}.onnx`;
   return FusedGenerator.create({ modelPath: join(dir, 'onnx', file), cacheDir: work, preferCacheDir: true, ...(grammar ? { grammar: { tables: loaded.tables, hash: loaded.hash } } : {}) });
 }
 
