@@ -3,12 +3,16 @@
  * in its own file (or folder) and add it to FORMATS; repair() finds it by the
  * diagram's header keyword.
  */
+import { sequenceFormat } from './sequence/index.ts';
+import { stateFormat } from './state/index.ts';
 import type { LenientFormat } from './types.ts';
 
 export type { LenientFormat, Rewrite } from './types.ts';
 
 export const FORMATS: readonly LenientFormat[] = [
   // fid-flow: flowchart (next); fid-types: sequence, state, class, er
+  sequenceFormat,
+  stateFormat,
 ];
 
 /** The header keyword of the first line that is not blank, a comment or front matter; lower-case. */
