@@ -8,10 +8,14 @@
  * - configuration: `%%{…}%%` directives (and an unclosed `%%{` to the end of
  *   its line); front matter except a plain one-line `title:` (the UI offers
  *   no other setting a diagram could carry: theme and look are the viewer's);
- * - interactions, in the diagram types whose grammar has them: `click`,
- *   `call`, `href`, `callback`, `link`, `links`, `properties`, `details`
- *   statements. A keyword followed by an edge operator (`click --> B`) is a
- *   node that happens to be called so, and stays.
+ * - interactions, in the diagram types whose grammar has them, as whole
+ *   statements (with their `call`/`href` parts): `click` (flowchart, class,
+ *   state, gantt), `callback` and `link` (class), `link`, `links`,
+ *   `properties` and `details` (sequence). A keyword followed by an edge
+ *   operator (`click --> B`) is a node that happens to be called so, and
+ *   stays; so does a gantt task named "Click tracking" (a gantt `click` is an
+ *   interaction only with `call` or `href`). `call …` or `href …` alone is no
+ *   statement in any grammar (the parser rejects it): left for repair.
  *
  * `allowLinks` (only for code a person typed and then confirmed in the UI)
  * keeps `click ID href "https://…"` and `click ID "https://…"` with an
@@ -57,13 +61,22 @@ export interface Cleaned {
 /** Front-matter keys a diagram may carry: content, not configuration. */
 export const FRONT_MATTER_KEYS = ['title'] as const;
 
-/** Statement keywords that make a diagram do something when clicked or hovered. */
-export const INTERACTION_KEYWORDS = ['click', 'call', 'href', 'callback', 'link', 'links', 'properties', 'details'] as const;
+/**
+ * Statement keywords that make a diagram do something when clicked or hovered,
+ * per header keyword of the diagram types whose grammar has them (Mermaid 11's lexers).
+ */
+const INTERACTIONS: Record<string, readonly string[]> = {
+  flowchart: ['click'],
+  graph: ['click'],
+  'flowchart-elk': ['click'],
+  classdiagram: ['click', 'callback', 'link'],
+  'classdiagram-v2': ['click', 'callback', 'link'],
+  statediagram: ['click'],
+  'statediagram-v2': ['click'],
+  gantt: ['click'],
+  sequencediagram: ['link', 'links', 'properties', 'details'],
+};
 
-/** Header keywords of the diagram types whose grammar has interaction statements. */
-const INTERACTIVE_TYPES = new Set(['flowchart', 'graph', 'flowchart-elk', 'classdiagram', 'classdiagram-v2', 'statediagram', 'statediagram-v2', 'gantt', 'sequencediagram']);
-
-const KEYWORDS = new Set<string>(INTERACTION_KEYWORDS);
 /** After `click `: an edge operator or `&` means `click` is a node id, not a keyword. */
 const OPERATOR_START = new Set(['-', '=', '.', '~', '<', '>', '&', '|', ':']);
 
@@ -76,11 +89,13 @@ export function cleanUntrusted(input: string, options: UntrustedOptions = {}): C
   const bodyStart = stripFrontMatter(lines, removed, emptied);
   stripDirectives(lines, bodyStart, removed, emptied);
   const type = headerType(lines, bodyStart);
-  if (type !== null && INTERACTIVE_TYPES.has(type)) {
+  const keywords = type !== null && Object.hasOwn(INTERACTIONS, type) ? INTERACTIONS[type]! : [];
+  if (keywords.length > 0) {
+    const grammar: Grammar = { keywords, sequence: type === 'sequencediagram', gantt: type === 'gantt' };
     for (let i = bodyStart; i < lines.length; i++) {
       const line = lines[i]!;
-      if (!hasKeyword(line)) continue;
-      const kept = stripInteractions(line, i + 1, type === 'sequencediagram', options.allowLinks === true, removed, links);
+      if (!hasKeyword(line, keywords)) continue;
+      const kept = stripInteractions(line, i + 1, grammar, options.allowLinks === true, removed, links);
       if (kept !== line) {
         lines[i] = kept;
         if (kept.trim() === '') emptied.add(i);
@@ -201,10 +216,18 @@ function isSpace(ch: string): boolean {
   return ch === ' ' || ch === '\t' || ch === '\f' || ch === '\v' || ch === '\u00a0';
 }
 
+interface Grammar {
+  keywords: readonly string[];
+  /** In sequence diagrams every `;` ends a statement. */
+  sequence: boolean;
+  /** A gantt `click` is an interaction only with `call` or `href` after its task id. */
+  gantt: boolean;
+}
+
 /** Cheap pre-check: does any interaction keyword occur in the line (any case)? */
-function hasKeyword(line: string): boolean {
+function hasKeyword(line: string, keywords: readonly string[]): boolean {
   const lower = line.toLowerCase();
-  return ['click', 'call', 'href', 'link', 'properties', 'details'].some((k) => lower.includes(k));
+  return keywords.some((k) => lower.includes(k));
 }
 
 /**
@@ -212,7 +235,8 @@ function hasKeyword(line: string): boolean {
  * In sequence diagrams every `;` ends a statement (Mermaid's lexer says so, even
  * inside message text); elsewhere `;` inside quotes or brackets is label text.
  */
-function stripInteractions(line: string, lineNo: number, sequence: boolean, allowLinks: boolean, removed: Removal[], links: LinkStatement[]): string {
+function stripInteractions(line: string, lineNo: number, grammar: Grammar, allowLinks: boolean, removed: Removal[], links: LinkStatement[]): string {
+  const sequence = grammar.sequence;
   const segments: string[] = [];
   let depth = 0;
   let quoted = false;
@@ -233,8 +257,9 @@ function stripInteractions(line: string, lineNo: number, sequence: boolean, allo
 
   let changed = false;
   const kept = segments.filter((segment) => {
-    const keyword = interactionKeyword(segment);
+    const keyword = interactionKeyword(segment, grammar.keywords);
     if (keyword === null) return true;
+    if (grammar.gantt && !ganttInteraction(segment)) return true;
     const url = keyword === 'click' ? clickLinkUrl(segment) : null;
     if (url !== null) links.push({ line: lineNo, url });
     if (url !== null && allowLinks) return true;
@@ -250,19 +275,25 @@ function stripInteractions(line: string, lineNo: number, sequence: boolean, allo
 }
 
 /** The interaction keyword a statement starts with (lower-cased), or null. */
-function interactionKeyword(segment: string): string | null {
+function interactionKeyword(segment: string, keywords: readonly string[]): string | null {
   let i = 0;
   while (i < segment.length && isSpace(segment[i]!)) i++;
   let end = i;
   while (end < segment.length && /[A-Za-z]/.test(segment[end]!)) end++;
   const word = segment.slice(i, end).toLowerCase();
-  if (!KEYWORDS.has(word)) return null;
+  if (!keywords.includes(word)) return null;
   let next = end;
   while (next < segment.length && isSpace(segment[next]!)) next++;
   if (next === end) return null; // `click[Label]`, `clickable`: a node id
   const after = segment[next];
   if (after !== undefined && OPERATOR_START.has(after)) return null; // `click --> B`, `click & a --> B`
   return word;
+}
+
+/** `click taskId call …` or `click taskId href …` (gantt's two interaction forms). */
+function ganttInteraction(segment: string): boolean {
+  const third = segment.trim().split(/\s+/)[2]?.toLowerCase() ?? '';
+  return third === 'call' || third.startsWith('call(') || third === 'href';
 }
 
 /** `click ID href "http(s)://…"` or `click ID "http(s)://…"`: its URL; any other click: null. */

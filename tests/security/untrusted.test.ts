@@ -84,3 +84,15 @@ describe('untrusted diagrams: the shared rule (browser, share links, paste, expo
     }
   });
 });
+
+describe('untrusted diagrams: words that only look like keywords', () => {
+  it.each([
+    ['a gantt task named Call …', 'gantt\n  dateFormat YYYY-MM-DD\n  section A\n  Call caterers :a1, 2024-01-01, 1d'],
+    ['a gantt task named Click …', 'gantt\n  section A\n  Click tracking :a1, 2024-01-01, 1d'],
+    ['a flowchart line starting with call', 'flowchart TD\n  A --> B\n  call --> C'],
+    ['a sequence participant called Details', 'sequenceDiagram\n  Details->>B: hi'],
+    ['a class diagram method named link()', 'classDiagram\n  class A {\n    +link()\n  }'],
+  ])('%s stays', (_name, code) => {
+    expect(cleanUntrusted(code).removed).toEqual([]);
+  });
+});
