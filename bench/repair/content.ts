@@ -63,9 +63,10 @@ export function words(text: string): string[] {
   return normalize(text).match(WORD) ?? [];
 }
 
-/** Unit names compare without quotes, brackets and spacing differences. */
+/** Unit names compare without quotes and spacing differences. */
 function unitKey(text: string): string {
-  return normalize(text).replace(/["'`“”„«»]/g, '').replace(/\s+/g, ' ').trim();
+  // An id cannot hold spaces: `Check_Stock`, `Check-Stock` and `Check Stock` name the same unit.
+  return normalize(text).replace(/["'`“”„«»]/g, '').replace(/[\s_-]+/g, ' ').trim();
 }
 
 export function checkContent(expected: Expected, drawn: Pick<Drawn, 'units' | 'texts'>): ContentCheck {

@@ -174,10 +174,15 @@ const sankey: Reader = (d, c) => {
 };
 
 const block: Reader = (d, c) => {
+  const parent = new Map<string, string>();
+  for (const b of list(d.getBlocksFlat)) {
+    if (!isRec(b) || b.id === 'root') continue;
+    for (const child of list(b.children)) if (isRec(child)) parent.set(str(child.id), str(b.id));
+  }
   for (const b of list(d.getBlocksFlat)) {
     if (!isRec(b) || b.id === 'root') continue;
     if (str(b.type) === 'space') continue;
-    c.unit(b.id, b.label);
+    c.unit(b.id, b.label, parent.get(str(b.id)));
   }
   for (const e of list(d.getEdges)) if (isRec(e)) c.text(e.label);
 };
