@@ -3,6 +3,8 @@
  * in its own file (or folder) and add it to FORMATS; repair() finds it by the
  * diagram's header keyword.
  */
+import { classFormat } from './class/index.ts';
+import { erFormat } from './er/index.ts';
 import { sequenceFormat } from './sequence/index.ts';
 import { stateFormat } from './state/index.ts';
 import type { LenientFormat } from './types.ts';
@@ -13,6 +15,8 @@ export const FORMATS: readonly LenientFormat[] = [
   // fid-flow: flowchart (next); fid-types: sequence, state, class, er
   sequenceFormat,
   stateFormat,
+  classFormat,
+  erFormat,
 ];
 
 /** The header keyword of the first line that is not blank, a comment or front matter; lower-case. */

@@ -4,6 +4,7 @@
  * (hand scans; no pattern with two quantifiers that can take the same text).
  */
 import { entity } from '../body.ts';
+import { bracketsOnly, isUnfinished } from '../repairs/dropBrokenTail.ts';
 
 export interface SourceLine {
   /** 1-based line number in the code given to rewrite(). */
@@ -121,4 +122,13 @@ export function trimSemicolons(text: string): string {
   let end = text.length;
   while (end > 0 && (text[end - 1] === ';' || text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
   return text.slice(0, end);
+}
+
+/**
+ * The last statement, visibly cut by the token budget (an open bracket or
+ * quote, a dangling arrow, colon or comma), and not the only one: the one
+ * thing a reader may drop (reported as `dropped-cut-line`).
+ */
+export function isCutLast(code: string, lines: readonly SourceLine[], i: number): boolean {
+  return i === lines.length - 1 && i > 0 && isUnfinished(bracketsOnly(code, lines[i]!.text));
 }

@@ -39,7 +39,7 @@ export const dropBrokenTail: Repair = {
  * (`||--o{`), and a `{` ending the line (a class body, an entity's
  * attributes, a composite state: close-braces closes those and keeps the name).
  */
-function bracketsOnly(code: string, line: string): string {
+export function bracketsOnly(code: string, line: string): string {
   const kind = kindOf(code);
   if (kind !== 'er' && kind !== 'class' && kind !== 'state') return line;
   let s = line.replace(/\{\s*$/, '');

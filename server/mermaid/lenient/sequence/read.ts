@@ -11,7 +11,7 @@
 import type { DiagramChange } from '../types.ts';
 import { isUnfinished } from '../../repairs/dropBrokenTail.ts';
 import { isProseLine } from '../../prose.ts';
-import { sourceLines, unquote, type SourceLine } from '../lines.ts';
+import { isCutLast, sourceLines, unquote, type SourceLine } from '../lines.ts';
 import type { Arrow, SequenceDiagram, SequenceStatement } from './model.ts';
 
 /** Arrow spellings, longest first at each position, and what Mermaid arrow each one means. */
@@ -116,6 +116,10 @@ export function readSequence(code: string): ReadResult | null {
   const statements: Array<SequenceStatement & { indent?: number }> = [];
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
+    if (isCutLast(code, lines, i)) {
+      changes.push({ kind: 'dropped-cut-line', message: `Dropped the unfinished last line: ${l.text}`, line: l.line });
+      continue;
+    }
     const read = readLine(l, known, aliasUse, lastPair(statements));
     if (read === null) {
       if (i === lines.length - 1 && i > 0 && (isUnfinished(l.text) || messageParts(l.text) !== null)) {

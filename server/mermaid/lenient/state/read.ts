@@ -9,7 +9,7 @@
 import { isProseLine } from '../../prose.ts';
 import { isUnfinished } from '../../repairs/dropBrokenTail.ts';
 import type { DiagramChange } from '../types.ts';
-import { sourceLines, unquote } from '../lines.ts';
+import { isCutLast, sourceLines, unquote } from '../lines.ts';
 import type { StateDiagram, StateStatement } from './model.ts';
 
 const ARROWS: Array<[string, boolean]> = [
@@ -49,6 +49,10 @@ export function readState(code: string): ReadResult | null {
   if (messages >= 2 && !lines.some((l) => /\[\*\]|-->(?!>)|^state\s/.test(l.text))) return null;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
+    if (isCutLast(code, lines, i)) {
+      changes.push({ kind: 'dropped-cut-line', message: `Dropped the unfinished last line: ${l.text}`, line: l.line });
+      continue;
+    }
     // A multi-line note: `note right of A` … `end note`.
     const noteStart = /^note\s+(right of|left of)\s+(\S+)$/i.exec(l.text);
     if (noteStart) {
