@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnGcloud, type Gcloud } from './cloudrun/gcloud.ts';
 import { DEFAULT_CONCURRENCY, cloudRunPlan } from './cloudrun/flow.ts';
 import { l4ResourceProblems } from './cloudrun/roles.ts';
-import { DeployError, formatError } from './errors.ts';
+import { DeployError, UsageError, formatError } from './errors.ts';
 import { gitDirty, gitSha, listAppFiles } from './files.ts';
 import { printPlan, runPlan } from './plan.ts';
 import { streamOutput, type Output } from './progress.ts';
@@ -65,7 +65,8 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   } catch (err) {
     out.clearStatus();
     for (const l of formatError(err)) out.line(l);
-    return err instanceof DeployError ? 1 : 2;
+    // 1: the deploy failed (said why); 2: the command line was wrong, or a bug (printed with its stack).
+    return err instanceof DeployError && !(err instanceof UsageError) ? 1 : 2;
   }
 }
 
@@ -76,52 +77,71 @@ async function run(argv: string[], deps: CliDeps & { redactor: Redactor; out: Ou
     out.line(HELP);
     return target ? 0 : argv.length ? 0 : 1;
   }
-  const { values: v } = parseArgs({
-    args: rest,
-    strict: true,
-    options: {
-      'dry-run': { type: 'boolean' },
-      'no-smoke': { type: 'boolean' },
-      'ready-timeout': { type: 'string' },
-      space: { type: 'string' },
-      hardware: { type: 'string' },
-      private: { type: 'boolean' },
-      'sleep-seconds': { type: 'string' },
-      var: { type: 'string', multiple: true },
-      secret: { type: 'string', multiple: true },
-      'no-hf-token-secret': { type: 'boolean' },
-      title: { type: 'string' },
-      emoji: { type: 'string' },
-      'short-description': { type: 'string' },
-      license: { type: 'string' },
-      'color-from': { type: 'string' },
-      'color-to': { type: 'string' },
-      'hub-url': { type: 'string' },
-      'app-url': { type: 'string' },
-      'wait-timeout': { type: 'string' },
-      project: { type: 'string' },
-      region: { type: 'string' },
-      service: { type: 'string' },
-      'secret-name': { type: 'string' },
-      'update-secret': { type: 'boolean' },
-      cpu: { type: 'string' },
-      memory: { type: 'string' },
-      concurrency: { type: 'string' },
-      'max-instances': { type: 'string' },
-      'min-instances': { type: 'string' },
-      timeout: { type: 'string' },
-      'gpu-zonal-redundancy': { type: 'boolean' },
-      public: { type: 'boolean' },
-      'model-path': { type: 'string' },
-      'bake-model': { type: 'boolean' },
-      'model-id': { type: 'string' },
-      env: { type: 'string', multiple: true },
-      tag: { type: 'string' },
-      rebuild: { type: 'boolean' },
-      'grant-build-roles': { type: 'boolean' },
-      'skip-region-check': { type: 'boolean' },
-    },
-  });
+  const { values: v } = parseOptions(rest);
+  return runTarget(target, v, deps);
+}
+
+type Values = ReturnType<typeof parseOptions>['values'];
+
+/** node:util parseArgs, with its errors (unknown option, missing value) as our own one-line message. */
+function parseOptions(args: string[]) {
+  try {
+    return parseArgs({ args, strict: true, options: OPTIONS });
+  } catch (err) {
+    // Node's text is already one sentence ("Unknown option '--foo'"), sometimes with a hint about positionals.
+    const text = (err as Error).message;
+    const cut = text.indexOf('. To specify');
+    throw new UsageError(`${(cut === -1 ? text : text.slice(0, cut)).replace(/\.$/, '')}.`, ['npx tsx deploy.ts --help lists every option']);
+  }
+}
+
+const OPTIONS = {
+  'dry-run': { type: 'boolean' },
+  'no-smoke': { type: 'boolean' },
+  'ready-timeout': { type: 'string' },
+  space: { type: 'string' },
+  hardware: { type: 'string' },
+  private: { type: 'boolean' },
+  'sleep-seconds': { type: 'string' },
+  var: { type: 'string', multiple: true },
+  secret: { type: 'string', multiple: true },
+  'no-hf-token-secret': { type: 'boolean' },
+  title: { type: 'string' },
+  emoji: { type: 'string' },
+  'short-description': { type: 'string' },
+  license: { type: 'string' },
+  'color-from': { type: 'string' },
+  'color-to': { type: 'string' },
+  'hub-url': { type: 'string' },
+  'app-url': { type: 'string' },
+  'wait-timeout': { type: 'string' },
+  project: { type: 'string' },
+  region: { type: 'string' },
+  service: { type: 'string' },
+  'secret-name': { type: 'string' },
+  'update-secret': { type: 'boolean' },
+  cpu: { type: 'string' },
+  memory: { type: 'string' },
+  concurrency: { type: 'string' },
+  'max-instances': { type: 'string' },
+  'min-instances': { type: 'string' },
+  timeout: { type: 'string' },
+  'gpu-zonal-redundancy': { type: 'boolean' },
+  public: { type: 'boolean' },
+  'model-path': { type: 'string' },
+  'bake-model': { type: 'boolean' },
+  'model-id': { type: 'string' },
+  env: { type: 'string', multiple: true },
+  tag: { type: 'string' },
+  rebuild: { type: 'boolean' },
+  'grant-build-roles': { type: 'boolean' },
+  'skip-region-check': { type: 'boolean' },
+  'no-bake-model': { type: 'boolean' },
+  'model-revision': { type: 'string' },
+} as const;
+
+async function runTarget(target: string, v: Values, deps: CliDeps & { redactor: Redactor; out: Output; env: NodeJS.ProcessEnv }): Promise<number> {
+  const { out, env, redactor } = deps;
   const root = deps.root ?? ROOT;
   const dryRun = Boolean(v['dry-run']);
   const smoke = !v['no-smoke'];
@@ -134,8 +154,9 @@ async function run(argv: string[], deps: CliDeps & { redactor: Redactor; out: Ou
   if (target === 'spaces') {
     if (!v.space) throw new DeployError('--space OWNER/NAME is required.', ['e.g. --space alice/mermaid-flow']);
     if (!/^([\w.-]+\/)?[\w.-]+$/.test(v.space)) throw new DeployError(`--space "${v.space}" is not OWNER/NAME.`);
-    const hardware = v.hardware ?? 'cpu-basic';
-    if (!(SPACE_FLAVORS as readonly string[]).includes(hardware)) throw new DeployError(`Unknown hardware "${hardware}".`, [`Use one of: ${SPACE_FLAVORS.join(', ')}`]);
+    const hardware = v.hardware;
+    if (hardware !== undefined && !(SPACE_FLAVORS as readonly string[]).includes(hardware)) throw new UsageError(`Unknown hardware "${hardware}".`, [`Use one of: ${SPACE_FLAVORS.join(', ')}`]);
+    if (v.private && v.public) throw new UsageError('--private and --public contradict each other; pick one (or neither, to keep the Space as it is).');
     const card = defaultCard();
     if (v.title) card.title = v.title;
     if (v.emoji) card.emoji = v.emoji;
@@ -143,31 +164,33 @@ async function run(argv: string[], deps: CliDeps & { redactor: Redactor; out: Ou
     if (v.license) card.license = v.license;
     if (v['color-from']) card.colorFrom = v['color-from'];
     if (v['color-to']) card.colorTo = v['color-to'];
-    if (isGpuFlavor(hardware)) card.suggestedHardware = hardware;
+    if (hardware && isGpuFlavor(hardware)) card.suggestedHardware = hardware;
     const modelId = v['model-id'] ?? DEFAULT_MODEL;
     card.models = [modelId];
     const problems = validateCard(card);
     if (problems.length) throw new DeployError(`The Space README would be rejected: ${problems.join('; ')}.`);
     const secrets: Record<string, string> = {};
-    const appToken = env.SPACE_HF_TOKEN || env.HF_TOKEN;
-    if (!v['no-hf-token-secret'] && appToken) secrets.HF_TOKEN = appToken;
     if (env.API_KEY) secrets.API_KEY = env.API_KEY;
     for (const name of v.secret ?? []) {
       const value = env[name];
-      if (!value) throw new DeployError(`--secret ${name}: the environment variable ${name} is not set.`);
+      if (!value) throw new UsageError(`--secret ${name}: the environment variable ${name} is not set.`);
+      if (name === 'HF_TOKEN') throw new UsageError('--secret HF_TOKEN would give the app your deploying (write) token.', ['Set SPACE_HF_TOKEN to a read-only token instead: the app gets it when the model needs one']);
       redactor.add(value);
       secrets[name] = value;
     }
-    if (!env.SPACE_HF_TOKEN && secrets.HF_TOKEN) out.line('note: the app gets your deploying token as HF_TOKEN; set SPACE_HF_TOKEN to a read-only token to give it less.');
     const plan = spacesPlan(
       {
         space: v.space,
         hardware,
-        private: Boolean(v.private),
-        sleepSeconds: int(v['sleep-seconds'], '--sleep-seconds', 3600),
+        visibility: v.private ? 'private' : v.public ? 'public' : undefined,
+        sleepSeconds: v['sleep-seconds'] === undefined ? undefined : int(v['sleep-seconds'], '--sleep-seconds', 3600),
         secrets,
         // Both platforms sit behind a proxy that sets X-Forwarded-For (per-client rate limits need it).
-        variables: { TRUST_PROXY: 'true', ...(modelId !== DEFAULT_MODEL ? { MODEL_ID: modelId } : {}), ...(v['bake-model'] ? { BAKE_MODEL: '1' } : {}), ...keyValues(v.var, '--var') },
+        variables: { TRUST_PROXY: 'true', ...(modelId !== DEFAULT_MODEL ? { MODEL_ID: modelId } : {}), ...keyValues(v.var, '--var') },
+        modelId,
+        modelRevision: v['model-revision'],
+        bakeModel: !v['no-bake-model'],
+        appToken: v['no-hf-token-secret'] ? undefined : env.SPACE_HF_TOKEN,
         hubUrl: v['hub-url'] ?? env.HF_ENDPOINT ?? 'https://huggingface.co',
         token: env.HF_TOKEN,
         card,

@@ -14,6 +14,11 @@ export class DeployError extends Error {
   }
 }
 
+/** The command line itself is wrong (exit code 2). */
+export class UsageError extends DeployError {
+  override name = 'UsageError';
+}
+
 export function formatError(err: unknown): string[] {
   if (err instanceof DeployError) return [`✗ ${err.message}`, ...err.hints.map((h) => `  → ${h}`)];
   if (err instanceof Error) return [`✗ ${err.message}`, ...(err.stack ? err.stack.split('\n').slice(1, 6) : [])];

@@ -17,18 +17,27 @@ import { SMOKE_DESCRIPTION, gradioSmoke, waitReady } from '../smoke.ts';
 import { explainHubError } from './explain.ts';
 import { SpaceApi, type SpaceRuntime } from './hub.ts';
 import { followStage } from './wait.ts';
-import { isGpuFlavor, renderReadme, type SpaceCard } from './readme.ts';
+import { DEFAULT_SLEEP_SECONDS, isPaidFlavor, renderReadme, type SpaceCard } from './readme.ts';
+import { modelFacts, type ModelFacts } from '../model.ts';
 
 export interface SpacesOptions {
   /** owner/name, or name (owner = the token's user). */
   space: string;
-  hardware: string;
-  private: boolean;
-  /** Sleep after this many idle seconds (GPU flavors only); -1 never sleeps. */
-  sleepSeconds: number;
-  /** Secret values; only their names are ever printed. */
+  /** undefined: keep the Space's hardware (a new Space starts on cpu-basic). */
+  hardware?: string;
+  /** undefined: keep the Space's visibility (a new Space is public). */
+  visibility?: 'private' | 'public';
+  /** Sleep after this many idle seconds on paid hardware; -1 never sleeps; undefined: keep, or 1 h if unset. */
+  sleepSeconds?: number;
+  /** Secret values; only their names are ever printed. HF_TOKEN is added here only when the model needs one. */
   secrets: Record<string, string>;
   variables: Record<string, string>;
+  /** The model the app loads, its revision to pin (resolved to a commit in preflight) and whether it is baked in. */
+  modelId: string;
+  modelRevision?: string;
+  bakeModel: boolean;
+  /** The app's own read token (SPACE_HF_TOKEN), given to it only when the model needs one. */
+  appToken?: string;
   hubUrl: string;
   /** The deploying token (write role). */
   token: string | undefined;
@@ -75,13 +84,26 @@ export function spacesPlan(opts: SpacesOptions, out: Output): Plan & { summary()
   let runtime: SpaceRuntime | undefined;
   let commitUrl = '';
   const files = () => uploadList(opts, spaceId);
-  const gpu = isGpuFlavor(opts.hardware);
+  let model: ModelFacts | undefined;
+  let existedPrivate: boolean | undefined;
+  const pinned = () => model?.sha ?? opts.modelRevision;
+  const variables = (): Record<string, string> => ({
+    ...opts.variables,
+    BAKE_MODEL: opts.bakeModel ? '1' : '0',
+    ...(pinned() ? { MODEL_REVISION: pinned()! } : {}),
+  });
+  const needsToken = () => model !== undefined && model.access !== 'public';
+  const secrets = (): Record<string, string> => ({ ...opts.secrets, ...(needsToken() && opts.appToken ? { HF_TOKEN: opts.appToken } : {}) });
 
   const steps: Step[] = [
     {
       id: 'preflight',
       title: 'Check the token and the Space name',
-      describe: () => [`GET ${hub}/api/whoami-v2  (HF_TOKEN from the environment: ${opts.token ? 'set' : 'NOT SET'})`, 'the token needs the "write" role on the Space owner'],
+      describe: () => [
+        `GET ${hub}/api/whoami-v2  (HF_TOKEN from the environment: ${opts.token ? 'set' : 'NOT SET'})`,
+        'the token needs the "write" role on the Space owner',
+        `GET ${hub}/api/models/${opts.modelId}/revision/${opts.modelRevision ?? 'main'}  (no credentials): public → the app gets no token; gated/private → it gets SPACE_HF_TOKEN (${opts.appToken ? 'set' : 'not set'}); the commit is pinned as MODEL_REVISION`,
+      ],
       run: async () => {
         const t = token();
         if (!t.startsWith('hf_')) throw new DeployError('HF_TOKEN does not look like a Hugging Face token (it must start with "hf_").', ['export HF_TOKEN=hf_…']);
@@ -102,17 +124,29 @@ export function spacesPlan(opts: SpacesOptions, out: Output): Plan & { summary()
             `Or use a token of a member of "${owner}"`,
           ]);
         }
-        return `${me.name}${role ? ` (${role} token)` : ''} → ${spaceId}`;
+        // The model: does the app need a token for it, and which commit to pin?
+        model = await modelFacts(hub, opts.modelId, opts.modelRevision ?? 'main', opts.appToken ?? t);
+        if (model.access !== 'public' && !opts.appToken) {
+          throw new DeployError(`${opts.modelId} is ${model.access}: the app needs a token to download it.`, [
+            'Create a read-only token at https://huggingface.co/settings/tokens (the deploying write token is never given to the app)',
+            'export SPACE_HF_TOKEN=hf_…   and run again',
+          ]);
+        }
+        return `${me.name}${role ? ` (${role} token)` : ''} → ${spaceId}; model ${opts.modelId}@${(pinned() ?? 'main').slice(0, 12)} (${model.access})`;
       },
     },
     {
       id: 'create',
       title: 'Create the Docker Space (or reuse it)',
-      describe: () => [`POST ${hub}/api/repos/create  {type: "space", name: "${spaceId}", sdk: "docker", visibility: "${opts.private ? 'private' : 'public'}", license: "${opts.card.license}"}`, 'HTTP 409 (exists) → reuse it, if its sdk is docker'],
+      describe: () => [
+        `POST ${hub}/api/repos/create  {type: "space", name: "${spaceId}", sdk: "docker", visibility: "${opts.visibility ?? 'public'}", license: "${opts.card.license}"}`,
+        `HTTP 409 (exists) → reuse it, if its sdk is docker; ${opts.visibility ? `make it ${opts.visibility} if it is not (PUT ${hub}/api/spaces/${spaceId}/settings)` : 'its visibility is kept (--private / --public change it)'}`,
+      ],
       run: async () => {
         try {
-          await createRepo({ repo: repo(), accessToken: token(), hubUrl: hub, sdk: 'docker', visibility: opts.private ? 'private' : 'public', license: opts.card.license });
-          return `created ${spaceId}`;
+          await createRepo({ repo: repo(), accessToken: token(), hubUrl: hub, sdk: 'docker', visibility: opts.visibility ?? 'public', license: opts.card.license });
+          existedPrivate = opts.visibility === 'private';
+          return `created ${spaceId} (${opts.visibility ?? 'public'})`;
         } catch (err) {
           if ((err as { statusCode?: number }).statusCode !== 409) throw explainHubError(err, 'create', spaceId);
         }
@@ -123,56 +157,84 @@ export function spacesPlan(opts: SpacesOptions, out: Output): Plan & { summary()
         if (info.sdk && info.sdk !== 'docker') {
           throw new DeployError(`${spaceId} exists but uses sdk "${info.sdk}", not docker.`, ['Pick another --space name, or change its sdk to docker in its README and run again']);
         }
-        return 'exists, reused';
+        existedPrivate = Boolean(info.private);
+        const now = existedPrivate ? 'private' : 'public';
+        if (!opts.visibility || opts.visibility === now) return `exists (${now}), reused`;
+        try {
+          await api().setPrivate(opts.visibility === 'private');
+        } catch (err) {
+          throw new DeployError(`${spaceId} is ${now} and could not be made ${opts.visibility}: ${(err as Error).message}`, [
+            `Change it on ${hub}/spaces/${spaceId}/settings, or run again without --${opts.visibility} to keep it ${now}`,
+          ]);
+        }
+        existedPrivate = opts.visibility === 'private';
+        return `exists, reused, now ${opts.visibility} (was ${now})`;
       },
     },
     {
       id: 'variables',
       title: 'Set Space variables',
-      describe: () => Object.entries(opts.variables).map(([k, v]) => `POST ${hub}/api/spaces/${spaceId}/variables  {key: "${k}", value: ${JSON.stringify(v)}}`).concat(Object.keys(opts.variables).length ? [] : ['(none)']),
+      describe: () =>
+        Object.entries(variables())
+          .map(([k, v]) => `POST ${hub}/api/spaces/${spaceId}/variables  {key: "${k}", value: ${JSON.stringify(v)}}`)
+          .concat(pinned() ? [] : ['and MODEL_REVISION: the commit the model\'s revision resolves to in preflight (weights never change under a running app)']),
       run: async () => {
-        for (const [key, value] of Object.entries(opts.variables)) {
+        for (const [key, value] of Object.entries(variables())) {
           await api().setVariable(key, value).catch((err: unknown) => {
             throw explainHubError(err, 'variables', spaceId);
           });
         }
-        return Object.keys(opts.variables).join(', ') || 'none';
+        return Object.keys(variables()).join(', ') || 'none';
       },
     },
     {
       id: 'secrets',
       title: 'Set Space secrets',
-      describe: () => Object.keys(opts.secrets).map((k) => `POST ${hub}/api/spaces/${spaceId}/secrets  {key: "${k}", value: <hidden>}`).concat(Object.keys(opts.secrets).length ? [] : ['(none)']),
+      describe: () => [
+        ...Object.keys(opts.secrets).map((k) => `POST ${hub}/api/spaces/${spaceId}/secrets  {key: "${k}", value: <hidden>}`),
+        `HF_TOKEN: SPACE_HF_TOKEN when the model is gated or private, else none (DELETE …/secrets {key: "HF_TOKEN"}: an earlier deploy's token is removed)`,
+      ],
       run: async () => {
-        for (const [key, value] of Object.entries(opts.secrets)) {
+        const all = secrets();
+        for (const [key, value] of Object.entries(all)) {
           await api().setSecret(key, value).catch((err: unknown) => {
             throw explainHubError(err, 'secrets', spaceId);
           });
         }
-        return Object.keys(opts.secrets).join(', ') || 'none';
+        // A public model needs no token: take away one an older deploy may have left (the Hub ignores a missing key).
+        if (!('HF_TOKEN' in all)) await api().request('DELETE', `/api/spaces/${spaceId}/secrets`, { key: 'HF_TOKEN' }).catch(() => undefined);
+        return Object.keys(all).join(', ') || 'none';
       },
     },
     {
       id: 'hardware',
-      title: `Request hardware ${opts.hardware}`,
+      title: opts.hardware ? `Request hardware ${opts.hardware}` : 'Keep the Space\'s hardware',
       describe: () => [
-        `GET ${hub}/api/spaces/${spaceId}/runtime; if hardware.requested ≠ ${opts.hardware}:`,
-        `POST ${hub}/api/spaces/${spaceId}/hardware  {flavor: "${opts.hardware}"}`,
-        ...(gpu ? [`POST ${hub}/api/spaces/${spaceId}/sleeptime  {seconds: ${opts.sleepSeconds}}  (GPU Spaces are billed while awake)`] : []),
+        `GET ${hub}/api/spaces/${spaceId}/runtime`,
+        opts.hardware
+          ? `if hardware.requested ≠ ${opts.hardware}: POST ${hub}/api/spaces/${spaceId}/hardware  {flavor: "${opts.hardware}"}`
+          : 'no --hardware: the hardware stays as it is (a new Space runs on cpu-basic)',
+        `on paid hardware (anything but cpu-basic): POST ${hub}/api/spaces/${spaceId}/sleeptime  {seconds: ${opts.sleepSeconds ?? DEFAULT_SLEEP_SECONDS}}${opts.sleepSeconds === undefined ? ' when no sleep time is set yet (paid hardware never sleeps otherwise and is billed while awake)' : ''}`,
       ],
       run: async () => {
         const a = api();
         try {
           runtime = await a.runtime();
-          const requested = runtime.hardware?.requested ?? runtime.hardware?.current;
-          let result = `already ${opts.hardware}`;
-          if (requested !== opts.hardware) {
+          const requested = runtime.hardware?.requested ?? runtime.hardware?.current ?? 'cpu-basic';
+          let flavor = requested;
+          let result = `kept ${requested}`;
+          if (opts.hardware && requested !== opts.hardware) {
             await a.requestHardware(opts.hardware);
-            result = `requested ${opts.hardware} (was ${requested ?? 'none'})`;
-          }
-          if (gpu) {
-            await a.setSleepTime(opts.sleepSeconds);
-            result += opts.sleepSeconds < 0 ? ', never sleeps' : `, sleeps after ${opts.sleepSeconds} s idle`;
+            flavor = opts.hardware;
+            result = `requested ${opts.hardware} (was ${requested})`;
+          } else if (opts.hardware) result = `already ${opts.hardware}`;
+          if (isPaidFlavor(flavor)) {
+            const current = runtime.gcTimeout;
+            const wanted = opts.sleepSeconds ?? (current === null || current === undefined ? DEFAULT_SLEEP_SECONDS : undefined);
+            if (wanted !== undefined && wanted !== current) {
+              await a.setSleepTime(wanted);
+              result += wanted < 0 ? ', never sleeps' : `, sleeps after ${wanted} s idle`;
+            } else result += `, sleep time kept (${current} s)`;
           }
           return result;
         } catch (err) {
@@ -246,11 +308,12 @@ export function spacesPlan(opts: SpacesOptions, out: Output): Plan & { summary()
       run: async (ctx) => {
         const base = opts.appUrl ?? (await api().host());
         const headers: Record<string, string> = {};
-        if (opts.private && opts.token) headers.Authorization = `Bearer ${opts.token}`;
+        const isPrivate = existedPrivate ?? opts.visibility === 'private';
+        if (isPrivate && opts.token) headers.Authorization = `Bearer ${opts.token}`;
         if (opts.apiKey) headers['X-API-Key'] = opts.apiKey;
         await waitReady(base, { headers, timeoutMs: opts.readyTimeoutMs, intervalMs: Math.min(opts.pollMs, 5000), status: ctx.status, buildId: opts.buildId });
         ctx.status('generating');
-        const r = await gradioSmoke(base, { token: opts.private ? opts.token : undefined, headers: opts.apiKey ? { 'X-API-Key': opts.apiKey } : undefined });
+        const r = await gradioSmoke(base, { token: isPrivate ? opts.token : undefined, headers: opts.apiKey ? { 'X-API-Key': opts.apiKey } : undefined });
         out.line(`      ${r.status}`);
         for (const l of r.code.split('\n').slice(0, 6)) out.line(`      │ ${l}`);
         return `generation OK at ${base}`;
@@ -261,15 +324,16 @@ export function spacesPlan(opts: SpacesOptions, out: Output): Plan & { summary()
   return {
     target: `Hugging Face Space ${spaceId}`,
     header: [
-      `Space ${spaceId} (${opts.private ? 'private' : 'public'}), hardware ${opts.hardware}, hub ${hub}, build ${opts.buildId}`,
-      `secrets: ${Object.keys(opts.secrets).join(', ') || 'none'}; variables: ${Object.keys(opts.variables).join(', ') || 'none'}`,
+      `Space ${spaceId} (${opts.visibility ?? 'visibility kept; new: public'}), hardware ${opts.hardware ?? 'kept (new: cpu-basic)'}, hub ${hub}, build ${opts.buildId}`,
+      `model ${opts.modelId}@${opts.modelRevision ?? 'main (pinned to its commit)'}, ${opts.bakeModel ? 'baked into the image' : 'downloaded at start (--no-bake-model)'}`,
+      `secrets: ${[...Object.keys(opts.secrets), 'HF_TOKEN only if the model needs one'].join(', ')}; variables: ${Object.keys(variables()).join(', ')}`,
     ],
     steps,
     summary: () => [
       `Space: ${spaceId}  (${hub}/spaces/${spaceId})`,
-      `Hardware: ${runtime?.hardware?.current ?? opts.hardware}, stage ${runtime?.stage ?? '?'}`,
+      `Hardware: ${runtime?.hardware?.current ?? opts.hardware ?? '?'}, stage ${runtime?.stage ?? '?'}`,
       ...(commitUrl ? [`Commit: ${commitUrl}`] : []),
-      ...(isGpuFlavor(opts.hardware) ? ['GPU hardware is billed while the Space is awake; pause it on its settings page when unused.'] : []),
+      ...(isPaidFlavor(runtime?.hardware?.current ?? opts.hardware ?? 'cpu-basic') ? ['Paid hardware is billed while the Space is awake; it sleeps after the sleep time, or pause it on its settings page.'] : []),
     ],
   };
 }

@@ -63,6 +63,10 @@ export class SpaceApi {
   setSleepTime(seconds: number): Promise<SpaceRuntime> {
     return this.request('POST', `${this.base}/sleeptime`, { seconds });
   }
+  /** Public ↔ private on an existing Space (the Hub's repo settings route). */
+  setPrivate(isPrivate: boolean): Promise<unknown> {
+    return this.request('PUT', `${this.base}/settings`, { private: isPrivate });
+  }
   restart(): Promise<SpaceRuntime> {
     return this.request('POST', `${this.base}/restart`);
   }
@@ -72,15 +76,16 @@ export class SpaceApi {
   }
 
   /**
-   * The last `lines` log lines of the build or the run. The route is a
-   * server-sent-event stream that stays open, so read for at most `ms`.
+   * The last `lines` log lines of the build or the run, with the documented
+   * `?tail=N`: the Hub sends them and ends the stream. `ms` only guards
+   * against a Hub that keeps it open anyway.
    */
-  async logTail(kind: 'build' | 'run', lines = 30, ms = 5000): Promise<string[]> {
+  async logTail(kind: 'build' | 'run', lines = 30, ms = 15_000): Promise<string[]> {
     const out: string[] = [];
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), ms);
     try {
-      const res = await fetch(`${this.hubUrl.replace(/\/$/, '')}${this.base}/logs/${kind}`, {
+      const res = await fetch(`${this.hubUrl.replace(/\/$/, '')}${this.base}/logs/${kind}?tail=${lines}`, {
         headers: { Authorization: `Bearer ${this.token}` },
         signal: ctrl.signal,
       });
@@ -104,7 +109,7 @@ export class SpaceApi {
         }
       }
     } catch {
-      // Timed out or closed: keep what arrived.
+      // Aborted or closed: keep what arrived.
     } finally {
       clearTimeout(timer);
     }

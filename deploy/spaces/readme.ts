@@ -17,6 +17,14 @@ export function isGpuFlavor(flavor: string): boolean {
   return !flavor.startsWith('cpu-');
 }
 
+/** Every flavor but cpu-basic is billed by the hour while the Space is awake. */
+export function isPaidFlavor(flavor: string): boolean {
+  return flavor !== 'cpu-basic';
+}
+
+/** Sleep after an hour idle on paid hardware, unless the user chose otherwise. */
+export const DEFAULT_SLEEP_SECONDS = 3600;
+
 export interface SpaceCard {
   title: string;
   emoji: string;

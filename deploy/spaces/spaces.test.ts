@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../cli.ts';
-import { MockHub, type MockHubConfig } from '../testing/mock-hub.ts';
+import { DEFAULT_MODEL_SHA, MockHub, type MockHubConfig } from '../testing/mock-hub.ts';
 import { memoryOutput } from '../progress.ts';
 import { Redactor } from '../redact.ts';
 
@@ -43,8 +43,8 @@ describe('spaces dry run', () => {
     expect(ids).toEqual(['preflight', 'create', 'variables', 'secrets', 'hardware', 'upload', 'wait', 'smoke']);
     expect(text).toContain('sdk: "docker"');
     expect(text).toContain('/api/spaces/alice/flows/variables  {key: "MAX_NEW_TOKENS", value: "2000"}');
-    expect(text).toContain('{key: "HF_TOKEN", value: <hidden>}');
     expect(text).toContain('{key: "API_KEY", value: <hidden>}');
+    expect(text).toContain('HF_TOKEN: SPACE_HF_TOKEN when the model is gated or private, else none');
     expect(text).toContain('/hardware  {flavor: "l4x1"}');
     expect(text).toContain('/sleeptime  {seconds: 3600}');
     expect(text).toMatch(/Dockerfile\s+\d/);
@@ -65,13 +65,21 @@ describe('spaces run against the Hub stand-in', () => {
     const h = r.hub;
     const create = JSON.parse(h.find(/^POST \/api\/repos\/create/)[0]!.body);
     expect(create).toMatchObject({ name: 'flows', organization: 'alice', type: 'space', sdk: 'docker', visibility: 'public' });
-    // Secrets reach the Hub with their values, and the output shows their names only.
+    // Secrets reach the Hub with their values, and the output shows their names only. The model is
+    // public: the app gets no token at all (never the deploying one), and an old one is removed.
     const secrets = h.find(/^POST \/api\/spaces\/alice\/flows\/secrets$/).map((q) => JSON.parse(q.body));
-    expect(secrets).toEqual([{ key: 'HF_TOKEN', value: TOKEN }, { key: 'API_KEY', value: API_KEY }]);
+    expect(secrets).toEqual([{ key: 'API_KEY', value: API_KEY }]);
+    expect(h.find(/^DELETE \/api\/spaces\/alice\/flows\/secrets$/).map((q) => JSON.parse(q.body))).toEqual([{ key: 'HF_TOKEN' }]);
     expect(r.raw).not.toContain(TOKEN);
     expect(r.raw).not.toContain(API_KEY);
-    expect(r.text).toContain('HF_TOKEN, API_KEY');
-    expect(h.find(/variables$/).map((q) => JSON.parse(q.body))).toEqual([{ key: 'TRUST_PROXY', value: 'true' }, { key: 'MAX_NEW_TOKENS', value: '2000' }]);
+    // The model's revision is pinned to its commit; it is baked into the image by default.
+    expect(h.find(/variables$/).map((q) => JSON.parse(q.body))).toEqual([
+      { key: 'TRUST_PROXY', value: 'true' },
+      { key: 'MAX_NEW_TOKENS', value: '2000' },
+      { key: 'BAKE_MODEL', value: '1' },
+      { key: 'MODEL_REVISION', value: DEFAULT_MODEL_SHA },
+    ]);
+    expect(h.find(/^GET \/api\/models\//)[0]!.authorization).toBeUndefined();
     expect(JSON.parse(h.find(/^POST .*\/hardware$/)[0]!.body)).toEqual({ flavor: 'l4x1' });
     expect(JSON.parse(h.find(/^POST .*\/sleeptime$/)[0]!.body)).toEqual({ seconds: 3600 });
     // Configuration comes before the upload, so the first build sees it.
@@ -89,8 +97,8 @@ describe('spaces run against the Hub stand-in', () => {
     for (const line of ['sdk: docker', 'app_port: 7860', 'suggested_hardware: l4x1', '  - "onnx-community/Qwen3-4B-Instruct-2507-ONNX"', 'colorFrom: indigo', 'license: apache-2.0']) expect(readme).toContain(line);
     expect(h.commits[0]!.files.find((f) => f.path === 'BUILD_ID')!.content).toBe('abc123\n');
     expect((h.commits[0]!.header as { summary: string }).summary).toBe('Deploy abc123');
-    // Every Hub request carried the token; the stage was followed to RUNNING.
-    expect(h.requests.filter((q) => q.path.startsWith('/api/')).every((q) => q.authorization === `Bearer ${TOKEN}` || q.path === '/api/ready' || q.path === '/api/health')).toBe(true);
+    // Every Hub request carried the token (but the public model lookup, which needs none); the stage was followed to RUNNING.
+    expect(h.requests.filter((q) => q.path.startsWith('/api/') && !q.path.startsWith('/api/models/')).every((q) => q.authorization === `Bearer ${TOKEN}` || q.path === '/api/ready' || q.path === '/api/health')).toBe(true);
     expect(h.find(/runtime$/).length).toBeGreaterThanOrEqual(4);
     for (const s of ['stage BUILDING', 'stage APP_STARTING', 'stage RUNNING']) expect(r.text).toContain(s);
     // Smoke test: ready polled through loading, then the real @gradio/client with X-API-Key.
@@ -122,9 +130,9 @@ describe('spaces run against the Hub stand-in', () => {
   });
 
   it('reuses an existing Space, deletes stale files in the same commit, and skips a hardware change', async () => {
-    const r = await deploy(['--space', 'alice/flows', '--no-smoke'], { existing: { 'alice/flows': { sdk: 'docker', files: ['old.py', 'Dockerfile', '.gitattributes'] } }, stages: ['RUNNING'], currentHardware: 'cpu-basic' });
+    const r = await deploy(['--space', 'alice/flows', '--no-smoke', '--hardware', 'cpu-basic'], { existing: { 'alice/flows': { sdk: 'docker', files: ['old.py', 'Dockerfile', '.gitattributes'] } }, stages: ['RUNNING'], currentHardware: 'cpu-basic' });
     expect(r.code, r.text).toBe(0);
-    expect(r.text).toContain('exists, reused');
+    expect(r.text).toContain('exists (public), reused');
     expect(r.hub.commits[0]!.deleted).toEqual(['old.py']);
     expect(r.hub.find(/^POST .*\/hardware$/)).toEqual([]);
     expect(r.text).toContain('already cpu-basic');
@@ -135,7 +143,8 @@ describe('spaces run against the Hub stand-in', () => {
     expect(r.code).toBe(1);
     expect(r.text).toContain('The Space stopped at BUILD_ERROR: Build failed with exit code: 1');
     expect(r.text).toContain('npm ERR! code ERESOLVE');
-    expect(r.hub.find(/\/logs\/build$/)).toHaveLength(1);
+    // The documented ?tail=N: the Hub sends the last lines and ends the stream (the stand-in holds it open otherwise).
+    expect(r.hub.find(/\/logs\/build\?tail=\d+$/)).toHaveLength(1);
   });
 
   it('shows the run log on RUNTIME_ERROR', async () => {
@@ -149,6 +158,70 @@ describe('spaces run against the Hub stand-in', () => {
     const r = await deploy(['--space', 'alice/flows', '--no-smoke'], { stages: ['SLEEPING', 'SLEEPING', 'BUILDING', 'RUNNING'] });
     expect(r.code, r.text).toBe(0);
     expect(r.hub.find(/restart$/)).toHaveLength(1);
+  });
+});
+
+describe('spaces re-deploys keep what the user set', () => {
+  const existing = (extra: object) => ({ existing: { 'alice/flows': { sdk: 'docker', ...extra } }, stages: ['RUNNING'] });
+
+  it('no --hardware on an l4x1 Space: nothing is requested (it used to send cpu-basic)', async () => {
+    const r = await deploy(['--space', 'alice/flows', '--no-smoke'], existing({ hardware: 'l4x1', gcTimeout: 1800 }));
+    expect(r.code, r.text).toBe(0);
+    expect(r.hub.find(/^POST .*\/hardware$/)).toEqual([]);
+    expect(r.hub.find(/^POST .*\/sleeptime$/)).toEqual([]); // its own sleep time stays
+    expect(r.text).toContain('kept l4x1, sleep time kept (1800 s)');
+  });
+
+  it('--private on an existing public Space makes it private; without it the visibility stays', async () => {
+    const r = await deploy(['--space', 'alice/flows', '--no-smoke', '--private'], existing({}));
+    expect(r.code, r.text).toBe(0);
+    expect(r.hub.find(/^PUT \/api\/spaces\/alice\/flows\/settings$/).map((q) => JSON.parse(q.body))).toEqual([{ private: true }]);
+    expect(r.text).toContain('now private (was public)');
+    const again = await deploy(['--space', 'alice/flows', '--no-smoke'], existing({ private: true }));
+    expect(again.hub.find(/settings$/)).toEqual([]);
+    expect(again.text).toContain('exists (private), reused');
+  });
+
+  it('a visibility change the Hub refuses is a clear error, before anything is uploaded', async () => {
+    const r = await deploy(['--space', 'alice/flows', '--no-smoke', '--public'], { ...existing({ private: true }), settingsStatus: 403 });
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('alice/flows is private and could not be made public');
+    expect(r.hub.commits).toEqual([]);
+  });
+
+  it('cpu-upgrade is paid: it gets a sleep time too', async () => {
+    const r = await deploy(['--space', 'alice/flows', '--no-smoke', '--hardware', 'cpu-upgrade'], existing({}));
+    expect(r.code, r.text).toBe(0);
+    expect(r.hub.find(/^POST .*\/sleeptime$/).map((q) => JSON.parse(q.body))).toEqual([{ seconds: 3600 }]);
+  });
+
+  it('a gated model: the app gets SPACE_HF_TOKEN (a read token), never the deploying token', async () => {
+    const READ = 'hf_AppReadToken0123456789';
+    const models = { 'acme/gated': { gated: true, sha: 'feedface'.repeat(5) } };
+    const r = await deploy(['--space', 'alice/flows', '--no-smoke', '--model-id', 'acme/gated'], { ...existing({}), models }, { HF_TOKEN: TOKEN, SPACE_HF_TOKEN: READ });
+    expect(r.code, r.text).toBe(0);
+    expect(r.hub.find(/secrets$/).map((q) => JSON.parse(q.body))).toEqual([{ key: 'HF_TOKEN', value: READ }]);
+    expect(r.raw).not.toContain(READ);
+    const missing = await deploy(['--space', 'alice/flows', '--no-smoke', '--model-id', 'acme/gated'], { ...existing({}), models });
+    expect(missing.code).toBe(1);
+    expect(missing.text).toContain('acme/gated is gated: the app needs a token');
+    expect(missing.text).toContain('SPACE_HF_TOKEN');
+    expect(missing.hub.commits).toEqual([]);
+  });
+
+  it('--model-revision pins what it names; --no-bake-model opts out of baking', async () => {
+    const r = await deploy(['--space', 'alice/flows', '--no-smoke', '--model-revision', 'v1.0', '--no-bake-model'], { ...existing({}), models: { 'onnx-community/Qwen3-4B-Instruct-2507-ONNX': { sha: 'c0ffee'.repeat(6) + 'c0ff' } } });
+    expect(r.code, r.text).toBe(0);
+    expect(r.hub.find(/^GET \/api\/models\/.*\/revision\/v1\.0$/)).toHaveLength(1);
+    const vars = Object.fromEntries(r.hub.find(/variables$/).map((q) => JSON.parse(q.body)).map((b: { key: string; value: string }) => [b.key, b.value]));
+    expect(vars).toMatchObject({ BAKE_MODEL: '0', MODEL_REVISION: 'c0ffee'.repeat(6) + 'c0ff' });
+  });
+
+  it('an unknown option is one line, not a stack', async () => {
+    const r = await deploy(['--space', 'alice/flows', '--hardwre', 'l4x1']);
+    expect(r.code).toBe(2);
+    expect(r.text).toContain("Unknown option '--hardwre'");
+    expect(r.text).not.toMatch(/\bat .*\(node:/);
   });
 });
 

@@ -18,8 +18,12 @@ export interface RecordedRequest {
 export interface MockHubConfig {
   user?: string;
   orgs?: string[];
-  /** Spaces that exist before the run, with their owner's sdk. */
-  existing?: Record<string, { sdk: string; files?: string[] }>;
+  /** Spaces that exist before the run, with their owner's sdk (and visibility, hardware, sleep time). */
+  existing?: Record<string, { sdk: string; files?: string[]; private?: boolean; hardware?: string; gcTimeout?: number | null }>;
+  /** Models on this Hub (GET /api/models/:id and …/revision/:rev); unknown ids answer 401 like a private repo. */
+  models?: Record<string, { private?: boolean; gated?: boolean; sha: string }>;
+  /** Status for PUT …/settings (403 when the token may not change visibility). */
+  settingsStatus?: number;
   /** Status for POST /api/repos/create when the Space is new (default 200). */
   createStatus?: number;
   /** whoami status (401 for a bad token). */
@@ -73,10 +77,14 @@ const GRADIO_INFO = {
   unnamed_endpoints: {},
 };
 
+/** Without `models` in the config: the default model, public, at a fixed commit. */
+export const DEFAULT_MODEL_SHA = '0123456789abcdef0123456789abcdef01234567';
+const DEFAULT_MODELS: NonNullable<MockHubConfig['models']> = { 'onnx-community/Qwen3-4B-Instruct-2507-ONNX': { sha: DEFAULT_MODEL_SHA } };
+
 export class MockHub {
   readonly requests: RecordedRequest[] = [];
   readonly commits: { header: unknown; files: { path: string; content: string }[]; deleted: string[] }[] = [];
-  readonly spaces = new Map<string, { sdk: string; files: string[]; private?: boolean }>();
+  readonly spaces = new Map<string, { sdk: string; files: string[]; private?: boolean; hardware?: string; gcTimeout?: number | null }>();
   #server: Server;
   #runtimeCalls = 0;
   #readyCalls = 0;
@@ -85,7 +93,7 @@ export class MockHub {
   url = '';
 
   constructor(readonly config: MockHubConfig = {}) {
-    for (const [id, s] of Object.entries(config.existing ?? {})) this.spaces.set(id, { sdk: s.sdk, files: s.files ?? [] });
+    for (const [id, s] of Object.entries(config.existing ?? {})) this.spaces.set(id, { sdk: s.sdk, files: s.files ?? [], private: s.private, hardware: s.hardware, gcTimeout: s.gcTimeout });
     this.#server = createServer((req, res) => void this.#handle(req, res));
   }
 
@@ -137,6 +145,19 @@ export class MockHub {
       this.spaces.set(full, { sdk: b.sdk ?? 'static', files: [], private: b.visibility === 'private' });
       return json(200, { url: `${this.url}/spaces/${full}`, id: full });
     }
+    const model = /^\/api\/models\/([^/]+\/[^/]+)(?:\/revision\/([^/]+))?$/.exec(path);
+    if (model && req.method === 'GET') {
+      const info = (c.models ?? DEFAULT_MODELS)[model[1]!];
+      // The Hub answers 401 for private and missing repos alike when there is no token.
+      if (!info || (info.private && !req.headers.authorization)) return json(401, { error: 'Repository not found' });
+      return json(200, { id: model[1], private: Boolean(info.private), gated: info.gated ?? false, sha: info.sha });
+    }
+    if (id && rest === '/settings' && req.method === 'PUT') {
+      if (c.settingsStatus && c.settingsStatus !== 200) return json(c.settingsStatus, { error: 'You are not allowed to change the visibility of this repo' });
+      const s = this.spaces.get(id);
+      if (s) s.private = Boolean((JSON.parse(body) as { private?: boolean }).private);
+      return json(200, {});
+    }
     if (id && rest === '' && req.method === 'GET') {
       const s = this.spaces.get(id);
       return s ? json(200, { id, sdk: s.sdk, private: Boolean(s.private) }) : json(404, { error: 'Repository not found' });
@@ -161,19 +182,28 @@ export class MockHub {
     if (id && (rest === '/secrets' || rest === '/variables' || rest === '/sleeptime' || rest === '/restart')) return json(200, {});
     if (id && rest === '/hardware') {
       if (c.hardwareStatus && c.hardwareStatus !== 200) return json(c.hardwareStatus, { error: 'Hardware not available for this account' });
-      return json(200, { stage: 'BUILDING', hardware: { current: null, requested: JSON.parse(body).flavor } });
+      const flavor = (JSON.parse(body) as { flavor: string }).flavor;
+      const s = this.spaces.get(id);
+      if (s) s.hardware = flavor;
+      return json(200, { stage: 'BUILDING', hardware: { current: null, requested: flavor } });
     }
     if (id && rest === '/runtime') {
       const stages = c.stages ?? ['BUILDING', 'RUNNING'];
       const stage = stages[Math.min(this.#runtimeCalls++, stages.length - 1)]!;
-      return json(200, { stage, hardware: { current: c.currentHardware ?? 'cpu-basic', requested: c.currentHardware ?? 'cpu-basic' }, errorMessage: stage.endsWith('ERROR') ? c.errorMessage ?? null : null });
+      const s = this.spaces.get(id);
+      const hw = s?.hardware ?? c.currentHardware ?? 'cpu-basic';
+      return json(200, { stage, hardware: { current: hw, requested: hw }, gcTimeout: s?.gcTimeout ?? null, errorMessage: stage.endsWith('ERROR') ? c.errorMessage ?? null : null });
     }
     if (id && rest.startsWith('/logs/')) {
       res.writeHead(200, { 'Content-Type': 'text/event-stream' });
       const lines = rest.endsWith('build') ? c.buildLog ?? [] : c.runLog ?? [];
-      for (const l of lines) res.write(`data: ${JSON.stringify({ data: l + '\n', timestamp: '2026-01-01T00:00:00Z' })}\n\n`);
+      // Like the Hub: `?tail=N` sends the last N lines and ends; without it the stream stays open.
+      const tail = url.searchParams.get('tail');
+      const sent = tail === null ? lines : lines.slice(-Number(tail));
+      for (const l of sent) res.write(`data: ${JSON.stringify({ data: l + '\n', timestamp: '2026-01-01T00:00:00Z' })}\n\n`);
       res.write('data: \n\n');
-      return void res.end();
+      if (tail !== null) return void res.end();
+      return; // held open until stop() closes every connection
     }
     if (id && rest === '/host') return json(200, { host: this.url });
 
