@@ -5,6 +5,7 @@
  * adapter maps the same events onto Gradio frames: three transports, one
  * source of truth.
  */
+import type { ErrorCode } from './errors.ts';
 import type { DiagramType, Direction } from './limits.ts';
 
 export interface GenerateRequest {
@@ -78,7 +79,9 @@ export interface Timings {
   totalMs: number;
 }
 
-export type StopReason = 'eos' | 'max_tokens' | 'budget' | 'aborted';
+/** Why generation stopped; the one list (schemas, engine, pipeline and UI import it). */
+export const STOP_REASONS = ['eos', 'max_tokens', 'budget', 'aborted'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
 
 export interface DiagramResult {
   /** Final Mermaid code (repaired when repairs applied); '' when nothing usable came out. */
@@ -104,12 +107,18 @@ export interface DiagramResult {
 }
 
 export interface ApiError {
-  /** Stable machine-readable code, e.g. "queue_full", "empty_description". */
-  code: string;
+  /**
+   * Stable machine-readable code: the server's (common/errors.ts, e.g.
+   * "queue_full"), or one the browser gives a failure that never reached it.
+   */
+  code: ErrorCode | ClientErrorCode;
   /** One sentence for a person, saying what to do. */
   message: string;
   retryAfterSeconds?: number;
 }
+
+/** Failures the browser names itself: no answer, a stream cut short, a status without our error body. */
+export type ClientErrorCode = 'network' | 'stream_closed' | `http_${number}`;
 
 /** Everything a streamed run can say, in the order it usually says it. */
 export type StreamEvent =

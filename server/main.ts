@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { MAX_BODY_BYTES } from '../common/limits.ts';
 import { ConfigError, loadConfig, modelSource, redacted, type Config } from './config.ts';
-import { GenerationQueue } from './engine/queue.ts';
+import { GenerationQueue } from './pipeline/queue.ts';
 import { createEngine } from './engine/index.ts';
 import { createApp } from './http/app.ts';
 import { createMetrics } from './http/metrics.ts';
@@ -25,7 +25,7 @@ import type { HttpConfig } from './http/types.ts';
 import { createLogger, type Logger } from './log.ts';
 import { closeValidator, validate, warmUp as warmUpValidator } from './mermaid/validate.ts';
 import { repair } from './mermaid/repair.ts';
-import { describe } from './pipeline/describe.ts';
+import { createPipeline } from './pipeline/index.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -85,8 +85,10 @@ export async function start(config: Config, logger: Logger, options: { buildUi?:
   );
 
   const { app, shutdown } = createApp({
-    pipeline: { engine, queue, budgetMs: config.budgetMs, maxNewTokens: config.maxNewTokens },
-    describe,
+    pipeline: createPipeline({ engine, queue, budgetMs: config.budgetMs }),
+    maxNewTokens: config.maxNewTokens,
+    status: () => engine.status(),
+    queue: () => ({ running: queue.running, waiting: queue.waiting }),
     validate,
     repair,
     config: httpConfigFrom(config),

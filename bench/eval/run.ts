@@ -18,10 +18,11 @@ import { parseArgs } from 'node:util';
 import type { DiagramResult, StreamEvent } from '../../common/protocol.ts';
 import { loadConfig, modelSource, type Config } from '../../server/config.ts';
 import { createEngine } from '../../server/engine/index.ts';
-import { GenerationQueue } from '../../server/engine/queue.ts';
+import { GenerationQueue } from '../../server/pipeline/queue.ts';
 import type { Engine } from '../../server/engine/types.ts';
 import { closeValidator, warmUp } from '../../server/mermaid/validate.ts';
-import { describe } from '../../server/pipeline/describe.ts';
+import { normalizeRequest } from '../../common/request.ts';
+import { createPipeline } from '../../server/pipeline/index.ts';
 import { parseFlowchart } from './flowchart.ts';
 import { goldGraph, readPet } from './pet.ts';
 import { renderMarkdown, summarise, type DocResult, type EvalReport } from './report.ts';
@@ -60,16 +61,21 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
   await Promise.all([engine.load(), warmUp()]);
   const loadMs = Date.now() - loadStart;
 
+  const pipeline = createPipeline({ engine, queue, budgetMs: config.budgetMs });
   const results: DocResult[] = [];
   for (const [index, doc] of docs.entries()) {
     const gold = goldGraph(doc);
     let result: DiagramResult | null = null;
     let error: string | null = null;
     const events: Record<string, number> = {};
-    for await (const event of describe({ description: gold.description }, { engine, queue, budgetMs: config.budgetMs, maxNewTokens: config.maxNewTokens })) {
-      events[event.type] = (events[event.type] ?? 0) + 1;
-      if (event.type === 'done') result = event.result;
-      if (event.type === 'error') error = `${event.error.code}: ${event.error.message}`;
+    const checked = normalizeRequest({ description: gold.description }, { maxNewTokens: config.maxNewTokens });
+    if (!checked.ok) error = `${checked.error.code}: ${checked.error.message}`;
+    else {
+      for await (const event of pipeline(checked.request, new AbortController().signal)) {
+        events[event.type] = (events[event.type] ?? 0) + 1;
+        if (event.type === 'done') result = event.result;
+        if (event.type === 'error') error = `${event.error.code}: ${event.error.message}`;
+      }
     }
     const graph = parseFlowchart(result?.valid ? result.code : '');
     const activities = activityRecall(gold, graph);

@@ -16,10 +16,11 @@ import { DIAGRAM_TYPES, DIRECTIONS, type DiagramType, type Direction } from '../
 import type { DiagramResult } from '../../common/protocol.ts';
 import { ConfigError, loadConfigWith } from '../config.ts';
 import { createEngine } from '../engine/index.ts';
-import { GenerationQueue } from '../engine/queue.ts';
+import { GenerationQueue } from '../pipeline/queue.ts';
 import { createLogger } from '../log.ts';
 import { closeValidator, warmUp } from '../mermaid/validate.ts';
-import { describe } from '../pipeline/describe.ts';
+import { normalizeRequest } from '../../common/request.ts';
+import { createPipeline } from '../pipeline/index.ts';
 
 export const USAGE = `usage: mermaid-flow generate "DESCRIPTION" [options]
        echo "DESCRIPTION" | mermaid-flow generate [options]
@@ -148,6 +149,13 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
+  // The same rule book as the HTTP API (lengths, text, token cap).
+  const checked = normalizeRequest({ description, diagramType, direction }, { maxNewTokens: config.maxNewTokens });
+  if (!checked.ok) {
+    process.stderr.write(`mermaid-flow generate: ${checked.error.message}\n`);
+    return 2;
+  }
+
   // Logs and progress go to stderr so stdout carries only the diagram (or the JSON).
   const logger = createLogger({ level: config.logLevel, name: 'cli', destination: process.stderr });
   const engine = await createEngine(config, { logger, progressBar: Boolean(process.stderr.isTTY) });
@@ -168,9 +176,8 @@ export async function run(args: string[]): Promise<number> {
       return 1;
     }
     let result: DiagramResult | null = null;
-    const request = { description, diagramType, direction };
-    const deps = { engine, queue, budgetMs: config.budgetMs, maxNewTokens: config.maxNewTokens };
-    for await (const event of describe(request, deps, { signal: controller.signal })) {
+    const pipeline = createPipeline({ engine, queue, budgetMs: config.budgetMs });
+    for await (const event of pipeline(checked.request, controller.signal)) {
       switch (event.type) {
         case 'started':
           process.stderr.write(`generating (budget ${event.budgetMs} ms)…\n`);

@@ -11,7 +11,6 @@ import { ScriptedEngine } from './scripted.ts';
 import type { Engine } from './types.ts';
 
 export type { ChatMessage, Engine, GenerateOptions, GenerationOutput } from './types.ts';
-export { GenerationQueue, QueueClosedError, QueueFullError } from './queue.ts';
 export { ScriptedEngine } from './scripted.ts';
 
 export interface CreateEngineDeps {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadyStatus } from '../../common/protocol.ts';
 import { ensureTestModel } from '../testmodels/index.ts';
 import { encodeText } from '../testmodels/tokenizer.ts';
-import { GenerationQueue, QueueFullError } from './queue.ts';
+import { GenerationQueue, QueueFullError } from '../pipeline/queue.ts';
 import { ModelLoadError, TransformersEngine } from './model.ts';
 import { ensureFusedModel } from './fused/transform.ts';
 import { writeMiniDecoder } from './fused/mini-decoder.ts';

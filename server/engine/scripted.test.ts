@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_OUTPUT, ScriptedEngine, splitTokens } from './scripted.ts';
-import { GenerationQueue } from './queue.ts';
+import { GenerationQueue } from '../pipeline/queue.ts';
 
 const USER = [{ role: 'user' as const, content: 'draw a login flow' }];
 

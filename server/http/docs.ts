@@ -8,7 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { App, RouteContext } from './context.ts';
+import type { MiddlewareHandler } from 'hono';
+import type { App, AppEnv, RouteContext } from './context.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -55,7 +56,7 @@ function swaggerDir(): string | null {
   }
 }
 
-export function registerDocs(app: App, { deps }: RouteContext): void {
+export function registerDocs(app: App, { deps }: RouteContext, quiet: MiddlewareHandler<AppEnv>): void {
   const title = deps.config.title;
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -76,7 +77,7 @@ export function registerDocs(app: App, { deps }: RouteContext): void {
   const cache = new Map<string, Buffer>();
   app.get('/docs', (c) => c.html(PAGE(title)));
   app.get('/docs/', (c) => c.redirect('/docs'));
-  app.get('/docs/assets/:file', async (c) => {
+  app.get('/docs/assets/:file', quiet, async (c) => {
     const file = c.req.param('file');
     if (file === 'init.js') {
       return c.body(INIT_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });

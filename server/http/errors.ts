@@ -2,7 +2,7 @@
  * One HTTP error type and one handler. Every refusal the server makes (bad
  * input, auth, limits, busy, shutting down) is an `HttpError` carrying a
  * stable `code` from the contract's `ApiError`; the handler turns it into
- * `{ error: ApiError }` with the status from `STATUS_BY_CODE`. Anything else
+ * `{ error: ApiError }` with the status from common/errors.ts. Anything else
  * is a bug: it is logged with a random error id and the client gets only that
  * id, never the message or stack.
  *
@@ -10,52 +10,29 @@
  *   throw new HttpError('empty_description', 'Describe the process first.');
  */
 import { randomUUID } from 'node:crypto';
+import { isErrorCode, statusOf, type ErrorCode } from '../../common/errors.ts';
 import type { ApiError } from '../../common/protocol.ts';
-
-/** ApiError codes → HTTP status. The one table both JSON and SSE use. */
-export const STATUS_BY_CODE: Record<string, number> = {
-  invalid_request: 400,
-  invalid_json: 400,
-  empty_description: 400,
-  description_too_long: 413,
-  unauthorized: 401,
-  not_found: 404,
-  method_not_allowed: 405,
-  too_large: 413,
-  unsupported_media_type: 415,
-  rate_limited: 429,
-  queue_full: 503,
-  model_unavailable: 503,
-  shutting_down: 503,
-  aborted: 499,
-  cancelled: 499,
-  timeout: 504,
-  internal: 500,
-};
+import type { RequestProblem } from '../../common/request.ts';
 
 /** Default Retry-After (seconds) for codes that mean "try again later". */
-const DEFAULT_RETRY_AFTER: Record<string, number> = {
+const DEFAULT_RETRY_AFTER: Partial<Record<ErrorCode, number>> = {
   queue_full: 5,
   model_unavailable: 10,
   shutting_down: 10,
 };
 
-export function statusForCode(code: string): number {
-  return STATUS_BY_CODE[code] ?? 500;
-}
-
 export class HttpError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
   readonly retryAfterSeconds?: number;
   /** Set for `internal`: the id under which the cause was logged. */
   readonly errorId?: string;
 
-  constructor(code: string, message: string, opts: { retryAfterSeconds?: number; status?: number; errorId?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, opts: { retryAfterSeconds?: number; status?: number; errorId?: string; cause?: unknown } = {}) {
     super(message, { cause: opts.cause });
     this.name = 'HttpError';
     this.code = code;
-    this.status = opts.status ?? statusForCode(code);
+    this.status = opts.status ?? statusOf(code);
     this.retryAfterSeconds = opts.retryAfterSeconds ?? DEFAULT_RETRY_AFTER[code];
     this.errorId = opts.errorId;
   }
@@ -75,7 +52,13 @@ export class HttpError extends Error {
 
 /** From an ApiError the pipeline reported as data (an `error` event). */
 export function fromApiError(err: ApiError & { errorId?: string }): HttpError {
-  return new HttpError(err.code, err.message, { retryAfterSeconds: err.retryAfterSeconds, errorId: err.errorId });
+  const code = isErrorCode(err.code) ? err.code : 'internal';
+  return new HttpError(code, err.message, { retryAfterSeconds: err.retryAfterSeconds, errorId: err.errorId });
+}
+
+/** A request the rule book (common/request.ts) refused. */
+export function fromProblem(problem: RequestProblem): HttpError {
+  return new HttpError(problem.code, problem.message);
 }
 
 interface LoggerLike {
@@ -90,7 +73,7 @@ interface LoggerLike {
 export function toHttpError(err: unknown, log?: LoggerLike): HttpError {
   if (err instanceof HttpError) return err;
   const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
-  if (code && code !== 'internal' && code in STATUS_BY_CODE && err instanceof Error) {
+  if (isErrorCode(code) && code !== 'internal' && err instanceof Error) {
     const retry = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
     return new HttpError(code, err.message, { retryAfterSeconds: typeof retry === 'number' ? retry : undefined });
   }

@@ -7,8 +7,7 @@
  */
 import { createRoute } from '@hono/zod-openapi';
 import type { ReadyStatus } from '../../common/protocol.ts';
-import type { App, RouteContext } from './context.ts';
-import { queueStats } from './queue-stats.ts';
+import type { App, Guards, RouteContext } from './context.ts';
 import { HealthSchema, ReadyStatusSchema } from './schemas.ts';
 
 const startedAt = Date.now();
@@ -47,8 +46,8 @@ const statusRoute = createRoute({
 });
 
 export function readyStatus({ deps, runs }: RouteContext): ReadyStatus {
-  const status = deps.pipeline.engine.status();
-  const q = queueStats(deps.pipeline.queue);
+  const status = deps.status();
+  const q = deps.queue();
   const out: ReadyStatus = { ...status, queueDepth: q.running + q.waiting };
   if (runs.draining) return { ...out, message: 'Shutting down', state: out.state === 'ready' ? 'idle' : out.state };
   const waitingFor = out.state === 'ready' ? (deps.notReadyReason?.() ?? null) : null;
@@ -56,7 +55,9 @@ export function readyStatus({ deps, runs }: RouteContext): ReadyStatus {
   return out;
 }
 
-export function registerHealthRoutes(app: App, ctx: RouteContext): void {
+export function registerHealthRoutes(app: App, ctx: RouteContext, { quiet }: Guards): void {
+  // Probes: no API key, no rate limit, debug-level logs.
+  for (const route of [healthRoute, readyRoute, statusRoute]) app.use(route.path, quiet);
   app.openapi(healthRoute, (c) =>
     c.json({ ok: true as const, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), buildId: ctx.deps.config.buildId ?? null }, 200),
   );

@@ -3,7 +3,8 @@
  * /api/validate and /api/repair (for code the user edited by hand).
  */
 import { createRoute } from '@hono/zod-openapi';
-import type { App, RouteContext } from './context.ts';
+import type { App, Guards, RouteContext } from './context.ts';
+import { readCode, readGenerateRequest } from './body.ts';
 import { HttpError, fromApiError } from './errors.ts';
 import {
   CodeRequestSchema,
@@ -13,7 +14,6 @@ import {
   ValidateResultSchema,
   errorResponses,
 } from './schemas.ts';
-import { checkGenerate, checkText } from './validation.ts';
 
 const jsonBody = <T>(schema: T, description: string) => ({
   body: { content: { 'application/json': { schema } }, required: true, description },
@@ -30,7 +30,7 @@ export const generateRoute = createRoute({
   request: jsonBody(GenerateRequestSchema, 'What to draw'),
   responses: {
     200: { description: 'The final diagram (check `valid`)', content: { 'application/json': { schema: DiagramResultSchema } } },
-    ...errorResponses(400, 401, 413, 429, 500, 503),
+    ...errorResponses(400, 401, 413, 415, 429, 500, 503),
   },
 });
 
@@ -42,7 +42,7 @@ const validateRoute = createRoute({
   request: jsonBody(CodeRequestSchema, 'Mermaid code'),
   responses: {
     200: { description: 'Parse result; an invalid diagram is data, not an error', content: { 'application/json': { schema: ValidateResultSchema } } },
-    ...errorResponses(400, 401, 413, 429),
+    ...errorResponses(400, 401, 413, 415, 429),
   },
 });
 
@@ -54,13 +54,18 @@ const repairRoute = createRoute({
   request: jsonBody(CodeRequestSchema, 'Mermaid code'),
   responses: {
     200: { description: 'Repaired code and the repairs applied', content: { 'application/json': { schema: RepairResultSchema } } },
-    ...errorResponses(400, 401, 413, 429),
+    ...errorResponses(400, 401, 413, 415, 429),
   },
 });
 
-export function registerJsonRoutes(app: App, { deps, runs }: RouteContext): void {
-  app.openapi(generateRoute, async (c) => {
-    const req = checkGenerate(c.req.valid('json'), deps.pipeline.maxNewTokens);
+// The schemas document the routes; the rule book (common/request.ts) alone judges the bodies.
+export function registerJsonRoutes(app: App, { deps, runs }: RouteContext, guards: Guards): void {
+  app.openAPIRegistry.registerPath(generateRoute);
+  app.openAPIRegistry.registerPath(validateRoute);
+  app.openAPIRegistry.registerPath(repairRoute);
+
+  app.post(generateRoute.path, guards.starts, async (c) => {
+    const req = await readGenerateRequest(c, deps.maxNewTokens);
     runs.assertAccepting();
     c.set('logFields', { ...c.get('logFields'), descriptionChars: req.description.length });
     for await (const ev of runs.run(req, { signal: c.req.raw.signal, transport: 'json', log: c.get('log') })) {
@@ -73,15 +78,13 @@ export function registerJsonRoutes(app: App, { deps, runs }: RouteContext): void
     throw new HttpError('aborted', 'The request was cancelled before a result was ready.');
   });
 
-  app.openapi(validateRoute, async (c) => {
-    const { code } = c.req.valid('json');
-    checkText('code', code);
+  app.post(validateRoute.path, guards.checks, async (c) => {
+    const code = await readCode(c);
     return c.json(await deps.validate(code), 200);
   });
 
-  app.openapi(repairRoute, async (c) => {
-    const { code } = c.req.valid('json');
-    checkText('code', code);
+  app.post(repairRoute.path, guards.checks, async (c) => {
+    const code = await readCode(c);
     const result = await deps.repair(code);
     for (const name of result.repairs) deps.metrics.repairs.inc({ name });
     return c.json(result, 200);

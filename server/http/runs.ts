@@ -6,10 +6,12 @@
  * transports (JSON, SSE, Gradio) only consume the events it yields.
  */
 import { randomUUID } from 'node:crypto';
-import type { DiagramResult, GenerateRequest, StreamEvent } from '../../common/protocol.ts';
+import type { DiagramResult, StreamEvent } from '../../common/protocol.ts';
+import type { ValidRequest } from '../../common/request.ts';
+import type { Pipeline } from '../pipeline/index.ts';
 import { HttpError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
-import type { DescribeFn, Logger, PipelineDeps } from './types.ts';
+import type { Logger } from './types.ts';
 
 export type Transport = 'json' | 'sse' | 'gradio' | 'gradio_call';
 
@@ -21,8 +23,7 @@ export interface RunOptions {
 }
 
 export interface RunsDeps {
-  describe: DescribeFn;
-  pipeline: PipelineDeps;
+  pipeline: Pipeline;
   metrics: Metrics;
   logger: Logger;
   logInputs: boolean;
@@ -52,17 +53,16 @@ export class Runs {
   }
 
   /**
-   * Runs one request through describe(), yielding its events unchanged.
-   * Breaking out of the loop (or aborting `signal`) cancels the run.
+   * Runs one request through the pipeline, yielding its events (internal
+   * errors reduced to an id). Aborting `signal` (the client left) or a
+   * drain past its grace cancels the run: the two join in one signal.
    */
-  async *run(req: GenerateRequest, opts: RunOptions): AsyncGenerator<StreamEvent> {
+  async *run(req: ValidRequest, opts: RunOptions): AsyncGenerator<StreamEvent> {
     this.assertAccepting();
     const { metrics, logInputs } = this.deps;
     const log = opts.log ?? this.deps.logger;
-    const ac = new AbortController();
-    const onAbort = () => ac.abort(opts.signal?.reason ?? new Error('client disconnected'));
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const ac = new AbortController(); // drain()'s handle on this run
+    const signal = opts.signal ? AbortSignal.any([opts.signal, ac.signal]) : ac.signal;
     this.#active.add(ac);
 
     const started = Date.now();
@@ -70,8 +70,8 @@ export class Runs {
     let result: DiagramResult | undefined;
     let errorCode: string | undefined;
     try {
-      for await (const raw of this.deps.describe(req, this.deps.pipeline, { signal: ac.signal })) {
-        const ev = raw.type === 'error' ? publicError(raw, ac.signal, log) : raw;
+      for await (const raw of this.deps.pipeline(req, signal)) {
+        const ev = raw.type === 'error' ? publicError(raw, signal, log) : raw;
         if (ev.type === 'done') {
           result = ev.result;
           outcome = ev.result.stopReason === 'aborted' ? 'aborted' : ev.result.valid ? 'valid' : 'invalid';
@@ -82,18 +82,15 @@ export class Runs {
         yield ev;
         if (ev.type === 'done' || ev.type === 'error') break;
       }
-      if (!result && !errorCode && !ac.signal.aborted) outcome = 'no_result';
+      if (!result && !errorCode && !signal.aborted) outcome = 'no_result';
     } catch (err) {
-      if (!ac.signal.aborted) {
+      if (!signal.aborted) {
         outcome = (err as { code?: string })?.code ?? 'internal';
         throw err;
       }
     } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
       // A client that left (or a shutdown cancel) counts as aborted, however the pipeline said it.
-      if (ac.signal.aborted && !result && (!errorCode || errorCode === 'cancelled')) outcome = 'aborted';
-      // Whatever ended the loop (done, break, throw), the pipeline must stop now.
-      if (!ac.signal.aborted) ac.abort(new Error('run finished'));
+      if (signal.aborted && !result && (!errorCode || errorCode === 'cancelled')) outcome = 'aborted';
       this.#active.delete(ac);
       if (this.#active.size === 0) for (const wake of this.#idle.splice(0)) wake();
 

@@ -1,10 +1,12 @@
 /**
- * Zod schemas for every request and response body: they validate requests
- * and generate the OpenAPI document (/openapi.json) from the same source.
+ * Zod schemas for every request and response body, for the OpenAPI document
+ * (/openapi.json). They validate nothing: request bodies are judged by the
+ * rule book (common/request.ts) alone, which counts lengths in UTF-16 code
+ * units (zod's `max` counts code points, so it must not be the judge).
  * Types must stay assignable to common/protocol.ts (checked at the bottom).
  */
 import { z } from '@hono/zod-openapi';
-import type { DiagramResult, GenerateRequest, ReadyStatus, RepairResult, ValidateResult } from '../../common/protocol.ts';
+import { STOP_REASONS, type DiagramResult, type GenerateRequest, type ReadyStatus, type RepairResult, type ValidateResult } from '../../common/protocol.ts';
 import {
   DIAGRAM_TYPES,
   DIRECTIONS,
@@ -17,26 +19,26 @@ import {
 export const GenerateRequestSchema = z
   .object({
     description: z.string().max(MAX_DESCRIPTION_CHARS).openapi({
-      description: 'The process in plain language (any language). Treated as data, never as instructions.',
+      description: `The process in plain language (any language). Treated as data, never as instructions. At most ${MAX_DESCRIPTION_CHARS} UTF-16 code units (an emoji counts 2), as a browser's maxlength counts.`,
       example: 'A user logs in; on failure they may retry up to 3 times, then the account is locked.',
     }),
     diagramType: z.enum(DIAGRAM_TYPES).optional().openapi({ description: 'Diagram kind; `auto` lets the model choose.', example: 'flowchart' }),
     direction: z.enum(DIRECTIONS).optional().openapi({ description: 'Flowchart direction.', example: 'TD' }),
-    currentDiagram: z.string().max(MAX_DIAGRAM_CHARS).optional().openapi({ description: 'Refinement: the Mermaid code to change.' }),
-    instruction: z.string().max(MAX_INSTRUCTION_CHARS).optional().openapi({ description: 'Refinement: how to change `currentDiagram`.' }),
+    currentDiagram: z.string().max(MAX_DIAGRAM_CHARS).optional().openapi({ description: `Refinement: the Mermaid code to change (at most ${MAX_DIAGRAM_CHARS} UTF-16 code units).` }),
+    instruction: z.string().max(MAX_INSTRUCTION_CHARS).optional().openapi({ description: `Refinement: how to change \`currentDiagram\` (at most ${MAX_INSTRUCTION_CHARS} UTF-16 code units).` }),
     maxNewTokens: z
       .number()
       .int()
       .min(MIN_MAX_NEW_TOKENS)
       .optional()
-      // The ceiling is the server's MAX_NEW_TOKENS (default 4000), checked in validation.ts.
+      // The ceiling is the server's MAX_NEW_TOKENS (default 4000), checked by the rule book.
       .openapi({ description: 'Cap on generated tokens: 1 … the server\'s `MAX_NEW_TOKENS` (default 4000).', example: 1024 }),
   })
   .openapi('GenerateRequest');
 
 export const CodeRequestSchema = z
   .object({
-    code: z.string().max(MAX_DIAGRAM_CHARS).openapi({ example: 'flowchart TD\n  A[Start] --> B[End]' }),
+    code: z.string().max(MAX_DIAGRAM_CHARS).openapi({ description: `Mermaid code, at most ${MAX_DIAGRAM_CHARS} UTF-16 code units.`, example: 'flowchart TD\n  A[Start] --> B[End]' }),
   })
   .openapi('CodeRequest');
 
@@ -81,7 +83,7 @@ export const DiagramResultSchema = z
     retried: z.boolean(),
     error: ParseErrorSchema.optional(),
     budgetCut: z.boolean(),
-    stopReason: z.enum(['eos', 'max_tokens', 'budget', 'aborted']),
+    stopReason: z.enum(STOP_REASONS),
     tokens: z.number(),
     tokensPerSecond: z.number(),
     timings: TimingsSchema,
@@ -140,6 +142,7 @@ export const HealthSchema = z
 export function errorResponses(...statuses: number[]) {
   const text: Record<number, string> = {
     400: 'Invalid request (wrong types, empty description, control characters, invalid JSON)',
+    415: 'Body not sent as `Content-Type: application/json`',
     401: 'Missing or wrong API key',
     413: 'Body or field too large',
     429: 'Rate limited (see Retry-After)',

@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { App } from './context.ts';
+import type { MiddlewareHandler } from 'hono';
+import type { App, AppEnv } from './context.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -51,8 +52,9 @@ const BUILDING_PAGE = `<!doctype html>
 /** Paths that belong to the API, never to the SPA fallback. */
 const API_PREFIXES = ['/api/', '/gradio_api/', '/docs', '/openapi.json', '/metrics', '/config'];
 
-export function registerStatic(app: App, staticDir: string | null): void {
+export function registerStatic(app: App, staticDir: string | null, quiet: MiddlewareHandler<AppEnv>): void {
   if (!staticDir) return;
+  app.use('/assets/*', quiet); // hashed assets: routine, debug-level logs
   const root = resolve(staticDir);
   const index = join(root, 'index.html');
 

@@ -1,37 +1,20 @@
 /**
- * What the HTTP layer needs from the rest of the server, as types only.
- * `main.ts` builds the concrete objects; tests pass fakes or ScriptedEngine.
+ * What the HTTP layer needs from the rest of the server, as types only: the
+ * pipeline as a function, the model's status and the queue's counters as
+ * functions. It never sees the engine or the queue themselves. `main.ts`
+ * builds the concrete objects; tests pass fakes or ScriptedEngine.
  */
-import type { GenerateRequest, RepairResult, StreamEvent, ValidateResult } from '../../common/protocol.ts';
-import type { Engine } from '../engine/types.ts';
+import type { ReadyStatus, RepairResult, ValidateResult } from '../../common/protocol.ts';
+import type { Pipeline } from '../pipeline/index.ts';
 import type { Metrics } from './metrics.ts';
 
-/**
- * The queue as the HTTP layer sees it: only counters, for /metrics,
- * /api/ready and tests. Structural, so any queue with these getters fits.
- */
-export interface QueueStats {
+/** The queue as the HTTP layer sees it: counters for /metrics and /api/ready. */
+export interface QueueCounts {
   /** Jobs holding the model now (0 or 1). */
-  readonly running?: number;
+  running: number;
   /** Jobs waiting behind the running one. */
-  readonly waiting?: number;
-  readonly size?: number;
-  readonly length?: number;
+  waiting: number;
 }
-
-/** The pipeline's dependencies, passed through to describe() untouched. */
-export interface PipelineDeps {
-  engine: Engine;
-  queue: unknown;
-  budgetMs: number;
-  maxNewTokens: number;
-}
-
-/** `describe()` from server/pipeline/describe.ts: the one source of events. */
-// Method-style (bivariant) so describe()'s own, narrower deps type fits.
-export type DescribeFn = {
-  bivarianceHack(req: GenerateRequest, deps: PipelineDeps, opts: { signal: AbortSignal }): AsyncIterable<StreamEvent>;
-}['bivarianceHack'];
 
 export type ValidateFn = (code: string) => ValidateResult | Promise<ValidateResult>;
 export type RepairFn = (code: string) => RepairResult | Promise<RepairResult>;
@@ -68,8 +51,10 @@ export interface HttpConfig {
   trustProxy: number;
   /** How long a running generation may continue after SIGTERM before it is cancelled. */
   shutdownGraceMs: number;
-  /** Gradio SSE heartbeat interval. */
+  /** Keep-alive interval of every SSE stream (sse.ts). */
   heartbeatMs: number;
+  /** A Gradio run whose reader (queue/data, the curl GET) has not attached this long after the start is cancelled (default 5 s). */
+  streamAttachMs?: number;
   /** Title shown in Gradio config and docs. */
   title: string;
   /** Serve Prometheus metrics at /metrics (default true). */
@@ -79,8 +64,14 @@ export interface HttpConfig {
 }
 
 export interface AppDeps {
-  pipeline: PipelineDeps;
-  describe: DescribeFn;
+  /** The one source of events: `(request, signal) => AsyncIterable<StreamEvent>` (server/pipeline/). */
+  pipeline: Pipeline;
+  /** The server's MAX_NEW_TOKENS: the rule book's ceiling and default. */
+  maxNewTokens: number;
+  /** The model's readiness (the engine's status), for /api/ready and /api/status. */
+  status: () => ReadyStatus;
+  /** The queue's counters, for /api/ready and /metrics. */
+  queue: () => QueueCounts;
   validate: ValidateFn;
   repair: RepairFn;
   config: HttpConfig;

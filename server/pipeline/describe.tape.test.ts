@@ -4,12 +4,20 @@
  * real extract → validate (Mermaid's parser) → repair.
  */
 import { afterAll, beforeAll, describe as group, expect, it } from 'vitest';
-import type { DiagramResult, StreamEvent } from '../../common/protocol.ts';
+import type { DiagramResult, GenerateRequest, StreamEvent } from '../../common/protocol.ts';
+import { normalizeRequest, type ValidRequest } from '../../common/request.ts';
 import { TransformersEngine } from '../engine/model.ts';
-import { GenerationQueue } from '../engine/queue.ts';
+import { GenerationQueue } from './queue.ts';
 import { closeValidator, validate, warmUp } from '../mermaid/validate.ts';
 import { ensureTestModel } from '../testmodels/index.ts';
 import { describe } from './describe.ts';
+
+/** A request as the rule book passes it on (the pipeline takes nothing else). */
+function valid(raw: GenerateRequest, maxNewTokens = 4_000): ValidRequest {
+  const r = normalizeRequest(raw, { maxNewTokens });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.request;
+}
 
 /** What a small model writes on a bad day: chatty, fenced, `end` as an id, parentheses in a bare label. */
 const CHATTY_BROKEN = [
@@ -43,8 +51,8 @@ const HEADERLESS = ['```mermaid', '    a[Bestellung eingegangen] --> b[Ware vers
 
 async function run(engine: TransformersEngine, description: string, extra: { direction?: 'TD' | 'LR' } = {}): Promise<{ events: StreamEvent[]; result: DiagramResult }> {
   const events: StreamEvent[] = [];
-  const deps = { engine, queue: new GenerationQueue(), budgetMs: 60_000, maxNewTokens: 4_000 };
-  for await (const event of describe({ description, ...extra }, deps)) events.push(event);
+  const deps = { engine, queue: new GenerationQueue(), budgetMs: 60_000 };
+  for await (const event of describe(valid({ description, ...extra }), deps)) events.push(event);
   const last = events[events.length - 1]!;
   if (last.type !== 'done') throw new Error(`expected done, got ${JSON.stringify(last)}`);
   return { events, result: last.result };

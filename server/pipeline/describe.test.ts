@@ -1,10 +1,18 @@
 import { describe as group, expect, it } from 'vitest';
-import type { StreamEvent } from '../../common/protocol.ts';
-import { GenerationQueue } from '../engine/queue.ts';
+import type { GenerateRequest, StreamEvent } from '../../common/protocol.ts';
+import { normalizeRequest, type ValidRequest } from '../../common/request.ts';
+import { GenerationQueue } from './queue.ts';
 import { ScriptedEngine, type ScriptedEngineOptions } from '../engine/scripted.ts';
 import type { ChatMessage, Engine, GenerateOptions, GenerationOutput } from '../engine/types.ts';
 import { describe, type DescribeDeps } from './describe.ts';
 import type { MermaidTools } from './tools.ts';
+
+/** A request as the rule book passes it on (the pipeline takes nothing else). */
+function valid(raw: GenerateRequest, maxNewTokens = 4_000): ValidRequest {
+  const r = normalizeRequest(raw, { maxNewTokens });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.request;
+}
 
 const GOOD = '```mermaid\nflowchart TD\n    a["Order"] --> b["Ship"]\n    b --> c["Done"]\n```';
 /** `end` as an id: fixable by the fake repair below. */
@@ -59,7 +67,7 @@ const tools: MermaidTools = {
 };
 
 function deps(engine: Engine, extra: Partial<DescribeDeps> = {}): DescribeDeps {
-  return { engine, queue: new GenerationQueue(), budgetMs: 5_000, maxNewTokens: 4_000, tools, candidateIntervalMs: 0, ...extra };
+  return { engine, queue: new GenerationQueue(), budgetMs: 5_000, tools, candidateIntervalMs: 0, ...extra };
 }
 
 async function collect(iterable: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
@@ -78,7 +86,7 @@ const done = (events: StreamEvent[]) => {
 group('describe()', () => {
   it('streams started → tokens → candidates → done, with a valid result and timings', async () => {
     const engine = await scripted([GOOD]);
-    const events = await collect(describe({ description: 'Order, then ship.' }, deps(engine)));
+    const events = await collect(describe(valid({ description: 'Order, then ship.' }), deps(engine)));
     expect(events[0]).toEqual({ type: 'started', budgetMs: 5_000 });
     expect(types(events)).toEqual(['started', 'token', 'candidate', 'done']);
     const tokens = events.filter((e) => e.type === 'token');
@@ -97,35 +105,26 @@ group('describe()', () => {
   it('candidates hold complete lines only, though tokens carry a newline and the start of the next line', async () => {
     // ScriptedEngine tokens are "a word with its leading whitespace": "\n    b[\"Ship\"]" arrives as one token.
     const engine = await scripted([GOOD]);
-    const events = await collect(describe({ description: 'Order, then ship.' }, deps(engine)));
+    const events = await collect(describe(valid({ description: 'Order, then ship.' }), deps(engine)));
     const candidates = events.filter((e) => e.type === 'candidate').map((e) => (e as { code: string }).code);
     const finalLines = new Set(done(events).code.split('\n'));
     expect(candidates.length).toBeGreaterThan(1);
     for (const code of candidates) for (const line of code.split('\n')) expect(finalLines, `${JSON.stringify(line)} in ${JSON.stringify(code)}`).toContain(line);
   });
 
-  it('refuses an empty description without touching the model', async () => {
-    const engine = await scripted([GOOD]);
-    for (const description of ['', '   \n\t']) {
-      const events = await collect(describe({ description }, deps(engine)));
-      expect(events).toEqual([{ type: 'error', error: { code: 'empty_description', message: expect.any(String) } }]);
-    }
-    expect(engine.sent).toHaveLength(0);
-  });
-
   it('reports the load as loading events, and a failed load as model_unavailable', async () => {
-    const ok = await collect(describe({ description: 'x' }, deps(new Engine2({ outputs: [GOOD], loadDelayMs: 4 }))));
+    const ok = await collect(describe(valid({ description: 'x' }), deps(new Engine2({ outputs: [GOOD], loadDelayMs: 4 }))));
     expect(types(ok)).toEqual(['loading', 'started', 'token', 'candidate', 'done']);
     expect(done(ok).timings.loadMs).toBeGreaterThanOrEqual(1);
 
-    const failed = await collect(describe({ description: 'x' }, deps(new Engine2({ failLoads: 1, loadErrorMessage: 'onnx/model.onnx not found' }))));
+    const failed = await collect(describe(valid({ description: 'x' }), deps(new Engine2({ failLoads: 1, loadErrorMessage: 'onnx/model.onnx not found' }))));
     const last = failed[failed.length - 1]!;
     expect(last).toMatchObject({ type: 'error', error: { code: 'model_unavailable', retryAfterSeconds: 10 } }); // the same hint as the JSON route's 503
     expect(last.type === 'error' && last.error.message).toContain('onnx/model.onnx not found');
   });
 
   it('repairs deterministically and lists the repairs', async () => {
-    const events = await collect(describe({ description: 'x' }, deps(await scripted([FIXABLE]))));
+    const events = await collect(describe(valid({ description: 'x' }), deps(await scripted([FIXABLE]))));
     const after = events.filter((e) => e.type !== 'token' && e.type !== 'candidate').map((e) => e.type);
     expect(after).toEqual(['started', 'invalid', 'repairing', 'done']);
     expect(events.find((e) => e.type === 'invalid')).toMatchObject({ error: { line: 2 } });
@@ -135,7 +134,7 @@ group('describe()', () => {
 
   it('retries with the model when deterministic repair fails, and keeps the valid retry', async () => {
     const engine = await scripted([UNFIXABLE, GOOD]);
-    const events = await collect(describe({ description: 'x' }, deps(engine)));
+    const events = await collect(describe(valid({ description: 'x' }), deps(engine)));
     const stages = events.filter((e) => e.type === 'repairing').map((e) => e.type === 'repairing' && e.stage);
     expect(stages).toEqual(['deterministic', 'model']);
     const result = done(events);
@@ -154,14 +153,14 @@ group('describe()', () => {
 
   it('keeps the first output when the retry is no better', async () => {
     const engine = await scripted([UNFIXABLE, 'I cannot draw that.']);
-    const result = done(await collect(describe({ description: 'x' }, deps(engine))));
+    const result = done(await collect(describe(valid({ description: 'x' }), deps(engine))));
     expect(result).toMatchObject({ valid: false, retried: true, error: { line: 2 } });
     expect(result.code).toContain('BROKEN');
   });
 
   it('does not retry when too little budget is left', async () => {
     const engine = await scripted([UNFIXABLE, GOOD]);
-    const events = await collect(describe({ description: 'x' }, deps(engine, { budgetMs: 5_000, retryMinMs: 10_000 })));
+    const events = await collect(describe(valid({ description: 'x' }), deps(engine, { budgetMs: 5_000, retryMinMs: 10_000 })));
     expect(engine.sent).toHaveLength(1);
     expect(events.some((e) => e.type === 'repairing' && e.stage === 'model')).toBe(false);
     expect(done(events)).toMatchObject({ valid: false, retried: false });
@@ -171,7 +170,7 @@ group('describe()', () => {
     const long = GOOD.replace('```\n', '') + '\n' + Array.from({ length: 200 }, (_, i) => `    n${i}["Step ${i}"] --> n${i + 1}`).join('\n');
     const engine = await scripted([long], { tokenDelayMs: 2 });
     const started = Date.now();
-    const result = done(await collect(describe({ description: 'x' }, deps(engine, { budgetMs: 60 }))));
+    const result = done(await collect(describe(valid({ description: 'x' }), deps(engine, { budgetMs: 60 }))));
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(result).toMatchObject({ budgetCut: true, stopReason: 'budget', retried: false, valid: true });
     expect(result.tokens).toBeLessThan(long.split(/\s+/).length);
@@ -181,7 +180,7 @@ group('describe()', () => {
     const queue = new GenerationQueue({ maxWaiting: 0 });
     let release!: () => void;
     const blocker = queue.run(() => new Promise<void>((resolve) => (release = resolve)));
-    const events = await collect(describe({ description: 'x' }, deps(await scripted([GOOD]), { queue })));
+    const events = await collect(describe(valid({ description: 'x' }), deps(await scripted([GOOD]), { queue })));
     expect(events).toEqual([{ type: 'error', error: { code: 'queue_full', message: expect.any(String), retryAfterSeconds: expect.any(Number) } }]);
     release();
     await blocker;
@@ -191,7 +190,7 @@ group('describe()', () => {
     const queue = new GenerationQueue();
     const engine = await scripted([GOOD, GOOD], { tokenDelayMs: 2 });
     const d = deps(engine, { queue });
-    const [a, b] = await Promise.all([collect(describe({ description: 'a' }, d)), collect(describe({ description: 'b' }, d))]);
+    const [a, b] = await Promise.all([collect(describe(valid({ description: 'a' }), d)), collect(describe(valid({ description: 'b' }), d))]);
     expect(a.some((e) => e.type === 'queued')).toBe(false);
     expect(b[0]).toEqual({ type: 'queued', position: 1, queueLength: 1 });
     expect(done(b).timings.queueMs).toBeGreaterThan(0);
@@ -200,7 +199,7 @@ group('describe()', () => {
   it('cancels mid-generation when the consumer leaves, and frees the queue at once', async () => {
     const queue = new GenerationQueue();
     const engine = await scripted([GOOD.repeat(50)], { tokenDelayMs: 2 });
-    const iterator = describe({ description: 'x' }, deps(engine, { queue }));
+    const iterator = describe(valid({ description: 'x' }), deps(engine, { queue }));
     for await (const event of iterator) {
       if (event.type === 'token' && event.tokens >= 3) break; // return() → abort
     }
@@ -215,8 +214,8 @@ group('describe()', () => {
     const first = new AbortController();
     const second = new AbortController();
     const d = deps(engine, { queue });
-    const running = collect(describe({ description: 'a' }, d, { signal: first.signal }));
-    const waiting = collect(describe({ description: 'b' }, d, { signal: second.signal }));
+    const running = collect(describe(valid({ description: 'a' }), d, first.signal));
+    const waiting = collect(describe(valid({ description: 'b' }), d, second.signal));
     await sleep(20);
     second.abort();
     first.abort();
@@ -230,7 +229,7 @@ group('describe()', () => {
   it('uses the refinement prompt with the current diagram and the instruction', async () => {
     const engine = await scripted([GOOD]);
     const req = { description: '', currentDiagram: 'flowchart LR\n    a["Pay"] --> b["Ship"]', instruction: 'add "Invoice" after payment' };
-    const result = done(await collect(describe(req, deps(engine))));
+    const result = done(await collect(describe(valid(req), deps(engine))));
     expect(result.valid).toBe(true);
     const user = engine.sent[0]![1]!.content;
     expect(user).toContain('<current_diagram>\nflowchart LR\n    a["Pay"] --> b["Ship"]\n</current_diagram>');
@@ -239,13 +238,13 @@ group('describe()', () => {
 
   it('reports no diagram as an invalid result with a clear error', async () => {
     const engine = await scripted(['1. Order\n2. Ship', '- still a list']);
-    const result = done(await collect(describe({ description: 'x' }, deps(engine))));
+    const result = done(await collect(describe(valid({ description: 'x' }), deps(engine))));
     expect(result).toMatchObject({ valid: false, code: '', retried: true, error: { message: expect.stringContaining('did not write a Mermaid diagram') } });
   });
 
   it('caps maxNewTokens at the server ceiling', async () => {
     const engine = await scripted([GOOD]);
-    const result = done(await collect(describe({ description: 'x', maxNewTokens: 3 }, deps(engine, { retryMinMs: 1e9 }))));
+    const result = done(await collect(describe(valid({ description: 'x', maxNewTokens: 3 }), deps(engine, { retryMinMs: 1e9 }))));
     expect(result).toMatchObject({ stopReason: 'max_tokens', tokens: 3 });
   });
 });

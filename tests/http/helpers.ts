@@ -7,13 +7,13 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { StreamEvent } from '../../common/protocol.ts';
-import { GenerationQueue } from '../../server/engine/queue.ts';
+import { GenerationQueue } from '../../server/pipeline/queue.ts';
 import { ScriptedEngine, type ScriptedEngineOptions } from '../../server/engine/scripted.ts';
 import { createApp, type CreatedApp } from '../../server/http/app.ts';
 import { createMetrics } from '../../server/http/metrics.ts';
 import type { AppDeps, HttpConfig } from '../../server/http/types.ts';
 import { createLogger } from '../../server/log.ts';
-import { describe } from '../../server/pipeline/describe.ts';
+import { createPipeline } from '../../server/pipeline/index.ts';
 import type { MermaidTools } from '../../server/pipeline/tools.ts';
 
 export const GOOD = '```mermaid\nflowchart TD\n    a["Order"] --> b["Ship"]\n    b --> c["Done"]\n```';
@@ -81,8 +81,10 @@ export async function makeApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (s: string) => void logs.push(s) } });
   const deps: AppDeps = {
-    pipeline: { engine, queue, budgetMs: opts.budgetMs ?? 10_000, maxNewTokens: opts.maxNewTokens ?? 4_000, tools, candidateIntervalMs: 0 } as AppDeps['pipeline'],
-    describe,
+    pipeline: createPipeline({ engine, queue, budgetMs: opts.budgetMs ?? 10_000, tools, candidateIntervalMs: 0 }),
+    maxNewTokens: opts.maxNewTokens ?? 4_000,
+    status: () => engine.status(),
+    queue: () => ({ running: queue.running, waiting: queue.waiting }),
     validate: tools.validate,
     repair: tools.repair,
     config: { ...baseConfig, ...opts.config },

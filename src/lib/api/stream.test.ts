@@ -91,7 +91,7 @@ describe('streamGenerate', () => {
   });
 
   it('ends after an error event', async () => {
-    const error: StreamEvent = { type: 'error', error: { code: 'budget', message: 'Out of time.' } };
+    const error: StreamEvent = { type: 'error', error: { code: 'timeout', message: 'Out of time.' } };
     const { fetch } = fakeFetch([sse(error), sse(done)]);
     expect(await collect(streamGenerate({ description: 'x' }, { fetch, apiKey: null }))).toEqual([error]);
   });

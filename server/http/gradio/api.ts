@@ -5,8 +5,8 @@
  * `data` array (or keyword object) onto our GenerateRequest. See
  * ../shared/specs/gradio-protocol.md §3, §4 and §6.
  */
-import type { GenerateRequest } from '../../common/protocol.ts';
-import { DIAGRAM_TYPES, DIRECTIONS, type DiagramType, type Direction } from '../../common/limits.ts';
+import { DIAGRAM_TYPES, DIRECTIONS, type DiagramType, type Direction } from '../../../common/limits.ts';
+import { normalizeRequest, type RequestField, type RequestProblem, type ValidRequest } from '../../../common/request.ts';
 
 export const API_PREFIX = '/gradio_api';
 export const API_NAME = 'generate';
@@ -228,49 +228,59 @@ export class GradioInputError extends Error {
 
 const issue = (parameter_name: string, message: string): GradioValidationIssue => ({ __type__: 'validate', is_valid: false, parameter_name, message });
 
+/** Our field names → the Gradio parameter names a caller used. */
+export const GRADIO_NAMES: Record<RequestField, string> = {
+  description: 'description',
+  diagramType: 'diagram_type',
+  direction: 'direction',
+  currentDiagram: 'current_diagram',
+  instruction: 'instruction',
+  maxNewTokens: 'max_new_tokens',
+  code: 'code',
+  body: 'data',
+};
+
+/** A rule-book message, in Gradio's parameter names. */
+export function gradioMessage(message: string): string {
+  return message.replace(/`(\w+)`/g, (whole, name: string) => (name in GRADIO_NAMES ? `\`${GRADIO_NAMES[name as RequestField]}\`` : whole));
+}
+
+/** What a Gradio call asks for: a valid request, or a problem to report as a failed run. */
+export type GradioRequest = { ok: true; request: ValidRequest } | { ok: false; error: RequestProblem };
+
 /**
- * Positional `data` → GenerateRequest. `null`/missing trailing values mean
- * "use the default" (the JS client sends null for them). Wrong types and
- * unknown choices throw GradioInputError (→ 422); semantic checks (blank
- * description, lengths) happen later, in-stream.
+ * Positional `data` → our request, judged by the rule book. `null`/missing
+ * trailing values mean "use the default" (the JS client sends null for them).
+ * Shape problems (wrong types, unknown choices) throw GradioInputError
+ * (→ 422, Gradio's own answer); content problems (blank description,
+ * lengths) come back to be reported in-stream, readable in every client.
  */
-export function requestFromData(data: unknown, maxNewTokens: number): GenerateRequest {
+export function requestFromData(data: unknown, maxNewTokens: number): GradioRequest {
   if (!Array.isArray(data)) throw new GradioInputError([issue('data', 'must be an array of input values')]);
   const specs = inputSpecs(maxNewTokens);
   if (data.length > specs.length) {
     throw new GradioInputError([issue('data', `expected at most ${specs.length} values, got ${data.length}`)]);
   }
-  const issues: GradioValidationIssue[] = [];
-  const v = (i: number) => (data[i] === null || data[i] === undefined ? undefined : data[i]);
-  const str = (i: number, name: string): string | undefined => {
-    const x = v(i);
-    if (x === undefined) return undefined;
-    if (typeof x !== 'string') issues.push(issue(name, 'must be a string'));
-    return typeof x === 'string' ? x : undefined;
-  };
-  const description = str(0, 'description');
-  if (v(0) === undefined) issues.push(issue('description', 'is required'));
-  const diagramType = str(1, 'diagram_type');
-  if (diagramType !== undefined && !(DIAGRAM_TYPES as readonly string[]).includes(diagramType)) {
-    issues.push(issue('diagram_type', `must be one of ${DIAGRAM_TYPES.join(', ')}`));
-  }
-  const direction = str(2, 'direction');
-  if (direction !== undefined && !(DIRECTIONS as readonly string[]).includes(direction)) {
-    issues.push(issue('direction', `must be one of ${DIRECTIONS.join(', ')}`));
-  }
-  const currentDiagram = str(3, 'current_diagram');
-  const instruction = str(4, 'instruction');
+  const v = (i: number) => (data[i] === null ? undefined : data[i]);
   const mnt = v(5);
-  if (mnt !== undefined && (typeof mnt !== 'number' || !Number.isFinite(mnt))) issues.push(issue('max_new_tokens', 'must be a number'));
-  if (issues.length) throw new GradioInputError(issues);
-
-  const req: GenerateRequest = { description: description ?? '' };
-  if (diagramType) req.diagramType = diagramType as DiagramType;
-  if (direction) req.direction = direction as Direction;
-  if (currentDiagram) req.currentDiagram = currentDiagram;
-  if (instruction) req.instruction = instruction;
-  if (typeof mnt === 'number') req.maxNewTokens = Math.round(mnt);
-  return req;
+  const raw = {
+    description: v(0),
+    diagramType: v(1),
+    direction: v(2),
+    currentDiagram: v(3),
+    instruction: v(4),
+    // Gradio's Number sends floats (precision 0 rounds them in Gradio too).
+    maxNewTokens: typeof mnt === 'number' && Number.isFinite(mnt) ? Math.round(mnt) : mnt,
+  };
+  const r = normalizeRequest(raw, { maxNewTokens });
+  if (r.ok) return r;
+  if (r.error.kind === 'shape') {
+    const name = GRADIO_NAMES[r.error.field];
+    // "`description` must be a string." → parameter description, "must be a string"
+    const message = gradioMessage(r.error.message).replace(/^`[^`]+` /, '').replace(/\.$/, '');
+    throw new GradioInputError([issue(name, message)]);
+  }
+  return { ok: false, error: { ...r.error, message: gradioMessage(r.error.message) } };
 }
 
 /** Keyword body (`POST …/call/v2/generate`) → positional data, with defaults; unknown keys throw. */

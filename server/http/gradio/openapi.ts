@@ -6,9 +6,9 @@
  * Protocol: ../shared/specs/gradio-protocol.md.
  */
 import { z } from '@hono/zod-openapi';
-import { DIAGRAM_TYPES, DIRECTIONS } from '../../common/limits.ts';
-import type { App } from './context.ts';
-import { API_NAME, API_PREFIX, FN_INDEX } from './gradio-api.ts';
+import { DIAGRAM_TYPES, DIRECTIONS } from '../../../common/limits.ts';
+import type { App } from '../context.ts';
+import { API_NAME, API_PREFIX, FN_INDEX } from './api.ts';
 
 const P = API_PREFIX;
 const TAG = 'Gradio';

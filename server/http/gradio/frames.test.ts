@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DiagramResult } from '../../common/protocol.ts';
-import { GradioTranslator, QueueMessages, callFrame, diffValue } from './gradio-frames.ts';
+import type { DiagramResult } from '../../../common/protocol.ts';
+import { GradioTranslator, QueueMessages, callFrame, diffValue } from './frames.ts';
 
 const result = { code: 'flowchart TD\n  a --> b', valid: true } as DiagramResult;
 

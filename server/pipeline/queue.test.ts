@@ -335,4 +335,24 @@ describe('GenerationQueue', () => {
     );
     expect(order).toEqual([0, 1, 2, 3]);
   });
+
+  it('acquire: holds the slot until release, reports positions, and a waiter that aborts leaves', async () => {
+    const q = new GenerationQueue({ maxWaiting: 5 });
+    const first = await q.acquire();
+    expect(q.running).toBe(1);
+    const positions: Array<[number, number]> = [];
+    const second = q.acquire({ onPosition: (p, waiting) => positions.push([p, waiting]) });
+    const ac = new AbortController();
+    const third = q.acquire({ signal: ac.signal });
+    expect(q.waiting).toBe(2);
+    ac.abort(new Error('left'));
+    await expect(third).rejects.toThrow('left');
+    first.release();
+    const slot = await second;
+    expect(positions).toEqual([[1, 1], [1, 2], [1, 1]]); // first in line throughout; the line grew, then shrank
+    expect(q.running).toBe(1);
+    slot.release();
+    await q.onIdle();
+    expect(q.depth).toBe(0);
+  });
 });

@@ -6,7 +6,7 @@
  * renders them for the curl route (`event: generating|complete|error`).
  * See ../shared/specs/gradio-protocol.md §5.3, §5.5, §6.2.
  */
-import type { ApiError, StreamEvent } from '../../common/protocol.ts';
+import type { ApiError, StreamEvent } from '../../../common/protocol.ts';
 
 /** [mermaid code, JSON result/progress]: aligned with the dependency's outputs. */
 export type Outputs = [string, unknown];

@@ -4,7 +4,8 @@
  * hint when full, and cancellation that frees the slot at once.
  *
  * No model code here, so plain timers test it. The engine never sees the
- * queue; the pipeline wraps each `engine.generate` call in `queue.run`.
+ * queue; it lives with the pipeline, which holds the slot across the model
+ * pass and its retry (`acquire` … `release`).
  *
  * Semantics:
  * - `run(job, { signal, onPosition })` resolves/rejects with the job's result.
@@ -52,6 +53,11 @@ export interface JobContext {
 }
 
 export type Job<T> = (ctx: JobContext) => Promise<T>;
+
+/** A held slot (from `acquire`): the model is the holder's until `release()`. */
+export interface Slot extends JobContext {
+  release(): void;
+}
 
 export class QueueFullError extends Error {
   readonly code = 'queue_full';
@@ -245,6 +251,18 @@ export class GenerationQueue {
       this.waitingList.push(entry);
       this.notifyPositions();
       this.emitChange();
+    });
+  }
+
+  /**
+   * Waits for a slot and hands it over: for a holder that streams while it
+   * works (the pipeline), where a job callback would not fit. Rejects as
+   * `run` does (full, closed, aborted while waiting); once granted, the slot
+   * is held until `release()` (call it in a `finally`).
+   */
+  acquire(options: EnqueueOptions = {}): Promise<Slot> {
+    return new Promise<Slot>((resolve, reject) => {
+      this.run((ctx) => new Promise<void>((release) => resolve({ ...ctx, release: () => release() })), options).catch(reject);
     });
   }
 
