@@ -93,8 +93,8 @@ export function createApp(deps: AppDeps): CreatedApp {
   });
   app.route('/', gradioApp);
 
+  if (corsMw) app.use('/openapi.json', corsMw); // before the route: Hono runs handlers in the order they were added
   registerDocs(app, ctx, guards.quiet);
-  if (corsMw) app.use('/openapi.json', corsMw);
   if (config.exposeMetrics !== false) {
     app.get('/metrics', guards.quiet, async (c) => {
       const q = deps.queue();

@@ -78,5 +78,10 @@ describe('cross-site starts', () => {
       headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
     });
     expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
+    // Every group CORS_ORIGINS opens: the JSON API, Gradio, the OpenAPI document.
+    for (const path of ['/api/status', '/config', '/openapi.json']) {
+      const res = await t.app.request(path, { headers: { Origin: 'https://good.example' } });
+      expect(res.headers.get('access-control-allow-origin'), path).toBe('https://good.example');
+    }
   });
 });
