@@ -12,8 +12,15 @@ export interface MermaidInput {
   json: boolean;
 }
 
-/** Either the input, or the exit code to return at once (0 after --help, 2 on a usage or IO error). */
-export async function readMermaidInput(command: string, usage: string, args: string[]): Promise<MermaidInput | number> {
+export interface MermaidArgs {
+  /** FILE arguments in order; `-` is stdin. */
+  files: string[];
+  json: boolean;
+  extract: boolean;
+}
+
+/** The options and files, or the exit code to return at once (0 after --help, 2 on a usage error). */
+export function parseMermaidArgs(command: string, usage: string, args: string[]): MermaidArgs | number {
   let values: { json?: boolean; extract?: boolean; help?: boolean };
   let positionals: string[];
   try {
@@ -34,11 +41,27 @@ export async function readMermaidInput(command: string, usage: string, args: str
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  if (positionals.length !== 1) {
-    process.stderr.write(`mermaid-flow ${command}: expected one FILE or - (stdin)\n\n${usage}\n`);
+  if (positionals.length === 0) {
+    process.stderr.write(`mermaid-flow ${command}: expected a FILE (or - for stdin)\n\n${usage}\n`);
     return 2;
   }
-  const source = positionals[0]!;
+  if (positionals.filter((p) => p === '-').length > 1) {
+    process.stderr.write(`mermaid-flow ${command}: stdin (-) can be read once\n\n${usage}\n`);
+    return 2;
+  }
+  return { files: positionals, json: values.json === true, extract: values.extract === true };
+}
+
+/** One FILE (text mode): its code, or the exit code to return at once (0 after --help, 2 on a usage or IO error). */
+export async function readMermaidInput(command: string, usage: string, args: string[]): Promise<MermaidInput | number> {
+  const parsed = parseMermaidArgs(command, usage, args);
+  if (typeof parsed === 'number') return parsed;
+  if (parsed.files.length !== 1) {
+    process.stderr.write(`mermaid-flow ${command}: expected one FILE or - (stdin); several files need --json or are summarised one line each\n\n${usage}\n`);
+    return 2;
+  }
+  const values = { json: parsed.json, extract: parsed.extract };
+  const source = parsed.files[0]!;
   let text: string;
   try {
     text = source === '-' ? await readStdin() : await readFile(source, 'utf8');

@@ -89,6 +89,8 @@ describe('mermaid-flow repair', () => {
   it('--extract --json on a raw answer cut by the budget', async () => {
     expect(await repairRun([file('cut.md', '```mermaid\nflowchart TD\n  A --> B\n  B --> C[Ch'), '--extract', '--json'])).toBe(0);
     expect(JSON.parse(out)).toEqual({
+      file: expect.stringMatching(/cut\.md$/),
+      units: { before: null, after: 2 },
       code: 'flowchart TD\n  A --> B',
       valid: true,
       diagramType: 'flowchart',
