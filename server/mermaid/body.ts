@@ -18,7 +18,9 @@ export type DiagramKind =
   | 'quadrant'
   | 'xychart'
   | 'sankey'
-  | 'block';
+  | 'block'
+  | 'gitgraph'
+  | 'requirement';
 
 const KIND_HEADERS: Array<[RegExp, DiagramKind]> = [
   [/^\s*(?:flowchart-elk|flowchart|graph)\b/, 'flowchart'],
@@ -35,6 +37,8 @@ const KIND_HEADERS: Array<[RegExp, DiagramKind]> = [
   [/^\s*xychart(?:-beta)?\b/, 'xychart'],
   [/^\s*sankey(?:-beta)?\s*$/, 'sankey'],
   [/^\s*block(?:-beta)?\s*$/, 'block'],
+  [/^\s*gitGraph\b/, 'gitgraph'],
+  [/^\s*requirementDiagram\b/, 'requirement'],
 ];
 
 /** Index of the first line that is not front matter, blank or a `%%` comment (the header), or -1. */

@@ -21,7 +21,12 @@ export const blockSyntax: Repair = {
       const text = line.trim();
       if (text.startsWith('subgraph ')) return indent + group(text.slice('subgraph '.length).trim());
       const arrow = text.indexOf('-->');
-      if (arrow <= 0) return line;
+      if (arrow <= 0) {
+        // `A -> B`, `A => B`: the single arrows of other notations.
+        const single = /^([\p{L}\p{N}_]+) ?(?:->|=>|→) ?([\p{L}\p{N}_]+)$/u.exec(text);
+        if (single) return `${indent}${single[1]} --> ${single[2]}`;
+        return quoteLabels(line);
+      }
       const left = text.slice(0, arrow).trim();
       const right = text.slice(arrow + 3).trim();
       const colon = right.indexOf(':');
@@ -41,6 +46,14 @@ export const blockSyntax: Repair = {
     });
   },
 };
+
+/** `A[用户请求]`, `B(x: y)`: block labels outside ASCII words are quoted (unquoted they are lexer errors). */
+function quoteLabels(line: string): string {
+  return line.replace(/(?<![\p{L}\p{N}_])([\p{L}\p{N}_]+)(\[|\(\(|\()([^"[\]()]+)(\]|\)\)|\))/gu, (whole, id: string, open: string, text: string, close: string) => {
+    const pair = (open === '[' && close === ']') || (open === '((' && close === '))') || (open === '(' && close === ')');
+    return pair && !/^[A-Za-z0-9 _]+$/.test(text) ? `${id}${open}${quoted(text)}${close}` : whole;
+  });
+}
 
 function group(rest: string): string {
   const bracket = /^([^\s["]+)\s*\[(.*)\]$/.exec(rest);

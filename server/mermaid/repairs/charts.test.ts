@@ -14,6 +14,7 @@ table(pieSlices, [
   ['quotes inside a label become typographic', 'pie\n    Le "bio" : 10\n    "Autre" : 5', 'pie\n    "Le “bio”" : 10\n    "Autre" : 5'],
   ['Korean, percent', 'pie title 예산\n    "월세" : 45 %\n    "식비" : 30', 'pie title 예산\n    "월세" : 45\n    "식비" : 30'],
   ['Arabic labels unquoted', 'pie title الميزانية\n    الإيجار : 45\n    "الطعام" : 30', 'pie title الميزانية\n    "الإيجار" : 45\n    "الطعام" : 30'],
+  ['values with units (en)', 'pie\n    "Phone" : 40 hours\n    "Chat" : 35 hours', 'pie\n    "Phone" : 40\n    "Chat" : 35'],
   ['title with a colon on its own line', 'pie\n    title: Budget\n    "Rent" : 45', 'pie\n    title Budget\n    "Rent" : 45'],
   ['valid pie untouched', 'pie showData\n    title Pets\n    "Dogs" : 386\n    "Cats" : 85.5', 'pie showData\n    title Pets\n    "Dogs" : 386\n    "Cats" : 85.5'],
   ['not a pie: untouched', 'flowchart TD\n    A : 45%', 'flowchart TD\n    A : 45%'],
@@ -30,6 +31,7 @@ table(xychartLabels, [
   ['non-ASCII categories and title (ko)', 'xychart-beta\n    title 매출\n    x-axis [1월, 2월]\n    bar [10, 20]', 'xychart-beta\n    title "매출"\n    x-axis ["1월", "2월"]\n    bar [10, 20]'],
   ['accented categories, axis title with punctuation (fr)', 'xychart-beta\n    x-axis [janv, févr]\n    y-axis Chiffre (€) 0 --> 100\n    bar [10, 20]', 'xychart-beta\n    x-axis [janv, "févr"]\n    y-axis "Chiffre (€)" 0 --> 100\n    bar [10, 20]'],
   ['Hebrew axis title', 'xychart-beta\n    x-axis חודש [a, b]\n    bar [1, 2]', 'xychart-beta\n    x-axis "חודש" [a, b]\n    bar [1, 2]'],
+  ['units in the series values (es)', 'xychart-beta\n    x-axis [Ene, Feb]\n    bar [320 kWh, 280 kWh]\n    line [45%, 30%]', 'xychart-beta\n    x-axis [Ene, Feb]\n    bar [320, 280]\n    line [45, 30]'],
   ['valid chart untouched', 'xychart-beta\n    title "Sales Revenue"\n    x-axis [jan, feb, mar]\n    y-axis "Revenue (in $)" 4000 --> 11000\n    bar [5000, 6000, 7500]', 'xychart-beta\n    title "Sales Revenue"\n    x-axis [jan, feb, mar]\n    y-axis "Revenue (in $)" 4000 --> 11000\n    bar [5000, 6000, 7500]'],
 ]);
 
@@ -46,5 +48,7 @@ table(blockSyntax, [
   ['subgraph with a title in another script (ko)', 'block-beta\n  subgraph "사용자 영역"\n  A B\n  end', 'block-beta\n  block:사용자_영역["사용자 영역"]\n  A B\n  end'],
   ['edge label after a colon (fr)', 'block-beta\n  A --> B: oui', 'block-beta\n  A -- "oui" --> B'],
   ['unquoted edge label (de)', 'block-beta\n  A -- ja --> B', 'block-beta\n  A -- "ja" --> B'],
+  ['single arrows (de)', 'block-beta\n  columns 2\n  sensor["Sensor"] gateway["Gateway"]\n  sensor -> gateway', 'block-beta\n  columns 2\n  sensor["Sensor"] gateway["Gateway"]\n  sensor --> gateway'],
+  ['labels outside ASCII quoted (zh)', 'block-beta\n  columns 2\n  A[用户请求] B(网关鉴权)\n  A --> B', 'block-beta\n  columns 2\n  A["用户请求"] B("网关鉴权")\n  A --> B'],
   ['valid block untouched', 'block-beta\n  columns 2\n  block:X\n  A["Start: here"] B\n  end\n  A -- "X" --> B', 'block-beta\n  columns 2\n  block:X\n  A["Start: here"] B\n  end\n  A -- "X" --> B'],
 ]);

@@ -20,6 +20,7 @@ table(keywordColons, [
   ['gantt (de): the chart cannot be drawn', 'gantt\n    title: Projektplan\n    dateFormat: YYYY-MM-DD\n    section: Planung\n    Entwurf :a1, 2024-01-01, 3d', 'gantt\n    title Projektplan\n    dateFormat YYYY-MM-DD\n    section Planung\n    Entwurf :a1, 2024-01-01, 3d'],
   ['timeline (draws a period "title")', 'timeline\n    title: Histoire\n    section: Débuts\n    2020 : Lancement', 'timeline\n    title Histoire\n    section Débuts\n    2020 : Lancement'],
   ['journey', 'journey\n    title: Buying shoes\n    section: Shop\n        Pay: 3: Me', 'journey\n    title Buying shoes\n    section Shop\n        Pay: 3: Me'],
+  ['quadrant chart (ar)', 'quadrantChart\n    title: تقييم\n    x-axis: منخفض --> مرتفع\n    quadrant-1: نجوم\n    أحمد: [0.8, 0.9]', 'quadrantChart\n    title تقييم\n    x-axis منخفض --> مرتفع\n    quadrant-1 نجوم\n    أحمد: [0.8, 0.9]'],
   ['a journey task named "title" untouched', 'journey\n    section Shop\n        title: 3: Me', 'journey\n    section Shop\n        title: 3: Me'],
 ]);
 
@@ -41,6 +42,7 @@ table(journeyScores, [
   ['colon in the task name', 'journey\n    section Shop\n        Pay: card: 4: Me', 'journey\n    section Shop\n        Pay#58; card: 4: Me'],
   ['score out of five', 'journey\n    section Shop\n        Pay: 4/5: Me', 'journey\n    section Shop\n        Pay: 4: Me'],
   ['long runs of spaces around the colons (was 110 s)', `journey\n    section Shop\n        Find${' '.repeat(400)}:${' '.repeat(400)}Me${' '.repeat(100)}:   5`, 'journey\n    section Shop\n        Find: 5: Me'],
+  ['score in words (he, en)', 'journey\n    section הרשמה\n        מילוי טופס: high: הורה\n        Pay: low: Me', 'journey\n    section הרשמה\n        מילוי טופס: 4: הורה\n        Pay: 2: Me'],
   ['Hebrew, swapped', 'journey\n    section חנות\n        מציאת נעליים: לקוח: 4', 'journey\n    section חנות\n        מציאת נעליים: 4: לקוח'],
   ['valid tasks untouched', 'journey\n    section Shop\n        Pay: 4: Me, You\n        Leave: 5', 'journey\n    section Shop\n        Pay: 4: Me, You\n        Leave: 5'],
   ['missing score: left for the model', 'journey\n    section Shop\n        Pay: Me', 'journey\n    section Shop\n        Pay: Me'],

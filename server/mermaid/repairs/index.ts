@@ -18,16 +18,20 @@ import { escapeText } from './escapeText.ts';
 import { fixArrows } from './fixArrows.ts';
 import { fixComments } from './fixComments.ts';
 import { fixDirection } from './fixDirection.ts';
+import { gitgraphSyntax } from './gitgraph.ts';
 import { ganttColons, ganttDateFormat, ganttDurations, ganttTaskIds } from './gantt.ts';
 import { journeyScores } from './journey.ts';
 import { keywordColons } from './keywordColons.ts';
+import { listMarkers } from './listMarkers.ts';
 import { mindmapBullets, mindmapIndent, mindmapText } from './mindmap.ts';
 import { pieSlices } from './pie.ts';
 import { quadrantPoints } from './quadrant.ts';
 import { quoteLabels } from './quoteLabels.ts';
 import { removeHtml } from './removeHtml.ts';
 import { renameReservedIds } from './renameReservedIds.ts';
+import { requirementSyntax } from './requirement.ts';
 import { sankeyFlows } from './sankey.ts';
+import { timelineEvents } from './timeline.ts';
 import { sequenceActivations, sequenceArrows, sequenceBlocks, sequenceMessages, sequenceNotes, sequenceParticipants } from './sequence.ts';
 import { spacedIds } from './spacedIds.ts';
 import { stateAlias, stateArrows, stateIds } from './state.ts';
@@ -37,7 +41,8 @@ import { xychartLabels } from './xychart.ts';
 export type { Repair } from './types.ts';
 
 export const REPAIRS: readonly Repair[] = [
-  // What is not diagram.
+  // What is not diagram (list markers first: the prose cut would take the marked lines).
+  listMarkers,
   dropTrailingProse,
   dropBrokenTail,
   fixComments,
@@ -64,6 +69,8 @@ export const REPAIRS: readonly Repair[] = [
   xychartLabels,
   sankeyFlows,
   blockSyntax,
+  gitgraphSyntax,
+  requirementSyntax,
   // Ids, names, declarations.
   renameReservedIds,
   spacedIds,
@@ -82,6 +89,7 @@ export const REPAIRS: readonly Repair[] = [
   ganttDateFormat,
   ganttTaskIds,
   journeyScores,
+  timelineEvents,
   mindmapIndent,
   // Structure.
   closeSubgraphs,

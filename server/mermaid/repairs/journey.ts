@@ -5,7 +5,8 @@ import type { Repair } from './types.ts';
  * Journey tasks whose score Mermaid cannot read: score and actors swapped,
  * `Schuhe finden: Kunde: 4` → `Schuhe finden: 4: Kunde`; a colon in the
  * task name, `Pay: card: 4: Me` → `Pay#58; card: 4: Me`; a score out of 5,
- * `4/5` → `4`. A task with no score at all is left for the model: a score
+ * `4/5` → `4`; a score in words, `high` → `4` (five-point scale, several
+ * languages). A task with no score at all is left for the model: a score
  * would be invented.
  *
  * The line is split at its colons and the parts compared, instead of one
@@ -20,6 +21,15 @@ export const journeyScores: Repair = {
 };
 
 const SCORE = /^\d+$/;
+
+/** Scores written as words, on the usual five-point scale (the model's own rating, as a number). */
+const SCORE_WORDS: Record<string, string> = {};
+const words = (score: string, list: string) => list.split('|').forEach((w) => (SCORE_WORDS[w] = score));
+words('1', 'very low|very bad|terrible|awful|très bas|sehr niedrig|muy bajo|매우 낮음|非常に低い|很低');
+words('2', 'low|bad|poor|bas|faible|niedrig|schlecht|bajo|baja|mala|낮음|나쁨|低|低い|悪い|差|נמוך|منخفض');
+words('3', 'medium|neutral|ok|okay|average|moyen|mittel|neutral|medio|media|보통|中|普通|一般|בינוני|متوسط');
+words('4', 'high|good|haut|élevé|bon|hoch|gut|alto|alta|bueno|buena|높음|좋음|高|高い|良い|好|גבוה|טוב|مرتفع|جيد');
+words('5', 'very high|very good|excellent|great|très haut|excellent|sehr hoch|sehr gut|muy alto|excelente|매우 높음|최고|非常に高い|很高|מצוין|ممتاز');
 const OUT_OF_FIVE = /^(\d)\s*\/\s*5$/;
 
 export function fixTask(line: string): string {
@@ -27,6 +37,11 @@ export function fixTask(line: string): string {
   const indent = /^[ \t]*/.exec(line)![0];
   const parts = line.slice(indent.length).split(':');
   const trimmed = parts.map((p) => p.trim());
+  // `Fill in form: high: Parent` → `Fill in form: 4: Parent`.
+  const word = parts.length >= 2 ? SCORE_WORDS[trimmed[1]!.toLowerCase()] : undefined;
+  if (word !== undefined && trimmed[0] !== '') {
+    return `${indent}${trimmed[0]}: ${word}${parts.length > 2 ? `: ${parts.slice(2).join(':').trim()}` : ''}`;
+  }
   // `Task: Actor: 4` → `Task: 4: Actor` (the middle part is words, not a score).
   if (parts.length === 3 && trimmed[0] !== '' && SCORE.test(trimmed[2]!) && /[^\s\d]/.test(trimmed[1]!)) {
     return `${indent}${trimmed[0]}: ${trimmed[2]}: ${trimmed[1]}`;

@@ -164,13 +164,14 @@ describe('REPAIRS order', () => {
       [
         'fix-comments', 'keyword-colons', 'state-arrows', 'class-relations', 'escape-text', 'mindmap-text', 'mindmap-bullets',
         'sequence-notes', 'sequence-participants', 'sequence-blocks', 'state-ids', 'class-generics', 'class-bodies', 'er-attributes', 'er-entity-names',
-        'gantt-durations', 'gantt-task-ids', 'mindmap-indent',
+        'gantt-durations', 'gantt-task-ids', 'mindmap-indent', 'list-markers', 'timeline-events',
       ].sort(),
     );
   });
 
   it('lists every repair once, in the documented order', () => {
     expect(REPAIRS.map((r) => r.name)).toEqual([
+      'list-markers',
       'drop-trailing-prose',
       'drop-broken-tail',
       'fix-comments',
@@ -193,6 +194,8 @@ describe('REPAIRS order', () => {
       'xychart-labels',
       'sankey-flows',
       'block-syntax',
+      'gitgraph-syntax',
+      'requirement-syntax',
       'rename-reserved-ids',
       'spaced-ids',
       'sequence-messages',
@@ -210,6 +213,7 @@ describe('REPAIRS order', () => {
       'gantt-date-format',
       'gantt-task-ids',
       'journey-scores',
+      'timeline-events',
       'mindmap-indent',
       'close-subgraphs',
       'sequence-blocks',

@@ -29,9 +29,9 @@ export function quoted(text: string): string {
   return `"${typographicQuotes(unquote(text))}"`;
 }
 
-/** A number as the models write it: `45`, `45%`, `45,5`, `1 200`, `0.3` → a JS number string, or null. */
+/** A number as the models write it: `45`, `45%`, `45,5`, `40 hours`, `0.3` → a JS number string, or null. */
 export function plainNumber(text: string): string | null {
-  const t = text.trim().replace(/%$/, '').trim();
+  const t = text.trim().replace(/\s?(?:%|[$€£¥₩]|\p{L}{1,10}\.?)$/u, '').trim();
   if (/^-?\d+(?:\.\d+)?$/.test(t)) return t;
   if (/^-?\d+,\d{1,2}$/.test(t)) return t.replace(',', '.');
   return null;

@@ -12,6 +12,8 @@ const needsQuotes = (text: string) => !/^"[^"]*"$/.test(text) && !PLAIN.test(tex
  * xychart texts in other scripts or with punctuation: `title 매출`,
  * `x-axis [janv, févr, mars]`, `y-axis Umsatz (€) 0 --> 100` are lexer
  * errors unquoted; they are quoted. Category lists keep their items.
+ * Series values with units (`bar [320 kWh, 280 kWh]`, `[45%, 30%]`,
+ * `[1,5 €]`) keep their numbers.
  * (String operations, not patterns with `\s*` around free text: linear time.)
  */
 export const xychartLabels: Repair = {
@@ -20,6 +22,8 @@ export const xychartLabels: Repair = {
     return mapBody(code, 'xychart', (line) => {
       const indent = /^[ \t]*/.exec(line)![0];
       const text = line.trim();
+      const series = /^(bar|line)\b/.exec(text);
+      if (series) return dataUnits(line);
       const keyword = /^(title|x-axis|y-axis)\s/.exec(text);
       if (!keyword) return line;
       const rest = text.slice(keyword[0].length).trim();
@@ -50,4 +54,15 @@ function axis(rest: string): string {
     }
   }
   return needsQuotes(rest) ? quoted(rest) : rest;
+}
+
+/** `bar [320 kWh, 280 kWh]` → `bar [320, 280]` (the unit is the axis' to say); other lines unchanged. */
+function dataUnits(line: string): string {
+  const open = line.indexOf('[');
+  const close = line.lastIndexOf(']');
+  if (open === -1 || close < open) return line;
+  const items = line.slice(open + 1, close).split(',').map((s) => s.trim());
+  const numbers = items.map((item) => /^[-+]?[$€£¥₩]?\s?(\d+(?:\.\d+)?)\s?(?:%|[$€£¥₩]|\p{L}{1,6})?$/u.exec(item)?.[1] ?? null);
+  if (numbers.some((n) => n === null) || numbers.every((n, i) => n === items[i])) return line;
+  return `${line.slice(0, open + 1)}${numbers.join(', ')}${line.slice(close)}`;
 }
