@@ -34,15 +34,25 @@ export function snippets({ origin, description, withKey }: SnippetOptions): Snip
       id: 'js',
       label: 'JavaScript',
       language: 'javascript',
+      // Runs as saved, whatever the file is called: snippet.js in a CommonJS project, snippet.mjs,
+      // or an ES module project. A dynamic import() inside an async function is valid in all three
+      // (a static `import` or a top-level await fails in a CommonJS .js file).
       code: [
-        'import { Client } from "@gradio/client";',
-        '',
+        '// npm install @gradio/client, then: node snippet.js',
+        'async function main() {',
+        '  const { Client } = await import("@gradio/client");',
         withKey
-          ? `const client = await Client.connect(${jsString(base)}, {\n  headers: { "X-API-Key": process.env.API_KEY },\n});`
-          : `const client = await Client.connect(${jsString(base)});`,
-        `const result = await client.predict("/generate", {\n  description: ${jsString(description)},\n});`,
-        'const [mermaid, details] = result.data; // the code, and the JSON result (valid, repairs, timings…)',
-        'console.log(mermaid);',
+          ? `  const client = await Client.connect(${jsString(base)}, {\n    headers: { "X-API-Key": process.env.API_KEY },\n  });`
+          : `  const client = await Client.connect(${jsString(base)});`,
+        `  const result = await client.predict("/generate", {\n    description: ${jsString(description)},\n  });`,
+        '  const [mermaid, details] = result.data; // the code, and the JSON result (valid, repairs, timings…)',
+        '  console.log(mermaid);',
+        '}',
+        '',
+        'main().catch((error) => {',
+        '  console.error(error);',
+        '  process.exitCode = 1;',
+        '});',
       ].join('\n'),
     },
     {

@@ -1,7 +1,17 @@
 /**
  * Export of the rendered diagram: a standalone SVG file, a PNG at a chosen
- * scale, and clipboard helpers. Input is the already-sanitised SVG markup;
- * it is sanitised once more here because an export leaves our page.
+ * scale, the Mermaid source (.mmd, Markdown) and clipboard helpers. Input is
+ * the already-sanitised SVG markup; it is sanitised once more here because an
+ * export leaves our page.
+ *
+ * The SVG must look the same in Chromium, librsvg (rsvg-convert, most
+ * converters and image viewers) and Inkscape. Mermaid (htmlLabels off) writes
+ * each word of a label as a `<tspan>` whose text starts with a space; XML's
+ * default whitespace handling lets librsvg drop those spaces
+ * ("Customerplacesanorder"). So labels get `xml:space="preserve"`, runs of
+ * identically styled word spans are merged into one, and the font stack is
+ * set as a presentation attribute on the root, for tools that ignore the
+ * embedded style sheet.
  */
 import { sanitizeSvgElement } from './sanitize.ts';
 
@@ -18,6 +28,40 @@ export function svgSize(el: Element): { width: number; height: number } {
   return { width: w > 0 ? w : 800, height: h > 0 ? h : 600 };
 }
 
+/** Mermaid's own font stack, used when the style sheet names none. */
+const DEFAULT_FONTS = '"trebuchet ms", verdana, arial, sans-serif';
+
+/** The diagram's font stack, from its style sheet (`#id { font-family: … }`). */
+function fontStack(el: Element): string {
+  for (const style of el.getElementsByTagName('style')) {
+    const m = /font-family:\s*([^;}]+)/.exec(style.textContent ?? '');
+    if (m) return m[1]!.trim();
+  }
+  return DEFAULT_FONTS;
+}
+
+const sameAttributes = (a: Element, b: Element) =>
+  a.attributes.length === b.attributes.length && [...a.attributes].every((x) => b.getAttribute(x.name) === x.value);
+
+/** Keeps the spaces between words in every program (see the file comment). */
+export function portableText(el: Element): void {
+  el.setAttribute('font-family', fontStack(el));
+  for (const text of el.getElementsByTagName('text')) {
+    text.setAttributeNS('http://www.w3.org/XML/1998/namespace', 'xml:space', 'preserve');
+    // Merge word spans: <tspan>Payment</tspan><tspan> accepted?</tspan> → <tspan>Payment accepted?</tspan>.
+    for (const row of [...text.getElementsByTagName('tspan')]) {
+      let prev: Element | null = null;
+      for (const child of [...row.children]) {
+        const simple = child.tagName === 'tspan' && child.children.length === 0;
+        if (simple && prev && sameAttributes(prev, child)) {
+          prev.textContent = (prev.textContent ?? '') + (child.textContent ?? '');
+          child.remove();
+        } else prev = simple ? child : null;
+      }
+    }
+  }
+}
+
 /**
  * A standalone SVG document: sanitised, XML-serialised, with absolute width
  * and height (Mermaid writes width="100%" and a max-width style, which other
@@ -31,6 +75,7 @@ export function standaloneSvg(svg: string, background?: string): string {
   el.setAttribute('width', String(Math.ceil(width)));
   el.setAttribute('height', String(Math.ceil(height)));
   el.style.removeProperty('max-width');
+  portableText(el);
   if (background) el.style.setProperty('background-color', background);
   if (!el.getAttribute('style')) el.removeAttribute('style');
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(el)}\n`;
@@ -92,16 +137,23 @@ export async function copyText(text: string): Promise<void> {
   if (!ok) throw new Error('The browser refused to copy; select the text and copy it by hand.');
 }
 
-/** A file name from the description: "expense-approval.svg". */
-export function fileStem(description: string): string {
-  const stem = description
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/, '');
-  return stem || 'diagram';
+/** The Mermaid source as a fenced Markdown block (GitHub, GitLab, Obsidian and Notion draw it). */
+export function markdownBlock(code: string): string {
+  // A fence longer than any backtick run inside the code, so the block cannot end early.
+  const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}mermaid\n${code.replace(/\n+$/, '')}\n${fence}\n`;
 }
+
+/**
+ * Puts the PNG on the clipboard as an image. The blob is handed over as a
+ * promise, so Chromium and Safari keep the user gesture while it is drawn.
+ */
+export async function copyPng(png: Promise<Blob>): Promise<void> {
+  if (!navigator.clipboard?.write || typeof ClipboardItem === 'undefined') {
+    throw new Error('This browser cannot put images on the clipboard; use Download PNG.');
+  }
+  await navigator.clipboard.write([new ClipboardItem({ 'image/png': png })]);
+}
+
+export { exportStem, fileStem } from './filename.ts';

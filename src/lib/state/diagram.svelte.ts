@@ -22,7 +22,7 @@ export {
 export { reportRender, setCode, settled } from './validation.ts';
 export { applyEvent, dismissApiKeyPrompt, generate, refine, retry, stop } from './run.ts';
 export { clearHistory, deleteHistory, loadShared, restoreHistory, restoreVersion, saveToHistory } from './saved.ts';
-export { dismissUndo, loadExample, undo } from './undo.ts';
+export { dismissUndo, loadExample, loadTemplate, undo } from './undo.ts';
 
 /** Loads the saved draft and history, and checks the saved code. Call once at startup. */
 export function load(): void {

@@ -4,7 +4,8 @@
  * stack only when it was the person's own unsaved work.
  */
 import type { DiagramType, Direction } from '../../../common/limits.ts';
-import { isDirty, state, update } from './store.svelte.ts';
+import { deps, isDirty, state, update } from './store.svelte.ts';
+import { startThread } from './thread.ts';
 import type { Draft, UndoSnapshot } from './types.ts';
 import { revalidate } from './validation.ts';
 
@@ -59,4 +60,10 @@ export function dismissUndo(): void {
   update((s) => {
     s.undoStack = [];
   }, { persist: false });
+}
+
+/** Starts from a template: its code and type; what it replaces can be undone. */
+export function loadTemplate(t: { type: DiagramType; code: string }): void {
+  if (t.code === state.code) return;
+  overwrite({ code: t.code, diagramType: t.type, thread: startThread(t.code, deps.now()) }, 'template', true);
 }
