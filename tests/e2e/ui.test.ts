@@ -93,7 +93,7 @@ describe.skipIf(skipE2e)('the app in Chromium, against the real server', () => {
 
   it('downloads a standalone SVG with real text labels', async () => {
     const { name, bytes } = await app.download(() => w.page.getByTestId('download-svg').click());
-    expect(name).toMatch(/^an-employee-submits.*\.svg$/);
+    expect(name).toBe('submit-expense-report.svg'); // the diagram's first label, not the description
     const xml = bytes.toString('utf8');
     expect(xml.startsWith('<?xml')).toBe(true);
     const doc = new JSDOM(xml, { contentType: 'image/svg+xml' }).window.document;
@@ -252,7 +252,7 @@ describe.skipIf(skipE2e)('the app in Chromium, against the real server', () => {
     expect(await w.page.evaluate(() => navigator.clipboard.readText())).toBe(DIAGRAM);
     await w.page.getByRole('button', { name: 'Copy SVG' }).click();
     const copied = await w.page.evaluate(() => navigator.clipboard.readText());
-    expect(copied).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*>Manager<\/tspan>[\s\S]*<\/svg>\s*$/);
+    expect(copied).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*>Manager approval<\/tspan>[\s\S]*<\/svg>\s*$/);
   });
 
   it('offers API snippets for this server and switches to dark mode', async () => {
