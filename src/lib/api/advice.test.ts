@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ApiError } from '../../../common/protocol.ts';
 import { adviceFor } from './advice.ts';
 
 describe('adviceFor', () => {
@@ -11,7 +12,7 @@ describe('adviceFor', () => {
     [{ code: 'rate_limited', message: 'Too many requests; try again in 4 s.', retryAfterSeconds: 4 }, { hint: null }], // already said
     [{ code: 'too_large', message: 'The description is too long.', retryAfterSeconds: 10 }, { hint: null, modelHelp: false }], // waiting cannot help
     [{ code: 'network', message: 'Could not reach the server (Failed to fetch).' }, { hint: 'Check that the server is running, then try again.' }],
-  ])('%j', (error, advice) => {
+  ] as [ApiError, object][])('%j', (error, advice) => {
     expect(adviceFor(error)).toMatchObject(advice);
   });
 });

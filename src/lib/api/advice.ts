@@ -9,7 +9,7 @@ import type { ApiError } from '../../../common/protocol.ts';
 import { retryHint } from './http.ts';
 
 /** Errors that clear by themselves: waiting and trying again can work. */
-const TRANSIENT = new Set(['queue_full', 'rate_limited', 'shutting_down', 'busy', 'stream_closed', 'network', 'timeout']);
+const TRANSIENT = new Set<ApiError['code']>(['queue_full', 'rate_limited', 'shutting_down', 'stream_closed', 'network', 'timeout']);
 
 export interface Advice {
   message: string;

@@ -6,6 +6,7 @@
  * or is stopped before any output replaced nothing).
  */
 import { DEFAULT_MAX_NEW_TOKENS } from '../../../common/limits.ts';
+import { normalizeRequest } from '../../../common/request.ts';
 import type { DiagramResult, GenerateRequest, StreamEvent } from '../../../common/protocol.ts';
 import { ApiKeyRequiredError, ApiRequestError } from '../api/http.ts';
 import { getApiKey } from '../api/apiKey.ts';
@@ -71,8 +72,18 @@ export function applyEvent(ev: StreamEvent): void {
   if (ev.type === 'done' && ev.result.code.trim()) persistHistory();
 }
 
-async function run(req: GenerateRequest, kind: RunState['kind']): Promise<void> {
+async function run(raw: GenerateRequest, kind: RunState['kind']): Promise<void> {
   if (diagram.running) return;
+  // The server's own rule book (common/request.ts): a request it would refuse is refused here, in the same
+  // words, without a round trip (a pasted diagram over the limit, control characters…).
+  const checked = normalizeRequest(raw, { maxNewTokens: DEFAULT_MAX_NEW_TOKENS });
+  if (!checked.ok) {
+    update((s) => {
+      s.run = { ...freshRun(kind), phase: 'error', error: { code: checked.error.code, message: checked.error.message } };
+    }, { persist: false });
+    return;
+  }
+  const req: GenerateRequest = checked.request;
   const ctl = new AbortController();
   controller = ctl;
   lastRequest = { req, kind };

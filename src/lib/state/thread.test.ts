@@ -156,6 +156,18 @@ describe('the refine thread in the state', () => {
   });
 });
 
+describe('the request rule book (common/request.ts) before sending', () => {
+  it('a request the server would refuse is refused here, in its words, without a request', async () => {
+    const seen: GenerateRequest[] = [];
+    configure({ storage: memoryStore(), validate, debounceMs: 0, stream: answers([], seen) });
+    setDescription('An order\u0001 with a control character');
+    await generate();
+    expect(seen).toEqual([]);
+    expect(diagram.state.run?.phase).toBe('error');
+    expect(diagram.state.run?.error?.code).toBe('invalid_request');
+  });
+});
+
 describe('thread helpers', () => {
   it('caps the thread, keeping the first version', () => {
     let t = startThread(V1, 1);
