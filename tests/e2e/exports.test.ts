@@ -141,6 +141,9 @@ describe.skipIf(skipE2e)('exports, templates, the refine thread and the small th
       await w.page.waitForFunction(() => document.querySelector('[data-testid=validation]')?.textContent?.startsWith('Valid'));
       await w.page.waitForFunction(() => !!document.querySelector('[data-testid=diagram] svg'));
       if (t.type === 'state') await shot('template-state');
+      // Section titles are SVG text (not <foreignObject>, which the sanitiser removes): they must be there.
+      if (t.type === 'journey') await app.waitForSvgText('Pick up');
+      if (t.type === 'timeline') await app.waitForSvgText('Order lifecycle');
     }
     expect(await w.page.getByLabel('Diagram type').inputValue()).toBe('journey');
     const bar = w.page.getByTestId('undo-bar');

@@ -41,6 +41,13 @@ function config(theme: MermaidTheme): MermaidConfig {
     htmlLabels: false,
     flowchart: { htmlLabels: false },
     class: { htmlLabels: false },
+    // Journey and timeline default to `textPlacement: 'fo'` (HTML in <foreignObject>), which the sanitiser
+    // removes: their section titles came out blank. 'tspan' draws them as SVG text, like the other types.
+    journey: { textPlacement: 'tspan' },
+    timeline: { textPlacement: 'tspan' },
+    // As SVG text, a journey's labels take their box's fill from the theme's `.section-type-N` rules (the
+    // same colour as the box): give them the theme's text colour instead.
+    themeCSS: `text.task, text.journey-section { fill: ${theme === 'dark' ? '#f0f0f0' : '#333333'} !important; }`,
     state: {},
     suppressErrorRendering: true,
     maxTextSize: 100_000,
