@@ -48,7 +48,9 @@ export type ChangeKind =
   /** Interaction (`click`, `callback`, `link`) or active HTML was removed; never taken from a model. */
   | 'removed-interaction'
   /** The content check found something the model wrote that the diagram does not draw (message lists it). */
-  | 'lost-content';
+  | 'lost-content'
+  /** The type cannot draw what the model wrote (a sankey with names outside ASCII): redrawn as another type that can. */
+  | 'converted-type';
 
 export interface DiagramChange {
   kind: ChangeKind;

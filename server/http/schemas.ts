@@ -65,6 +65,7 @@ export const DiagramChangeSchema = z
       'removed-config',
       'removed-interaction',
       'lost-content',
+      'converted-type',
     ]),
     message: z.string(),
     line: z.number().int().optional(),

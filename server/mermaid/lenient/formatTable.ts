@@ -27,7 +27,9 @@ export function formatTable(format: LenientFormat, rows: FormatRow[]): void {
       expect(out?.code).toBe(expected);
       expect(out?.changes.map((c) => c.kind)).toEqual(changes);
       expect(await validate(expected)).toMatchObject({ ok: true });
-      expect(format.rewrite(expected)?.code, 'a fixed point').toBe(expected);
+      // A format that redraws as another type (sankey → flowchart) has no fixed point of its own.
+      const keyword = /^[\w-]+/.exec(expected)![0].toLowerCase();
+      if (format.headers.includes(keyword)) expect(format.rewrite(expected)?.code, 'a fixed point').toBe(expected);
     });
   });
 }

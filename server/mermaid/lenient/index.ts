@@ -5,6 +5,7 @@
  */
 import { classFormat } from './class/index.ts';
 import { erFormat } from './er/index.ts';
+import { sankeyFormat } from './sankey/index.ts';
 import { sequenceFormat } from './sequence/index.ts';
 import { stateFormat } from './state/index.ts';
 import type { LenientFormat } from './types.ts';
@@ -17,6 +18,7 @@ export const FORMATS: readonly LenientFormat[] = [
   stateFormat,
   classFormat,
   erFormat,
+  sankeyFormat,
 ];
 
 /** The header keyword of the first line that is not blank, a comment or front matter; lower-case. */
