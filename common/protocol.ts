@@ -152,5 +152,7 @@ export interface ReadyStatus {
   device: 'cuda' | 'cpu' | null;
   dtype: string | null;
   error?: string;
+  /** After a failed load: when (ISO time) the engine tries again; the wait doubles after each failure. */
+  retryAt?: string;
   queueDepth: number;
 }

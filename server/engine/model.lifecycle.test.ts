@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { ensureTestModel } from '../testmodels/index.ts';
 import { extraInput, symbolicCacheDims, variantDir } from '../testmodels/variants.ts';
 import { ModelLoadError, TransformersEngine } from './model.ts';
+import { gen } from '../testmodels/generate.ts';
 
 const SHORT = 'flowchart TD\n  A[Start] --> B[Done]\n';
 const LONG_TEXT = `flowchart TD\n${Array.from({ length: 150 }, (_, i) => `  N${i}[Step ${i}] --> N${i + 1}\n`).join('')}`;
@@ -54,11 +55,11 @@ for (const fused of ['on', 'off'] as const) {
   describe(`dispose() with work in flight (${fused === 'on' ? 'fused' : 'transformers'} decoder)`, () => {
     it('during a generation: the generation stops as aborted with what it has; the sessions are released after it', async () => {
       const dir = await ensureTestModel({ kind: 'tape', text: LONG_TEXT });
-      const engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', progressBar: false, fused, fusedChunk: 8 });
+      const engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', fused, fusedChunk: 8 });
       await engine.load();
       const sessions = trackSessions();
       let disposing: Promise<void> | null = null;
-      const out = await engine.generate(USER, {
+      const out = await gen(engine, USER, {
         onToken: (_text, tokens) => {
           if (tokens >= 10) disposing ??= engine.dispose();
         },
@@ -76,8 +77,8 @@ for (const fused of ['on', 'off'] as const) {
     it('during the load: a generation waiting for it returns aborted without running; everything loaded is released; the next call loads again', async () => {
       const dir = await ensureTestModel({ kind: 'tape', text: SHORT });
       const sessions = trackSessions();
-      const engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', progressBar: false, fused });
-      const pending = engine.generate(USER);
+      const engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', fused });
+      const pending = gen(engine, USER);
       const disposed = engine.dispose();
       const out = await pending;
       await disposed;
@@ -85,7 +86,7 @@ for (const fused of ['on', 'off'] as const) {
       expect(engine.status().state).toBe('idle');
       expect(sessions.created.length).toBeGreaterThan(0);
       expect(sessions.live()).toBe(0);
-      expect(await engine.generate(USER)).toMatchObject({ text: SHORT, stopReason: 'eos' });
+      expect(await gen(engine, USER)).toMatchObject({ text: SHORT, stopReason: 'eos' });
       await engine.dispose();
       expect(sessions.live()).toBe(0);
     });
@@ -96,13 +97,13 @@ describe('the fused warm-up fallback', () => {
   it('FUSED=auto: a fused graph that builds and loads but cannot run (symbolic cache dims) falls back to transformers.js generate; the fused session is released', async () => {
     const dir = await variantDir(await ensureTestModel({ kind: 'tape', text: SHORT }), path.join(tmp, 'symbolic'), symbolicCacheDims);
     const sessions = trackSessions();
-    const engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', progressBar: false, fused: 'auto' });
+    const engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', fused: 'auto' });
     await engine.load();
     expect(engine.info).toMatchObject({ decoder: 'transformers' });
     expect(engine.status().message).toMatch(/transformers\.js generate/);
     expect(sessions.created).toHaveLength(2); // the fused session, then transformers.js's
     expect(sessions.live()).toBe(1);
-    expect(await engine.generate(USER)).toMatchObject({ text: SHORT, stopReason: 'eos' });
+    expect(await gen(engine, USER)).toMatchObject({ text: SHORT, stopReason: 'eos' });
     await engine.dispose();
     expect(sessions.live()).toBe(0);
   });
@@ -110,7 +111,7 @@ describe('the fused warm-up fallback', () => {
   it('FUSED=on: the same model fails to load, saying so and what to do; nothing stays loaded', async () => {
     const dir = await variantDir(await ensureTestModel({ kind: 'tape', text: SHORT }), path.join(tmp, 'symbolic-on'), symbolicCacheDims);
     const sessions = trackSessions();
-    const engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', progressBar: false, fused: 'on' });
+    const engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', fused: 'on' });
     const error = await engine.load().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelLoadError);
     expect((error as Error).message).toMatch(
@@ -123,14 +124,15 @@ describe('the fused warm-up fallback', () => {
   it('FUSED=auto: when transformers.js cannot run the model either, the load fails with its error and every session it created is released', async () => {
     const dir = await variantDir(await ensureTestModel({ kind: 'tape', text: SHORT }), path.join(tmp, 'extra-input'), extraInput('token_type_ids'));
     const sessions = trackSessions();
-    const engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', progressBar: false, fused: 'auto' });
+    // no backoff: the retry below is a real second attempt
+    const engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', fused: 'auto', retryBackoffMs: 0 });
     const error = await engine.load().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelLoadError);
     expect((error as Error).message).toMatch(/token_type_ids/);
     expect(sessions.created).toHaveLength(2);
     expect(sessions.live()).toBe(0);
     // a retry fails the same way and still leaks nothing
-    await expect(engine.generate(USER)).rejects.toThrow(/token_type_ids/);
+    await expect(gen(engine, USER)).rejects.toThrow(/token_type_ids/);
     expect(sessions.created).toHaveLength(4);
     expect(sessions.live()).toBe(0);
   });

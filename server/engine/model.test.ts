@@ -3,7 +3,7 @@
  * built by server/testmodels (greedy output = a chosen text + <|im_end|>).
  * One engine per tape, shared by the tests of this file (loading costs seconds).
  */
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,8 @@ import { encodeText } from '../testmodels/tokenizer.ts';
 import { GenerationQueue, QueueFullError } from '../pipeline/queue.ts';
 import { ModelLoadError, TransformersEngine } from './model.ts';
 import { ensureFusedModel } from './fused/transform.ts';
-import { writeMiniDecoder } from './fused/mini-decoder.ts';
+import { writeMiniDecoder } from '../testmodels/mini-decoder.ts';
+import { gen } from '../testmodels/generate.ts';
 
 const SHORT = 'flowchart TD\n  A[Start] --> B{Valid?}\n  B -->|yes| C[Save 한국어 ✓]\n  B -->|no| D[Ask again]\n';
 const LONG = Array.from({ length: 150 }, (_, i) => `  N${i}[Step number ${i} of the process] --> N${i + 1}\n`).join('');
@@ -34,7 +35,7 @@ describe(`TransformersEngine on a tape model (CPU, ${decoder} decoder)`, () => {
 
   beforeAll(async () => {
     dir = await ensureTestModel({ kind: 'tape', text: SHORT });
-    engine = new TransformersEngine({ modelPath: dir, device: 'auto', progressBar: false, fused });
+    engine = new TransformersEngine({ modelPath: dir, device: 'auto', fused });
     engine.onStatus((s) => statuses.push(s));
     const t0 = Date.now();
     await engine.load();
@@ -54,7 +55,7 @@ describe(`TransformersEngine on a tape model (CPU, ${decoder} decoder)`, () => {
     const pct = statuses.filter((s) => s.state === 'loading').map((s) => s.progress);
     expect(pct).toEqual([...pct].sort((a, b) => a - b));
     expect(Math.max(...pct)).toBeGreaterThan(50);
-    expect(engine.status()).toMatchObject({ state: 'ready', progress: 100, device: 'cpu', dtype: 'q4', model: dir });
+    expect(engine.status()).toMatchObject({ state: 'ready', progress: 100, device: 'cpu', dtype: 'q4', model: path.basename(dir) });
     expect(engine.info).toEqual({ device: 'cpu', dtype: 'q4', model: dir, decoder });
     expect(engine.status().message).toMatch(fused === 'on' ? /fused greedy loop/ : /transformers\.js generate/);
   });
@@ -66,9 +67,9 @@ describe(`TransformersEngine on a tape model (CPU, ${decoder} decoder)`, () => {
   });
 
   it('greedy output is the tape, ended by EOS, the same every time and whatever the prompt', async () => {
-    const a = await engine.generate(USER);
-    const b = await engine.generate(USER);
-    const c = await engine.generate([
+    const a = await gen(engine, USER);
+    const b = await gen(engine, USER);
+    const c = await gen(engine, [
       { role: 'system', content: 'You draw diagrams.' },
       { role: 'user', content: 'Something else entirely, much longer. '.repeat(20) },
     ]);
@@ -85,7 +86,7 @@ describe(`TransformersEngine on a tape model (CPU, ${decoder} decoder)`, () => {
   it('streams text in order: the onToken pieces concatenate to the final text, counts never decrease', async () => {
     const pieces: string[] = [];
     const counts: number[] = [];
-    const out = await engine.generate(USER, {
+    const out = await gen(engine, USER, {
       onToken: (text, tokens) => {
         pieces.push(text);
         counts.push(tokens);
@@ -101,7 +102,7 @@ describe(`TransformersEngine on a tape model (CPU, ${decoder} decoder)`, () => {
   });
 
   it.each([1, 2, 5, 12])('max_new_tokens=%i stops there with a prefix of the tape, marked max_tokens', async (max) => {
-    const out = await engine.generate(USER, { maxNewTokens: max });
+    const out = await gen(engine, USER, { maxNewTokens: max });
     expect(out.tokens).toBe(max);
     expect(out.stopReason).toBe('max_tokens');
     expect(SHORT.startsWith(out.text)).toBe(true);
@@ -110,19 +111,19 @@ describe(`TransformersEngine on a tape model (CPU, ${decoder} decoder)`, () => {
 
   it('max_new_tokens exactly the tape length (without EOS) is max_tokens; one more is eos', async () => {
     const n = encodeText(SHORT).length;
-    const cut = await engine.generate(USER, { maxNewTokens: n });
+    const cut = await gen(engine, USER, { maxNewTokens: n });
     expect(cut).toMatchObject({ text: SHORT, tokens: n, stopReason: 'max_tokens' });
-    const full = await engine.generate(USER, { maxNewTokens: n + 1 });
+    const full = await gen(engine, USER, { maxNewTokens: n + 1 });
     expect(full).toMatchObject({ text: SHORT, tokens: n + 1, stopReason: 'eos' });
   });
 
   it('an already-aborted signal or a past deadline returns at once without running the model', async () => {
-    expect(await engine.generate(USER, { signal: AbortSignal.abort() })).toMatchObject({ tokens: 0, stopReason: 'aborted', text: '' });
-    expect(await engine.generate(USER, { deadline: Date.now() - 1 })).toMatchObject({ tokens: 0, stopReason: 'budget', text: '' });
+    expect(await gen(engine, USER, { signal: AbortSignal.abort() })).toMatchObject({ tokens: 0, stopReason: 'aborted', text: '' });
+    expect(await gen(engine, USER, { deadline: Date.now() - 1 })).toMatchObject({ tokens: 0, stopReason: 'budget', text: '' });
   });
 
   it('forced DEVICE=cuda on this CPU machine fails with a message that says what to do', async () => {
-    const cuda = new TransformersEngine({ modelPath: dir, device: 'cuda', progressBar: false, fused });
+    const cuda = new TransformersEngine({ modelPath: dir, device: 'cuda', fused });
     const error = await cuda.load().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelLoadError);
     const message = (error as Error).message;
@@ -132,7 +133,7 @@ describe(`TransformersEngine on a tape model (CPU, ${decoder} decoder)`, () => {
     expect(cuda.status()).toMatchObject({ state: 'error', device: null });
     expect(cuda.status().error).toBe(message);
     // generate() reports the same failure instead of hanging
-    await expect(cuda.generate(USER)).rejects.toThrow(/DEVICE=cuda was requested/);
+    await expect(gen(cuda, USER)).rejects.toThrow(/DEVICE=cuda was requested/);
   });
 });
 
@@ -146,7 +147,7 @@ describe(`TransformersEngine: budget, abort and queue on a long tape (CPU, ${dec
     const t0 = Date.now();
     const dir = await ensureTestModel({ kind: 'tape', text: LONG_TEXT });
     timings.longBuildMs = Date.now() - t0;
-    engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', progressBar: false, fused, fusedChunk: CHUNK });
+    engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', fused, fusedChunk: CHUNK });
     const t1 = Date.now();
     await engine.load();
     timings.longLoadMs = Date.now() - t1;
@@ -159,7 +160,7 @@ describe(`TransformersEngine: budget, abort and queue on a long tape (CPU, ${dec
   });
 
   it('decodes at a measurable speed (for the report)', async () => {
-    const out = await engine.generate(USER, { maxNewTokens: 200 });
+    const out = await gen(engine, USER, { maxNewTokens: 200 });
     expect(out.tokens).toBe(200);
     timings.tokensPerSecond = Math.round((out.tokens / out.generationMs) * 1000);
     timings.firstTokenMs = out.firstTokenMs ?? -1;
@@ -169,7 +170,7 @@ describe(`TransformersEngine: budget, abort and queue on a long tape (CPU, ${dec
   it('a small budget cuts the long tape and marks it budget; the text is a prefix', async () => {
     const budgetMs = 300;
     const t0 = Date.now();
-    const out = await engine.generate(USER, { deadline: t0 + budgetMs });
+    const out = await gen(engine, USER, { deadline: t0 + budgetMs });
     const elapsed = Date.now() - t0;
     expect(out.stopReason).toBe('budget');
     expect(out.tokens).toBeGreaterThan(0);
@@ -185,7 +186,7 @@ describe(`TransformersEngine: budget, abort and queue on a long tape (CPU, ${dec
     const controller = new AbortController();
     let seen = 0;
     const t0 = Date.now();
-    const out = await engine.generate(USER, {
+    const out = await gen(engine, USER, {
       signal: controller.signal,
       onToken: (_text, tokens) => {
         seen = tokens;
@@ -206,7 +207,7 @@ describe(`TransformersEngine: budget, abort and queue on a long tape (CPU, ${dec
     const positions: Record<string, [number, number][]> = { b: [], c: [] };
     const job = (name: string) => async ({ signal }: { signal: AbortSignal }) => {
       order.push(`start ${name}`);
-      const out = await engine.generate(USER, { maxNewTokens: 15, signal });
+      const out = await gen(engine, USER, { maxNewTokens: 15, signal });
       order.push(`end ${name}`);
       return out;
     };
@@ -240,7 +241,7 @@ describe(`TransformersEngine: budget, abort and queue on a long tape (CPU, ${dec
     let started = 0;
     const job = async ({ signal }: { signal: AbortSignal }) => {
       started++;
-      return engine.generate(USER, { signal });
+      return gen(engine, USER, { signal });
     };
     const a = queue.run(job, { signal: running.signal });
     const b = queue.run(job, { signal: waiting.signal });
@@ -260,7 +261,7 @@ describe(`TransformersEngine on the tiny random Qwen3 (real computation, CPU, ${
 
   beforeAll(async () => {
     const dir = await ensureTestModel({ kind: 'tiny' });
-    engine = new TransformersEngine({ modelPath: dir, device: 'cpu', progressBar: false, fused });
+    engine = new TransformersEngine({ modelPath: dir, device: 'cpu', fused });
     await engine.load();
   });
 
@@ -272,8 +273,8 @@ describe(`TransformersEngine on the tiny random Qwen3 (real computation, CPU, ${
     for (const content of ['Draw a login flow.', '주문 처리 과정을 그려 주세요']) {
       const messages = [{ role: 'user' as const, content }];
       let streamed = '';
-      const a = await engine.generate(messages, { maxNewTokens: 24, onToken: (t) => (streamed += t) });
-      const b = await engine.generate(messages, { maxNewTokens: 24 });
+      const a = await gen(engine, messages, { maxNewTokens: 24, onToken: (t) => (streamed += t) });
+      const b = await gen(engine, messages, { maxNewTokens: 24 });
       expect(a.tokens).toBeGreaterThan(0);
       expect(b.text).toBe(a.text);
       expect(b.tokens).toBe(a.tokens);
@@ -287,10 +288,10 @@ describe(`TransformersEngine on the tiny random Qwen3 (real computation, CPU, ${
       { role: 'user' as const, content },
     ]);
     const alone = [];
-    for (const m of prompts) alone.push(await engine.generate(m, { maxNewTokens: 20 }));
+    for (const m of prompts) alone.push(await gen(engine, m, { maxNewTokens: 20 }));
     expect(new Set(alone.map((o) => o.text)).size).toBeGreaterThan(1); // the prompts do lead to different text
     const streamed = prompts.map(() => '');
-    const together = await Promise.all(prompts.map((m, i) => engine.generate(m, { maxNewTokens: 20, onToken: (t) => (streamed[i] += t) })));
+    const together = await Promise.all(prompts.map((m, i) => gen(engine, m, { maxNewTokens: 20, onToken: (t) => (streamed[i] += t) })));
     expect(together.map((o) => [o.text, o.tokens])).toEqual(alone.map((o) => [o.text, o.tokens]));
     expect(streamed).toEqual(alone.map((o) => o.text));
   });
@@ -300,9 +301,9 @@ describe(`TransformersEngine: the end of turn as the very first token, by the se
   it('stops at once: no text, one token, eos, nothing streamed', async () => {
     // generation_config.json lists <|im_end|> and <|endoftext|>; this tape starts with the second
     const dir = await ensureTestModel({ kind: 'tape', text: '<|endoftext|>never shown' });
-    const engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', progressBar: false, fused });
+    const engine = new TransformersEngine({ modelPath: dir, device: 'cpu', dtype: 'fp32', fused });
     const pieces: string[] = [];
-    const out = await engine.generate(USER, { onToken: (t) => pieces.push(t) });
+    const out = await gen(engine, USER, { onToken: (t) => pieces.push(t) });
     expect(out).toMatchObject({ text: '', tokens: 1, stopReason: 'eos' });
     expect(out.firstTokenMs).not.toBeNull();
     expect(pieces.join('')).toBe('');
@@ -325,7 +326,7 @@ describe('TransformersEngine: load failures leave it usable', () => {
 
   it('a MODEL_PATH that does not exist fails with a message naming it', async () => {
     const missing = path.join(tmp, 'nope');
-    const e = new TransformersEngine({ modelPath: missing, progressBar: false });
+    const e = new TransformersEngine({ modelPath: missing });
     const error = await e.load().catch((x: unknown) => x);
     expect(error).toBeInstanceOf(ModelLoadError);
     expect((error as Error).message).toMatch(new RegExp(`MODEL_PATH=${missing} does not exist`));
@@ -340,12 +341,12 @@ describe('TransformersEngine: load failures leave it usable', () => {
     const info = await ensureFusedModel(path.join(modelDir, 'onnx', 'model.onnx'), {});
     await writeFile(info.path, 'not an onnx model');
 
-    const auto = new TransformersEngine({ modelPath: modelDir, device: 'cpu', dtype: 'fp32', progressBar: false, fused: 'auto' });
-    expect(await auto.generate(USER)).toMatchObject({ text: SHORT, stopReason: 'eos' });
+    const auto = new TransformersEngine({ modelPath: modelDir, device: 'cpu', dtype: 'fp32', fused: 'auto' });
+    expect(await gen(auto, USER)).toMatchObject({ text: SHORT, stopReason: 'eos' });
     expect(auto.info).toMatchObject({ decoder: 'transformers' });
     await auto.dispose();
 
-    const on = new TransformersEngine({ modelPath: modelDir, device: 'cpu', dtype: 'fp32', progressBar: false, fused: 'on' });
+    const on = new TransformersEngine({ modelPath: modelDir, device: 'cpu', dtype: 'fp32', fused: 'on' });
     const error = await on.load().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelLoadError);
     expect((error as Error).message).toMatch(/FUSED=on, but the fused greedy loop did not load .*Set FUSED=auto \(or off\)/s);
@@ -357,24 +358,45 @@ describe('TransformersEngine: load failures leave it usable', () => {
     await cp(await ensureTestModel({ kind: 'tape', text: SHORT }), modelDir, { recursive: true });
     // Same directory, but the fp32 decoder is replaced by one at an opset the Loop transform does not support.
     await writeMiniDecoder(path.join(modelDir, 'onnx', 'model.onnx'), { opset: 10 });
-    const on = new TransformersEngine({ modelPath: modelDir, device: 'cpu', dtype: 'fp32', progressBar: false, fused: 'on' });
+    const on = new TransformersEngine({ modelPath: modelDir, device: 'cpu', dtype: 'fp32', fused: 'on' });
     const error = await on.load().catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/FUSED=on, but the fused greedy loop could not be built \(fused decoding needs default-domain opset ≥ 11 \(model has 10\)\)/);
   });
 
-  it('a failed load is forgotten: once the directory is fixed, the next call loads', async () => {
+  it.each([
+    ['not JSON', '{"model_type": "qwen3",', /config\.json is not valid JSON/],
+    ['model_type bert', null, /model_type "bert", which this server does not run/],
+  ])('a config.json that is %s is a clear load error, shown at once', async (_name, raw, expected) => {
+    const modelDir = path.join(tmp, `bad-${_name.replace(/\W/g, '')}`);
+    await cp(await ensureTestModel({ kind: 'tape', text: SHORT }), modelDir, { recursive: true });
+    const good = JSON.parse(await readFile(path.join(modelDir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(path.join(modelDir, 'config.json'), raw ?? JSON.stringify({ ...good, model_type: 'bert' }));
+    const e = new TransformersEngine({ modelPath: modelDir, device: 'cpu' });
+    await expect(e.load()).rejects.toThrow(expected);
+    expect(e.status()).toMatchObject({ state: 'error', error: expect.stringMatching(expected) });
+    await e.dispose();
+  });
+
+  it('a failed load says error at once with its retry time; before then calls fail fast, after it the fixed directory loads', async () => {
     const modelDir = path.join(tmp, 'model');
-    const e = new TransformersEngine({ modelPath: modelDir, device: 'cpu', progressBar: false });
+    let t = 1_000_000;
+    const e = new TransformersEngine({ modelPath: modelDir, device: 'cpu', retryBackoffMs: 5_000, now: () => t });
     await cp(path.join(await ensureTestModel({ kind: 'tape', text: SHORT }), 'onnx'), path.join(modelDir, 'onnx'), { recursive: true });
     const first = await e.load().catch((x: unknown) => x);
     expect((first as Error).message).toMatch(/not a model directory: config\.json is missing/);
-    expect(e.status().state).toBe('error');
-    // fix the directory, then the next request retries
+    const failed = e.status();
+    expect(failed).toMatchObject({ state: 'error', progress: 0, model: 'model', retryAt: new Date(t + 5_000).toISOString() });
+    expect(failed.error).toMatch(/MODEL_PATH=model is not a model directory/); // the public status names the folder, not its path
+    expect(failed.message).toMatch(/Attempt 1 failed; the next try is at .* \(in 5 s, doubling/);
+    // fix the directory: before the retry time a call fails fast with the same reason
     await cp(await ensureTestModel({ kind: 'tape', text: SHORT }), modelDir, { recursive: true });
-    const out = await e.generate(USER);
+    await expect(gen(e, USER)).rejects.toBe(first);
+    t += 5_000;
+    const out = await gen(e, USER);
     expect(out.text).toBe(SHORT);
     expect(e.status()).toMatchObject({ state: 'ready', device: 'cpu' });
     expect(e.status().error).toBeUndefined();
+    expect(e.status().retryAt).toBeUndefined();
     await e.dispose();
     expect(e.status().state).toBe('idle');
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_OUTPUT, ScriptedEngine, splitTokens } from './scripted.ts';
 import { GenerationQueue } from '../pipeline/queue.ts';
+import { gen } from '../testmodels/generate.ts';
 
 const USER = [{ role: 'user' as const, content: 'draw a login flow' }];
 
@@ -43,7 +44,7 @@ describe('ScriptedEngine', () => {
   it('generate() loads on demand and streams the text in order, ending with EOS', async () => {
     const e = new ScriptedEngine({ outputs: ['flowchart TD\n  A --> B\n'] });
     const pieces: [string, number][] = [];
-    const out = await e.generate(USER, { onToken: (t, n) => pieces.push([t, n]) });
+    const out = await gen(e, USER, { onToken: (t, n) => pieces.push([t, n]) });
     expect(out.text).toBe('flowchart TD\n  A --> B\n');
     expect(pieces.map((p) => p[0]).join('')).toBe(out.text);
     expect(pieces.map((p) => p[1])).toEqual(pieces.map((_, i) => i + 1));
@@ -55,16 +56,16 @@ describe('ScriptedEngine', () => {
   });
 
   it('uses the demo flowchart by default and cycles outputs', async () => {
-    expect((await new ScriptedEngine().generate(USER)).text).toBe(DEMO_OUTPUT);
+    expect((await gen(new ScriptedEngine(), USER)).text).toBe(DEMO_OUTPUT);
     const e = new ScriptedEngine({ outputs: ['one', 'two'] });
     const texts = [];
-    for (let i = 0; i < 3; i++) texts.push((await e.generate(USER)).text);
+    for (let i = 0; i < 3; i++) texts.push((await gen(e, USER)).text);
     expect(texts).toEqual(['one', 'two', 'one']);
   });
 
   it('takes a function of the messages', async () => {
     const e = new ScriptedEngine({ outputs: (m, call) => `${call}:${m[0]!.content}` });
-    expect((await e.generate(USER)).text).toBe('0:draw a login flow');
+    expect((await gen(e, USER)).text).toBe('0:draw a login flow');
   });
 
   it.each([
@@ -75,7 +76,7 @@ describe('ScriptedEngine', () => {
     [100, 'a b c', 'eos'],
   ])('maxNewTokens=%i → %j (%s)', async (max, text, reason) => {
     const e = new ScriptedEngine({ outputs: ['a b c'] });
-    const out = await e.generate(USER, { maxNewTokens: max });
+    const out = await gen(e, USER, { maxNewTokens: max });
     expect(out.text).toBe(text);
     expect(out.stopReason).toBe(reason);
     expect(out.tokens).toBe(Math.min(max, 4));
@@ -85,7 +86,7 @@ describe('ScriptedEngine', () => {
     const e = new ScriptedEngine({ outputs: ['word '.repeat(1000)], tokenDelayMs: 2 });
     await e.load();
     const t0 = Date.now();
-    const out = await e.generate(USER, { deadline: Date.now() + 60 });
+    const out = await gen(e, USER, { deadline: Date.now() + 60 });
     expect(out.stopReason).toBe('budget');
     expect(out.tokens).toBeGreaterThan(0);
     expect(out.tokens).toBeLessThan(1000);
@@ -95,7 +96,7 @@ describe('ScriptedEngine', () => {
 
   it('a deadline already past returns at once with nothing', async () => {
     const e = new ScriptedEngine();
-    const out = await e.generate(USER, { deadline: Date.now() - 1 });
+    const out = await gen(e, USER, { deadline: Date.now() - 1 });
     expect(out).toMatchObject({ text: '', tokens: 0, stopReason: 'budget', firstTokenMs: null });
   });
 
@@ -103,7 +104,7 @@ describe('ScriptedEngine', () => {
     const e = new ScriptedEngine({ outputs: ['word '.repeat(1000)], tokenDelayMs: 1 });
     const controller = new AbortController();
     let count = 0;
-    const out = await e.generate(USER, {
+    const out = await gen(e, USER, {
       signal: controller.signal,
       onToken: () => {
         if (++count === 5) controller.abort();
@@ -114,7 +115,7 @@ describe('ScriptedEngine', () => {
   });
 
   it('an already-aborted signal returns at once', async () => {
-    const out = await new ScriptedEngine().generate(USER, { signal: AbortSignal.abort() });
+    const out = await gen(new ScriptedEngine(), USER, { signal: AbortSignal.abort() });
     expect(out).toMatchObject({ tokens: 0, stopReason: 'aborted' });
   });
 
@@ -129,10 +130,10 @@ describe('ScriptedEngine', () => {
     const q = new GenerationQueue({ maxWaiting: 2 });
     const positions: number[] = [];
     const controller = new AbortController();
-    const a = q.run(({ signal }) => e.generate(USER, { signal }));
-    const b = q.run(({ signal }) => e.generate(USER, { signal }), { signal: controller.signal });
-    const c = q.run(({ signal }) => e.generate(USER, { signal }), { onPosition: (p) => positions.push(p) });
-    await expect(q.run(({ signal }) => e.generate(USER, { signal }))).rejects.toMatchObject({ code: 'queue_full' });
+    const a = q.run(({ signal }) => gen(e, USER, { signal }));
+    const b = q.run(({ signal }) => gen(e, USER, { signal }), { signal: controller.signal });
+    const c = q.run(({ signal }) => gen(e, USER, { signal }), { onPosition: (p) => positions.push(p) });
+    await expect(q.run(({ signal }) => gen(e, USER, { signal }))).rejects.toMatchObject({ code: 'queue_full' });
     controller.abort();
     await expect(b).rejects.toMatchObject({ name: 'AbortError' });
     const [ra, rc] = await Promise.all([a, c]);

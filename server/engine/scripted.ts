@@ -4,7 +4,7 @@
  * real engine where callers can tell: load states and progress, warm-up,
  * streaming in token-sized pieces with a running count, EOS at the end,
  * `maxNewTokens`, the deadline and the AbortSignal checked at every token,
- * the same stopReason rules, and a failed load that the next call retries.
+ * the same stopping policy (stop.ts), and a failed load that the next call retries.
  *
  *   new ScriptedEngine({ outputs: ['flowchart TD\n  A --> B\n'] })
  *   new ScriptedEngine({ outputs: (messages, call) => '…', tokenDelayMs: 5 })
@@ -15,9 +15,9 @@
  */
 import type { ReadyStatus } from '../../common/protocol.ts';
 import { DEFAULT_MAX_NEW_TOKENS } from '../../common/limits.ts';
-import { Budget, resolveStopReason } from './budget.ts';
+import { StopPolicy } from './stop.ts';
 import { StatusBoard } from './status.ts';
-import type { ChatMessage, Engine, GenerateOptions, GenerationOutput, LoadProgressListener } from './types.ts';
+import type { ChatMessage, Engine, GenerateRequest, LoadProgressListener, TokenChunk } from './types.ts';
 
 export const DEMO_OUTPUT = [
   'flowchart TD',
@@ -106,52 +106,44 @@ export class ScriptedEngine implements Engine {
     this.setStatus({ state: 'idle', progress: 0, message: 'Model unloaded.', device: null, dtype: null });
   }
 
-  async generate(messages: ChatMessage[], options: GenerateOptions = {}): Promise<GenerationOutput> {
-    const budget = new Budget({ deadline: options.deadline, signal: options.signal, now: this.now });
+  async *generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<TokenChunk> {
+    const { messages } = request;
+    const ceiling = this.options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
+    const maxNewTokens = Math.max(1, Math.floor(request.maxNewTokens ?? ceiling));
+    const policy = new StopPolicy({ maxNewTokens, deadline: request.deadline, signal, now: this.now });
     const callStart = this.now();
-    try {
-      this.received.push(messages);
-      const call = this.calls++;
-      const early = budget.check();
-      if (early) return this.empty(early, 0, callStart);
-      await this.load();
-      const t0 = this.now();
-      const promptTokens = Math.max(1, Math.ceil(messages.reduce((n, m) => n + m.content.length + 8, 0) / 4));
-      const maxNewTokens = Math.max(1, Math.floor(options.maxNewTokens ?? this.options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS));
-      const text = this.outputFor(messages, call);
-      const pieces = splitTokens(text);
-
-      if (this.options.firstTokenDelayMs) await sleep(this.options.firstTokenDelayMs);
-      let out = '';
-      let tokens = 0;
-      let firstTokenMs: number | null = null;
-      let endedWithEos = false;
-      // Like transformers.js: produce a token, then check the stopping criteria.
-      for (let i = 0; i <= pieces.length; i++) {
-        if (this.options.tokenDelayMs) await sleep(this.options.tokenDelayMs);
-        else await yieldTick();
-        tokens++;
-        if (firstTokenMs === null) firstTokenMs = this.now() - t0;
-        if (i === pieces.length) {
-          endedWithEos = true;
-          break;
-        }
-        const piece = pieces[i]!;
-        out += piece;
-        options.onToken?.(piece, tokens);
-        if (tokens >= maxNewTokens || budget.shouldStop()) break;
-      }
-      return {
-        text: out,
-        tokens,
-        promptTokens,
-        stopReason: resolveStopReason({ endedWithEos, budgetReason: budget.stopReason, tokens, maxNewTokens }),
-        firstTokenMs,
-        generationMs: this.now() - t0,
-      };
-    } finally {
-      budget.dispose();
+    this.received.push(messages);
+    const call = this.calls++;
+    if (policy.interrupted()) {
+      yield { type: 'end', text: '', tokens: 0, promptTokens: 0, stopReason: policy.finish(false, 0), firstTokenMs: null, generationMs: this.now() - callStart };
+      return;
     }
+    await this.load();
+    const t0 = this.now();
+    const promptTokens = Math.max(1, Math.ceil(messages.reduce((n, m) => n + m.content.length + 8, 0) / 4));
+    const pieces = splitTokens(this.outputFor(messages, call));
+
+    if (this.options.firstTokenDelayMs) await sleep(this.options.firstTokenDelayMs);
+    let out = '';
+    let tokens = 0;
+    let firstTokenMs: number | null = null;
+    let endedWithEos = false;
+    // Like the real decoders: produce a token, then check the stopping policy.
+    for (let i = 0; i <= pieces.length; i++) {
+      if (this.options.tokenDelayMs) await sleep(this.options.tokenDelayMs);
+      else await yieldTick();
+      tokens++;
+      if (firstTokenMs === null) firstTokenMs = this.now() - t0;
+      if (i === pieces.length) {
+        endedWithEos = true;
+        break;
+      }
+      const piece = pieces[i]!;
+      out += piece;
+      yield { type: 'text', text: piece, tokens };
+      if (tokens >= maxNewTokens || policy.interrupted()) break;
+    }
+    yield { type: 'end', text: out, tokens, promptTokens, stopReason: policy.finish(endedWithEos, tokens), firstTokenMs, generationMs: this.now() - t0 };
   }
 
   private outputFor(messages: ChatMessage[], call: number): string {
@@ -159,10 +151,6 @@ export class ScriptedEngine implements Engine {
     if (typeof outputs === 'function') return outputs(messages, call);
     if (!outputs || outputs.length === 0) return DEMO_OUTPUT;
     return outputs[call % outputs.length]!;
-  }
-
-  private empty(stopReason: 'budget' | 'aborted', promptTokens: number, t0: number): GenerationOutput {
-    return { text: '', tokens: 0, promptTokens, stopReason, firstTokenMs: null, generationMs: this.now() - t0 };
   }
 
   private async doLoad(): Promise<void> {

@@ -33,10 +33,10 @@ export class StatusBoard {
     return () => this.listeners.delete(listener);
   }
 
-  /** Merges `patch` (an explicit `error: undefined` clears the error) and tells every listener. */
+  /** Merges `patch` (an explicit `error: undefined` or `retryAt: undefined` clears it) and tells every listener. */
   update(patch: Partial<Status>): void {
     this.current = { ...this.current, ...patch };
-    if ('error' in patch && patch.error === undefined) delete this.current.error;
+    for (const key of ['error', 'retryAt'] as const) if (key in patch && patch[key] === undefined) delete this.current[key];
     const snapshot = this.snapshot();
     for (const listener of this.listeners) {
       try {

@@ -1,8 +1,14 @@
 /**
- * What the rest of the server knows about a language model. `model.ts`
- * (transformers.js) and `scripted.ts` (canned outputs, for unit tests and
- * UI development without a model) both implement `Engine`, so the pipeline
- * and HTTP layers never know which one they drive.
+ * What the rest of the server knows about a language model. The real engine
+ * (a worker thread around `model.ts`, transformers.js + onnxruntime-node) and
+ * `scripted.ts` (canned outputs, for unit tests and UI development without a
+ * model) both implement `Engine`, so the pipeline never knows which one it drives.
+ *
+ * One stream: `generate(request, signal)` yields display-safe `text` pieces
+ * with the running token count, then exactly one `end` chunk (the last) with
+ * the whole text, the counts, the timings and why it stopped. A stop (EOS,
+ * max tokens, budget, abort) is an `end`, never an exception; a model that
+ * cannot load or run throws from the iterator.
  */
 import type { ReadyStatus, StopReason } from '../../common/protocol.ts';
 
@@ -11,29 +17,36 @@ export interface ChatMessage {
   content: string;
 }
 
-export interface GenerateOptions {
-  /** Hard cap on new tokens (default DEFAULT_MAX_NEW_TOKENS). */
+export interface GenerateRequest {
+  messages: ChatMessage[];
+  /** Cap on new tokens (default and ceiling: the engine's MAX_NEW_TOKENS). */
   maxNewTokens?: number;
-  /** Absolute time (Date.now() ms) after which generation must stop: the GPU budget. */
+  /**
+   * Absolute time (Date.now() ms) after which the model must be let go: the
+   * GPU budget. It counts the prefill (checked between prefill pieces too).
+   */
   deadline?: number;
-  /** Client went away / Stop pressed: stop at once. */
-  signal?: AbortSignal;
-  /** Text safe to display as it arrives, with the running token count. */
-  onToken?: (text: string, tokens: number) => void;
 }
 
+/** The final numbers of one generation (the `end` chunk, without its tag). */
 export interface GenerationOutput {
-  /** All decoded text (special tokens skipped). */
+  /** All decoded text (special tokens skipped); the `text` pieces concatenate to it. */
   text: string;
-  /** New tokens generated. */
+  /** New tokens generated, end-of-turn included. */
   tokens: number;
   promptTokens: number;
   stopReason: StopReason;
-  /** ms from the call to the first new token; null when none came. */
+  /** ms from the start of decoding (after any load) to the first new token; null when none came. */
   firstTokenMs: number | null;
-  /** ms spent in the call. */
+  /** ms spent decoding (prefill included). */
   generationMs: number;
 }
+
+export type TokenChunk =
+  /** Display-safe text (never half a character) and the tokens generated so far. */
+  | { type: 'text'; text: string; tokens: number }
+  /** Always the last chunk. */
+  | ({ type: 'end' } & GenerationOutput);
 
 export type LoadProgressListener = (status: ReadyStatus) => void;
 
@@ -44,11 +57,12 @@ export interface Engine {
   onStatus(listener: LoadProgressListener): () => void;
   /**
    * Loads (downloads if needed) and warms the model once. Concurrent callers
-   * share one load; a failed load is forgotten so the next call retries.
+   * share one load; a failed load is remembered (status `error`, with when the
+   * next attempt may start) and retried by a later call after its backoff.
    */
   load(): Promise<void>;
   /** Greedy generation from chat messages, through the model's own chat template. */
-  generate(messages: ChatMessage[], options?: GenerateOptions): Promise<GenerationOutput>;
-  /** Release the model (tests, shutdown). */
+  generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<TokenChunk>;
+  /** Release the model (tests, shutdown); generations in progress end as `aborted`. */
   dispose(): Promise<void>;
 }

@@ -72,9 +72,9 @@ group('describe() on tape models through transformers.js (CPU)', () => {
       ensureTestModel({ kind: 'tape', text: HEADERLESS }),
       warmUp(),
     ]);
-    broken = new TransformersEngine({ modelPath: brokenDir, device: 'cpu', dtype: 'fp32', progressBar: false });
-    french = new TransformersEngine({ modelPath: frenchDir, device: 'cpu', dtype: 'fp32', progressBar: false });
-    headerless = new TransformersEngine({ modelPath: headerlessDir, device: 'cpu', dtype: 'fp32', progressBar: false });
+    broken = new TransformersEngine({ modelPath: brokenDir, device: 'cpu', dtype: 'fp32' });
+    french = new TransformersEngine({ modelPath: frenchDir, device: 'cpu', dtype: 'fp32' });
+    headerless = new TransformersEngine({ modelPath: headerlessDir, device: 'cpu', dtype: 'fp32' });
     engines.push(broken, french, headerless);
   });
 

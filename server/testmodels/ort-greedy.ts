@@ -10,7 +10,7 @@
  */
 import * as ort from 'onnxruntime-node';
 // The same host argmax (fp16-aware) as the engine's step-by-step reference.
-import { argmaxLast } from '../engine/fused/stepwise.ts';
+import { argmaxLast } from './stepwise.ts';
 
 type Feeds = Record<string, ort.Tensor>;
 

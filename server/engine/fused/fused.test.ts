@@ -13,8 +13,8 @@ import ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FusedGenerator, planChunk, type ChunkPlan } from './generate.ts';
-import { writeMiniDecoder } from './mini-decoder.ts';
-import { stepwiseGenerate } from './stepwise.ts';
+import { writeMiniDecoder } from '../../testmodels/mini-decoder.ts';
+import { stepwiseGenerate } from '../../testmodels/stepwise.ts';
 import { ensureFusedModel, externalDataFiles, fuseDecoder } from './transform.ts';
 
 const PROMPTS = [[5, 17, 33, 2, 8], [1], [90, 3, 3, 3, 41, 12, 7, 60, 61, 62, 5], [44, 44]];
@@ -189,49 +189,6 @@ describe('fused ≡ step-by-step on the mini decoder', () => {
   }
 });
 
-describe('batching (one Loop, left padding, per-row stop)', () => {
-  it('each row equals its own step-by-step run: different prompt lengths, limits and EOS inside a chunk', async () => {
-    const path = join(dir, 'batch.onnx');
-    await writeMiniDecoder(path, { seed: 7 });
-    const { plain, fused } = await pair(path);
-    const free = await stepwiseGenerate(plain, PROMPTS[0]!, { maxNewTokens: 40, eosTokenIds: [] });
-    const eos = [eosInside(free.ids).id];
-    const maxes = [40, 25, 40, 9];
-    const refs = [];
-    for (let i = 0; i < PROMPTS.length; i++) refs.push((await stepwiseGenerate(plain, PROMPTS[i]!, { maxNewTokens: maxes[i]!, eosTokenIds: eos })).ids);
-    expect(refs[0]!.length).toBeLessThan(40); // row 0 stops on EOS
-    for (const chunkSize of [1, 7, 64]) {
-      const streamed: number[][] = PROMPTS.map(() => []);
-      const got = await fused.generateBatch(
-        PROMPTS.map((p, i) => ({ promptIds: p, maxNewTokens: maxes[i]!, onChunk: (ids: number[]) => streamed[i]!.push(...ids) })),
-        { eosTokenIds: eos, chunkSize },
-      );
-      expect(got.map((g) => g.ids), `K=${chunkSize}`).toEqual(refs);
-      expect(streamed).toEqual(refs);
-      expect(got[0]!.stopReason).toBe('eos');
-      expect(got[3]!.stopReason).toBe(refs[3]!.length === 9 && !eos.includes(refs[3]![8]!) ? 'max_tokens' : 'eos');
-    }
-  });
-
-  it('an aborted row stops at the next chunk while the others go on', async () => {
-    const path = join(dir, 'batch2.onnx');
-    await writeMiniDecoder(path, { seed: 8 });
-    const { plain, fused } = await pair(path);
-    const ac = new AbortController();
-    let calls = 0;
-    const got = await fused.generateBatch(
-      [
-        { promptIds: [1, 2, 3], maxNewTokens: 30, signal: ac.signal, onChunk: () => ++calls === 2 && ac.abort() },
-        { promptIds: [4, 5], maxNewTokens: 30 },
-      ],
-      { eosTokenIds: [], chunkSize: 5 },
-    );
-    expect(got[0]).toMatchObject({ stopReason: 'aborted' });
-    expect(got[0]!.ids).toHaveLength(1 + 5);
-    expect(got[1]!.ids).toEqual((await stepwiseGenerate(plain, [4, 5], { maxNewTokens: 30, eosTokenIds: [] })).ids);
-  });
-});
-
 describe('planChunk', () => {
   const base: ChunkPlan = { chunkIndex: 1, remaining: 1000, chunkSize: 64, firstChunk: 1, msPerToken: 2, msLeft: Infinity, targetChunkMs: 150, maxChunk: 128 };
   it.each([
@@ -341,6 +298,50 @@ describe('edge cases of one call', () => {
     }
   });
 
+  it('a prompt prefilled in pieces gives the step-by-step tokens (pieces of 1, 7, 64; both cache modes)', async () => {
+    const prompt = Array.from({ length: 150 }, (_, i) => (i * 31 + 7) % 97);
+    const want = await ref(prompt, 20);
+    for (const prefillChunk of [1, 7, 64]) {
+      for (const cacheMode of ['carry', 'recompute'] as const) {
+        const pieces: number[] = [];
+        const got = await fused.generate(prompt, { maxNewTokens: 20, eosTokenIds: [], chunkSize: 7, cacheMode, prefillChunk, onPrefill: (done) => pieces.push(done) });
+        expect(got.ids, `${prefillChunk} ${cacheMode}`).toEqual(want);
+        expect(pieces).toHaveLength(Math.ceil(prompt.length / prefillChunk) - 1); // the last piece runs with the first chunk
+      }
+    }
+  });
+
+  it('an abort during the prefill stops before the next piece: no tokens, aborted', async () => {
+    const prompt = Array.from({ length: 100 }, (_, i) => (i * 7 + 3) % 97);
+    const ac = new AbortController();
+    const pieces: number[] = [];
+    const r = await fused.generate(prompt, { maxNewTokens: 20, eosTokenIds: [], prefillChunk: 10, signal: ac.signal, onPrefill: (done) => pieces.push(done) === 2 && ac.abort() });
+    expect(r).toMatchObject({ ids: [], stopReason: 'aborted', firstTokenMs: null, chunks: 0 });
+    expect(pieces).toEqual([10, 20]);
+    // the shared flag the worker uses acts the same way
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const viaFlag = await fused.generate(prompt, { maxNewTokens: 20, eosTokenIds: [], prefillChunk: 10, abortFlag: flag, onPrefill: () => Atomics.store(flag, 0, 1) });
+    expect(viaFlag).toMatchObject({ ids: [], stopReason: 'aborted', chunks: 0 });
+  });
+
+  it('a budget that runs out during the prefill stops before the next piece: no tokens, budget', async () => {
+    const prompt = Array.from({ length: 100 }, (_, i) => (i * 5 + 1) % 97);
+    const deadline = Date.now() + 1_000;
+    const pieces: number[] = [];
+    const r = await fused.generate(prompt, {
+      maxNewTokens: 20,
+      eosTokenIds: [],
+      prefillChunk: 10,
+      deadline,
+      onPrefill: (done) => {
+        pieces.push(done);
+        while (Date.now() < deadline); // this piece "took" the rest of the budget
+      },
+    });
+    expect(r).toMatchObject({ ids: [], stopReason: 'budget', chunks: 0 });
+    expect(pieces).toEqual([10]);
+  });
+
   it('a prompt near the model’s last position decodes up to it; one step past it fails loudly, like the plain decoder', async () => {
     const prompt = Array.from({ length: 196 }, (_, i) => (i * 13 + 1) % 97);
     const want = await ref(prompt, 4); // positions 0..199: the last one the model has
@@ -435,14 +436,4 @@ describe('fused ≡ step-by-step on the project test models', () => {
     }
   });
 
-  it('tiny random Qwen3 fp32: a left-padded batch gives each row its own greedy run', async () => {
-    const file = await modelFile({ kind: 'tiny', seed: 1 });
-    if (!file) return;
-    const { plain, fused } = await pair(file);
-    const prompts = [[151644, 872, 198, 9707, 11, 1879], [3], [40, 1079, 264]];
-    const refs = [];
-    for (const p of prompts) refs.push((await stepwiseGenerate(plain, p, { maxNewTokens: 16, eosTokenIds: [] })).ids);
-    const got = await fused.generateBatch(prompts.map((p) => ({ promptIds: p, maxNewTokens: 16 })), { eosTokenIds: [], chunkSize: 7 });
-    expect(got.map((g) => g.ids)).toEqual(refs);
-  });
 });

@@ -23,11 +23,12 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
+import type { StopReason } from '../../../common/protocol.ts';
 import { GRAMMAR_INPUT_REMAINING, GRAMMAR_INPUT_STATE, GRAMMAR_OUTPUT_STATE } from '../grammar/mask-graph.ts';
 import { FAR, FREE_STATE, type GrammarTables } from '../grammar/tables.ts';
+import { StopPolicy } from '../stop.ts';
 import { ensureFusedModel, FUSED_INPUT_EOS, FUSED_INPUT_MAX_STEPS, FUSED_OUTPUT_TOKENS, type EnsureOptions, type FusedModelInfo } from './transform.ts';
 
-export type FusedStopReason = 'eos' | 'max_tokens' | 'budget' | 'aborted';
 
 export interface ChunkInfo {
   /** Tokens generated so far, this chunk included. */
@@ -52,9 +53,15 @@ export interface FusedGenerateOptions {
   targetChunkMs?: number;
   /** Largest 'auto' chunk. Default 128. */
   maxChunk?: number;
-  /** Absolute Date.now() ms; no chunk starts after it, and chunks are sized to end before it. */
+  /** Absolute Date.now() ms; no run (prefill piece or chunk) starts after it, and chunks are sized to end before it. */
   deadline?: number;
   signal?: AbortSignal;
+  /** The worker's shared abort flag (see stop.ts). */
+  abortFlag?: Int32Array;
+  /** Prompt tokens per session.run while prefilling (default 256), so a budget or an abort acts within one piece. */
+  prefillChunk?: number;
+  /** Called after each prefill piece with the prompt tokens read so far. */
+  onPrefill?: (done: number, total: number) => void;
   /** Called after each chunk with that chunk's new ids (EOS included when it stopped). */
   onChunk?: (ids: number[], info: ChunkInfo) => void;
   cacheMode?: 'carry' | 'recompute';
@@ -62,14 +69,15 @@ export interface FusedGenerateOptions {
    * Constrained decoding (needs a generator created with the same tables): the
    * token state to start from (after the prefill; ../grammar/constraint.ts).
    * The closing rule counts on min(max tokens left, tokens that fit before the
-   * deadline at the pace measured after the prefill chunk).
+   * deadline at the pace measured after the prefill chunk). Prefill pieces run
+   * unconstrained (FREE state); the grammar starts with the first chunk.
    */
   grammar?: { tables: GrammarTables; state: number };
 }
 
 export interface FusedGenerateResult {
   ids: number[];
-  stopReason: FusedStopReason;
+  stopReason: StopReason;
   /** ms from the call to the first token (null when none came). */
   firstTokenMs: number | null;
   generationMs: number;
@@ -125,24 +133,9 @@ export function planChunk(p: ChunkPlan): number {
   return Math.max(1, Math.min(steps, p.remaining));
 }
 
-export interface BatchRow {
-  promptIds: number[];
-  maxNewTokens: number;
-  deadline?: number;
-  signal?: AbortSignal;
-  onChunk?: (ids: number[], info: ChunkInfo) => void;
-}
-
-export interface BatchOptions {
-  eosTokenIds: number[];
-  /** Steps per call after the first (default 16). */
-  chunkSize?: number;
-  firstChunk?: number;
-  /** Token fed on left padding (masked out; default the first EOS id). */
-  padTokenId?: number;
-}
-
 const AUTO_DEFAULTS = { targetChunkMs: 150, maxChunk: 128 };
+/** Prompt tokens per prefill run: long enough to keep the GPU busy, short enough that a stop acts soon. */
+export const PREFILL_CHUNK = 256;
 
 export class FusedGenerator {
   private constructor(
@@ -242,110 +235,10 @@ export class FusedGenerator {
     return { tokens, cache: next, runMs, grammarState };
   }
 
-  /**
-   * Several prompts through the same Loop (one row each, left-padded; carry
-   * mode). Rows stop on their own EOS, max_new_tokens, deadline or signal
-   * (checked between chunks); the batch runs until every row has stopped.
-   * Each row's result equals its unbatched greedy run (tested on the mini
-   * decoder; exact only where batched and unbatched GEMMs agree bit for bit).
-   */
-  async generateBatch(rows: BatchRow[], opts: BatchOptions): Promise<FusedGenerateResult[]> {
-    const t0 = performance.now();
-    const B = rows.length;
-    if (B === 0) return [];
-    if (rows.some((r) => r.promptIds.length === 0)) throw new Error('empty prompt');
-    const eos = opts.eosTokenIds;
-    const eosSet = new Set(eos);
-    const pad = opts.padTokenId ?? eos[0] ?? 0;
-    const L = Math.max(...rows.map((r) => r.promptIds.length));
-    const lens = rows.map((r) => r.promptIds.length);
-    const out = rows.map(() => ({ ids: [] as number[], stop: null as FusedStopReason | null, first: null as number | null, chunks: 0 }));
-    let steps = 0; // loop steps run so far (same for every row)
-    let lastRaw: number[] = [];
-    let cache: Record<string, ort.Tensor> | null = null;
-
-    const check = () => {
-      rows.forEach((r, i) => {
-        const o = out[i]!;
-        if (o.stop) return;
-        if (o.ids.length >= r.maxNewTokens) o.stop = 'max_tokens';
-        else if (r.signal?.aborted) o.stop = 'aborted';
-        else if (r.deadline !== undefined && Date.now() >= r.deadline) o.stop = 'budget';
-      });
-    };
-    check();
-    while (out.some((o) => !o.stop)) {
-      const first = steps === 0;
-      const want = Math.max(...rows.map((r, i) => (out[i]!.stop ? 0 : r.maxNewTokens - out[i]!.ids.length)));
-      const k = Math.max(1, Math.min(first ? (opts.firstChunk ?? 1) : (opts.chunkSize ?? 16), want));
-      const S = first ? L : 1;
-      const total = L + steps;
-      const ids = new BigInt64Array(B * S);
-      const pos = new BigInt64Array(B * S);
-      const mask = new BigInt64Array(B * total);
-      for (let r = 0; r < B; r++) {
-        const padN = L - lens[r]!;
-        for (let t = 0; t < total; t++) mask[r * total + t] = t < padN ? 0n : 1n;
-        if (first) {
-          for (let t = 0; t < L; t++) {
-            ids[r * L + t] = BigInt(t < padN ? pad : rows[r]!.promptIds[t - padN]!);
-            pos[r * L + t] = BigInt(Math.max(0, t - padN));
-          }
-        } else {
-          ids[r] = BigInt(lastRaw[r]!);
-          pos[r] = BigInt(lens[r]! + steps - 1);
-        }
-      }
-      const feeds: Record<string, ort.Tensor> = {
-        ...this.invariantFeeds(),
-        ...(cache ?? this.emptyCache(B)),
-        input_ids: new ort.Tensor('int64', ids, [B, S]),
-        attention_mask: new ort.Tensor('int64', mask, [B, total]),
-        [FUSED_INPUT_MAX_STEPS]: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), []),
-        [FUSED_INPUT_EOS]: new ort.Tensor('int64', BigInt64Array.from(eos.length ? eos : [-1], BigInt), [eos.length || 1]),
-        ...(this.info.grammar ? grammarFeeds(new Array<number>(B).fill(FREE_STATE), FAR) : {}),
-      };
-      if (this.info.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', pos, [B, S]);
-      const fetches = [FUSED_OUTPUT_TOKENS, ...this.info.layers.flatMap((l) => [l.presentKey, l.presentValue])];
-      const t = performance.now();
-      const res = await this.session.run(feeds, fetches);
-      const runMs = performance.now() - t;
-      const tok = Array.from(res[FUSED_OUTPUT_TOKENS]!.data as BigInt64Array, Number); // [n, B, 1]
-      const n = tok.length / B;
-      cache = {};
-      for (const l of this.info.layers) {
-        cache[l.key] = res[l.presentKey]!;
-        cache[l.value] = res[l.presentValue]!;
-      }
-      steps += n;
-      lastRaw = Array.from({ length: B }, (_, r) => tok[(n - 1) * B + r]!);
-      for (let r = 0; r < B; r++) {
-        const o = out[r]!;
-        if (o.stop) continue;
-        const kept: number[] = [];
-        for (let j = 0; j < n && o.ids.length + kept.length < rows[r]!.maxNewTokens; j++) {
-          const id = tok[j * B + r]!;
-          kept.push(id);
-          if (eosSet.has(id)) {
-            o.stop = 'eos';
-            break;
-          }
-        }
-        o.ids.push(...kept);
-        o.chunks++;
-        if (o.first === null && kept.length) o.first = performance.now() - t0;
-        if (kept.length) rows[r]!.onChunk?.(kept, { total: o.ids.length, runMs, requested: k });
-      }
-      check();
-      if (n < k && out.some((o) => !o.stop)) throw new Error(`fused loop stopped after ${n}/${k} steps with rows still running`);
-    }
-    const ms = performance.now() - t0;
-    return out.map((o) => ({ ids: o.ids, stopReason: o.stop!, firstTokenMs: o.first, generationMs: ms, chunks: o.chunks }));
-  }
-
   async generate(promptIds: number[], opts: FusedGenerateOptions): Promise<FusedGenerateResult> {
     const t0 = performance.now();
     if (promptIds.length === 0) throw new Error('empty prompt');
+    const policy = new StopPolicy({ maxNewTokens: opts.maxNewTokens, deadline: opts.deadline, signal: opts.signal, abortFlag: opts.abortFlag });
     const mode = opts.cacheMode ?? 'carry';
     const eos = opts.ignoreEos ? [] : opts.eosTokenIds;
     const eosSet = new Set(eos);
@@ -356,23 +249,29 @@ export class FusedGenerator {
     let firstTokenMs: number | null = null;
     let cache: Record<string, ort.Tensor> | null = null;
     let msPerToken: number | null = null;
-    let stopReason: FusedStopReason = 'max_tokens';
+    let stopReason: StopReason = 'max_tokens';
     const grammar = opts.grammar;
     if (grammar && !this.info.grammar) throw new Error('fused model: built without grammar tables, cannot constrain');
     let grammarState = grammar?.state;
 
+    // The prompt but its last piece goes in pieces of `prefillChunk` tokens (one greedy step each,
+    // its token dropped), so no single session.run holds the thread for a whole long prompt.
+    const piece = Math.max(1, Math.floor(opts.prefillChunk ?? PREFILL_CHUNK));
+    let prefilled = 0;
+    while (promptIds.length - prefilled > piece) {
+      if (policy.interrupted()) {
+        return { ids, stopReason: policy.finish(false, 0), firstTokenMs, generationMs: performance.now() - t0, chunks };
+      }
+      const r = await this.runChunk(promptIds.slice(prefilled, prefilled + piece), prefilled, cache, 1, [], true);
+      cache = r.cache;
+      prefilled += piece;
+      opts.onPrefill?.(prefilled, promptIds.length);
+    }
+
     while (true) {
-      if (opts.signal?.aborted) {
-        stopReason = 'aborted';
-        break;
-      }
-      const remaining = opts.maxNewTokens - ids.length;
-      if (remaining <= 0) {
-        stopReason = 'max_tokens';
-        break;
-      }
-      if (opts.deadline !== undefined && Date.now() >= opts.deadline) {
-        stopReason = 'budget';
+      const remaining = policy.maxNewTokens - ids.length;
+      if (remaining <= 0 || policy.interrupted()) {
+        stopReason = policy.finish(false, ids.length);
         break;
       }
       const steps = planChunk({
@@ -381,29 +280,36 @@ export class FusedGenerator {
         chunkSize: opts.chunkSize ?? 'auto',
         firstChunk: opts.firstChunk ?? 1,
         msPerToken,
-        msLeft: opts.deadline === undefined ? Infinity : opts.deadline - Date.now(),
+        msLeft: policy.msLeft(),
         targetChunkMs: target,
         maxChunk,
       });
 
-      // carry: first call = prompt on an empty cache, then the last token on the cache
-      // recompute: always the whole sequence so far on an empty cache
+      // first call: the prompt's last piece on the prefilled cache (empty for a short prompt);
+      // then carry: the last token on the cache; recompute: the whole sequence on an empty cache
       let feed: number[];
       let past: number;
-      if (mode === 'recompute' || chunks === 0) {
+      let onCache: Record<string, ort.Tensor> | null;
+      if (chunks === 0) {
+        feed = promptIds.slice(prefilled);
+        past = prefilled;
+        onCache = cache;
+      } else if (mode === 'recompute') {
         feed = [...promptIds, ...ids];
         past = 0;
+        onCache = null;
       } else {
         feed = [ids[ids.length - 1]!];
         past = promptIds.length + ids.length - 1;
+        onCache = cache;
       }
       let closing: { state: number; remaining: number } | undefined;
       if (grammar && grammarState !== undefined) {
         // the pace counts only after the prefill chunk; never below the distance (some token must stay allowed)
-        const paced = chunks >= 2 && msPerToken && opts.deadline !== undefined ? Math.floor((opts.deadline - Date.now()) / msPerToken) : Infinity;
+        const paced = chunks >= 2 && msPerToken && policy.deadline !== undefined ? Math.floor(policy.msLeft() / msPerToken) : Infinity;
         closing = { state: grammarState, remaining: Math.max(grammar.tables.dist[grammarState]!, Math.min(remaining, paced)) };
       }
-      const r = await this.runChunk(feed, past, mode === 'recompute' ? null : cache, steps, eos, mode === 'carry', closing);
+      const r = await this.runChunk(feed, past, onCache, steps, eos, mode === 'carry', closing);
       if (closing) grammarState = r.grammarState;
       cache = r.cache;
       chunks++;

@@ -1,0 +1,88 @@
+/**
+ * The real server as a child process (`node --import tsx server/main.ts`),
+ * for tests and benches that must see what an operator sees: its event loop,
+ * its signals, its exit. Binds 127.0.0.1 on a free port.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+export async function startServer(env: Record<string, string>, cwd = process.cwd()): Promise<ServerProcess> {
+  const ui = mkdtempSync(join(tmpdir(), 'ui-'));
+  writeFileSync(join(ui, 'index.html'), '<!doctype html><title>ui</title>');
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(cwd, 'server/main.ts')], {
+    cwd,
+    env: { ...process.env, DEVICE: 'cpu', PORT: '0', HOST: '127.0.0.1', UI_DIR: ui, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let buf = '';
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not listen:\n${lines.join('\n')}`)), 60_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        lines.push(line);
+        try {
+          const j = JSON.parse(line) as { msg?: string; url?: string };
+          if (j.msg === 'listening' && j.url) {
+            clearTimeout(timer);
+            ok(j.url);
+          }
+        } catch {
+          // not a JSON log line
+        }
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => lines.push(d.toString()));
+    void exited.then((code) => fail(new Error(`server exited (${code}):\n${lines.join('\n')}`)));
+  });
+  return { child, url, lines, exited };
+}
+
+/** Waits until /api/ready says 200 (throws on a load error or after `timeoutMs`). */
+export async function waitReady(url: string, timeoutMs = 180_000): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const r = await fetch(`${url}/api/ready`).catch(() => null);
+    if (r?.status === 200) return;
+    if (r) {
+      const body = (await r.json()) as { state: string; error?: string };
+      if (body.state === 'error') throw new Error(`load failed: ${body.error}`);
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error('not ready in time');
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+/** GET /api/health one after another, `gapMs` apart, until `until` settles; the latencies in ms. */
+export async function probeHealth(url: string, until: Promise<unknown>, gapMs = 20): Promise<number[]> {
+  let done = false;
+  void until.finally(() => (done = true)).catch(() => {});
+  const ms: number[] = [];
+  while (!done) {
+    const t = performance.now();
+    const r = await fetch(`${url}/api/health`);
+    await r.arrayBuffer();
+    ms.push(performance.now() - t);
+    await new Promise((res) => setTimeout(res, gapMs));
+  }
+  return ms;
+}
+
+export function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+}
