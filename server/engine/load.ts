@@ -20,6 +20,7 @@ import { diagnoseHub, explainLoadError, fetchWithToken } from './hub.ts';
 import { checkModelConfig } from './model-config.ts';
 import { FusedRequiredError, ModelLoadError, type Decoded, type Loaded, type ResolvedOptions } from './model-options.ts';
 import { ProgressAggregator } from './progress.ts';
+import { addedTokenStrings, createNeutraliser } from './special-tokens.ts';
 
 export interface LoadContext {
   opts: ResolvedOptions;
@@ -137,7 +138,8 @@ export async function loadModel(ctx: LoadContext): Promise<Loaded> {
         ctx.report({ device: chosen.device, dtype: chosen.dtype });
       }
     }
-    return { tokenizer, eosIds, ...chosen };
+    const neutralise = createNeutraliser(addedTokenStrings((tokenizer as unknown as { _tokenizerJSON?: { added_tokens?: { content?: unknown }[] } })._tokenizerJSON));
+    return { tokenizer, eosIds, neutralise, ...chosen };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const first = explainLoadError(message, opts);

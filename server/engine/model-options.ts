@@ -10,6 +10,7 @@ import { DEFAULT_MAX_NEW_TOKENS } from '../../common/limits.ts';
 import { DEFAULT_MODEL_ID, type Config, type Device, type Dtype } from '../config.ts';
 import type { ConcreteDtype, ResolvedDevice } from './files.ts';
 import type { FusedGenerator } from './fused/generate.ts';
+import type { Neutraliser } from './special-tokens.ts';
 
 export interface TransformersEngineOptions {
   /** Hub id, used when `modelPath` is null. */
@@ -102,6 +103,8 @@ export interface Decoded {
 export interface Loaded extends Decoded {
   tokenizer: PreTrainedTokenizer;
   eosIds: Set<number>;
+  /** Defuses the tokenizer's added tokens in user text (special-tokens.ts). */
+  neutralise: Neutraliser;
 }
 
 export async function disposeDecoder(d: Decoded): Promise<void> {

@@ -34,6 +34,7 @@ import {
   type ResolvedOptions,
   type TransformersEngineOptions,
 } from './model-options.ts';
+import { neutraliseMessages } from './special-tokens.ts';
 import { StatusBoard } from './status.ts';
 import { StopPolicy } from './stop.ts';
 import { Channel } from './stream.ts';
@@ -143,8 +144,10 @@ export class TransformersEngine implements Engine {
     if (policy.interrupted()) return stopped(0);
     const loaded = await this.ensureLoaded(false);
     if (policy.interrupted()) return stopped(0);
+    // user text never reaches the model as control tokens (`<|im_start|>`, `</think>`, …)
+    const messages = neutraliseMessages(request.messages, loaded.neutralise);
     if (loaded.fused) {
-      return generateFused(loaded.fused, tokenIO(loaded.tokenizer), request.messages, {
+      return generateFused(loaded.fused, tokenIO(loaded.tokenizer), messages, {
         maxNewTokens,
         eosTokenIds: [...loaded.eosIds],
         deadline: request.deadline,
@@ -157,7 +160,7 @@ export class TransformersEngine implements Engine {
       });
     }
     if (!loaded.model) throw new Error('engine: no decoder loaded');
-    return generateTransformers(loaded.model, loaded.tokenizer, request.messages, { policy, eosIds: loaded.eosIds, onToken, prefillChunk: this.opts.prefillChunk });
+    return generateTransformers(loaded.model, loaded.tokenizer, messages, { policy, eosIds: loaded.eosIds, onToken, prefillChunk: this.opts.prefillChunk });
   }
 
   private ensureLoaded(scheduleRetry: boolean): Promise<Loaded> {

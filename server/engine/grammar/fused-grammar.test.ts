@@ -18,7 +18,7 @@ import { closeValidator, validate } from '../../mermaid/validate.ts';
 import { ensureTestModel } from '../../testmodels/index.ts';
 import { encodeText, END_OF_TEXT, IM_END, tokenizerFiles, VOCAB_SIZE } from '../../testmodels/tokenizer.ts';
 import { FusedGenerator } from '../fused/generate.ts';
-import { stepwiseGenerate } from '../fused/stepwise.ts';
+import { stepwiseGenerate } from '../../testmodels/stepwise.ts';
 import { loadGrammarTables, type LoadedTables } from './cache.ts';
 import { createConstraint } from './constraint.ts';
 import { hostConstrainedGreedy } from './reference.ts';

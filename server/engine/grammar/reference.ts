@@ -8,7 +8,7 @@
  *   const out = await hostConstrainedGreedy(session, promptIds, { maxNewTokens, eosTokenIds, constraint })
  */
 import ort from 'onnxruntime-node';
-import { halfToFloat } from '../fused/stepwise.ts';
+import { halfToFloat } from '../../testmodels/stepwise.ts';
 import type { TokenConstraint } from './constraint.ts';
 
 export interface HostGreedyOptions {
