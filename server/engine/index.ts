@@ -14,7 +14,7 @@ import { ScriptedEngine } from './scripted.ts';
 import type { Engine } from './types.ts';
 import { WorkerEngine } from './worker/client.ts';
 
-export type { ChatMessage, Engine, GenerateRequest, GenerationOutput, TokenChunk } from './types.ts';
+export type { ChatMessage, Engine, EngineRequest, GenerationOutput, TokenChunk } from './types.ts';
 export { collectGeneration } from './stream.ts';
 export { ScriptedEngine } from './scripted.ts';
 

@@ -38,7 +38,7 @@ import { neutraliseMessages } from './special-tokens.ts';
 import { StatusBoard } from './status.ts';
 import { StopPolicy } from './stop.ts';
 import { Channel } from './stream.ts';
-import type { Engine, GenerateRequest, GenerationOutput, LoadProgressListener, TokenChunk } from './types.ts';
+import type { Engine, EngineRequest, GenerationOutput, LoadProgressListener, TokenChunk } from './types.ts';
 
 export type { ResolvedDevice } from './files.ts';
 export { engineOptionsFromConfig, ModelLoadError, type Decoder, type TransformersEngineOptions } from './model-options.ts';
@@ -118,11 +118,14 @@ export class TransformersEngine implements Engine {
     this.board.update({ state: 'idle', progress: 0, message: 'Model unloaded.', device: null, dtype: null, error: undefined, retryAt: undefined });
   }
 
-  generate(request: GenerateRequest, signal?: AbortSignal, control: GenerateControl = {}): AsyncIterable<TokenChunk> {
+  generate(request: EngineRequest, signal?: AbortSignal, control: GenerateControl = {}): AsyncIterable<TokenChunk> {
     const stop = new AbortController();
     const joined = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-    const channel = new Channel<TokenChunk>(() => stop.abort());
-    const done = this.decode(request, joined, control, (text, tokens) => channel.push({ type: 'text', text, tokens })).then(
+    const channel = new Channel<TokenChunk>(
+      () => stop.abort(),
+      () => done,
+    );
+    const done: Promise<void> = this.decode(request, joined, control, (text, tokens) => channel.push({ type: 'text', text, tokens })).then(
       (out) => {
         channel.push({ type: 'end', ...out });
         channel.close();
@@ -135,7 +138,7 @@ export class TransformersEngine implements Engine {
     return channel;
   }
 
-  private async decode(request: GenerateRequest, signal: AbortSignal, control: GenerateControl, onToken: (text: string, tokens: number) => void): Promise<GenerationOutput> {
+  private async decode(request: EngineRequest, signal: AbortSignal, control: GenerateControl, onToken: (text: string, tokens: number) => void): Promise<GenerationOutput> {
     const callStart = this.now();
     const maxNewTokens = Math.max(1, Math.min(this.opts.maxNewTokens, Math.floor(request.maxNewTokens ?? this.opts.maxNewTokens)));
     const policy = new StopPolicy({ maxNewTokens, deadline: request.deadline, signal, abortFlag: control.abortFlag, now: this.now });

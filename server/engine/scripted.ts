@@ -17,7 +17,7 @@ import type { ReadyStatus } from '../../common/protocol.ts';
 import { DEFAULT_MAX_NEW_TOKENS } from '../../common/limits.ts';
 import { StopPolicy } from './stop.ts';
 import { StatusBoard } from './status.ts';
-import type { ChatMessage, Engine, GenerateRequest, LoadProgressListener, TokenChunk } from './types.ts';
+import type { ChatMessage, Engine, EngineRequest, LoadProgressListener, TokenChunk } from './types.ts';
 
 export const DEMO_OUTPUT = [
   'flowchart TD',
@@ -106,7 +106,7 @@ export class ScriptedEngine implements Engine {
     this.setStatus({ state: 'idle', progress: 0, message: 'Model unloaded.', device: null, dtype: null });
   }
 
-  async *generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<TokenChunk> {
+  async *generate(request: EngineRequest, signal?: AbortSignal): AsyncIterable<TokenChunk> {
     const { messages } = request;
     const ceiling = this.options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
     const maxNewTokens = Math.max(1, Math.floor(request.maxNewTokens ?? ceiling));

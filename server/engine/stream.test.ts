@@ -88,3 +88,25 @@ describe('Channel and collectGeneration', () => {
     await expect(collectGeneration(ch)).rejects.toThrow(/without its end chunk/);
   });
 });
+
+describe('Channel: a reader that leaves early', () => {
+  it('aborts the producer, then waits until it has settled', async () => {
+    const order: string[] = [];
+    let settle!: () => void;
+    const settled = new Promise<void>((r) => (settle = r));
+    const ch = new Channel<number>(
+      () => order.push('abort'),
+      () => settled.then(() => order.push('settled')),
+    );
+    ch.push(1);
+    const loop = (async () => {
+      for await (const _ of ch) break;
+      order.push('loop done');
+    })();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order).toEqual(['abort']);
+    settle();
+    await loop;
+    expect(order).toEqual(['abort', 'settled', 'loop done']);
+  });
+});

@@ -61,7 +61,9 @@ export class IncrementalText {
 /**
  * A push-fed AsyncIterable of one consumer: the producer calls `push`, then
  * `close()` or `fail(error)`; the consumer's `for await` gets the items in
- * order. Leaving the loop early calls `onReturn` (the producer's abort).
+ * order. Leaving the loop early calls `onReturn` (the producer's abort), then
+ * waits for `settled()` (the producer has really stopped: a queue slot must
+ * not free while the model still runs).
  */
 export class Channel<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];
@@ -69,7 +71,10 @@ export class Channel<T> implements AsyncIterable<T> {
   private closed = false;
   private error: { e: unknown } | null = null;
 
-  constructor(private readonly onReturn?: () => void) {}
+  constructor(
+    private readonly onReturn?: () => void,
+    private readonly settled?: () => Promise<unknown>,
+  ) {}
 
   push(item: T): void {
     if (this.closed) return;
@@ -105,7 +110,10 @@ export class Channel<T> implements AsyncIterable<T> {
         this.wake = null;
       }
     } finally {
-      if (!finished && !this.error) this.onReturn?.();
+      if (!finished && !this.error) {
+        this.onReturn?.();
+        await this.settled?.().catch(() => {});
+      }
     }
   }
 }

@@ -17,7 +17,7 @@ export interface ChatMessage {
   content: string;
 }
 
-export interface GenerateRequest {
+export interface EngineRequest {
   messages: ChatMessage[];
   /** Cap on new tokens (default and ceiling: the engine's MAX_NEW_TOKENS). */
   maxNewTokens?: number;
@@ -62,7 +62,7 @@ export interface Engine {
    */
   load(): Promise<void>;
   /** Greedy generation from chat messages, through the model's own chat template. */
-  generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<TokenChunk>;
+  generate(request: EngineRequest, signal?: AbortSignal): AsyncIterable<TokenChunk>;
   /** Release the model (tests, shutdown); generations in progress end as `aborted`. */
   dispose(): Promise<void>;
 }

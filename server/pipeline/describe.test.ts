@@ -3,7 +3,7 @@ import type { GenerateRequest, StreamEvent } from '../../common/protocol.ts';
 import { normalizeRequest, type ValidRequest } from '../../common/request.ts';
 import { GenerationQueue } from './queue.ts';
 import { ScriptedEngine, type ScriptedEngineOptions } from '../engine/scripted.ts';
-import type { ChatMessage, Engine, GenerateRequest, TokenChunk } from '../engine/types.ts';
+import type { ChatMessage, Engine, EngineRequest, TokenChunk } from '../engine/types.ts';
 import { describe, type DescribeDeps } from './describe.ts';
 import type { MermaidTools } from './tools.ts';
 
@@ -26,10 +26,19 @@ class Engine2 extends ScriptedEngine {
   get sent(): ChatMessage[][] {
     return this.received;
   }
-  override async *generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<TokenChunk> {
-    for await (const chunk of super.generate(request, signal)) {
-      if (chunk.type === 'end') this.stops.push(chunk.stopReason);
-      yield chunk;
+  override async *generate(request: EngineRequest, signal?: AbortSignal): AsyncIterable<TokenChunk> {
+    let ended = false;
+    try {
+      for await (const chunk of super.generate(request, signal)) {
+        if (chunk.type === 'end') {
+          ended = true;
+          this.stops.push(chunk.stopReason);
+        }
+        yield chunk;
+      }
+    } finally {
+      // a reader that leaves early (return()) ends the generation where it is: an abort
+      if (!ended) this.stops.push('aborted');
     }
   }
 }

@@ -5,11 +5,11 @@
  * stops the generation, and the iterator finishes only once the model has let
  * go (so the queue slot never frees under a running model).
  */
-import type { Engine, GenerateRequest, TokenChunk } from '../engine/types.ts';
+import type { Engine, EngineRequest, TokenChunk } from '../engine/types.ts';
 
 export type { TokenChunk } from '../engine/types.ts';
 
-export interface GenerationRequest extends GenerateRequest {
+export interface GenerationRequest extends EngineRequest {
   maxNewTokens: number;
   /** Date.now() ms after which generation stops: the budget. */
   deadline: number;

@@ -15,7 +15,7 @@ import { silentLogger, type Logger } from '../../log.ts';
 import { publicModelName, resolveOptions, type TransformersEngineOptions } from '../model-options.ts';
 import { StatusBoard } from '../status.ts';
 import { Channel } from '../stream.ts';
-import type { Engine, GenerateRequest, LoadProgressListener, TokenChunk } from '../types.ts';
+import type { Engine, EngineRequest, LoadProgressListener, TokenChunk } from '../types.ts';
 import { fromWire, type FromWorker, type ToWorker, type WorkerData } from './protocol.ts';
 
 export interface WorkerEngineDeps {
@@ -27,6 +27,8 @@ export interface WorkerEngineDeps {
 interface Call {
   channel: Channel<TokenChunk>;
   flag: Int32Array;
+  /** Resolves when the worker has ended this call (end chunk, failure, or the worker gone). */
+  ended: () => void;
 }
 
 const LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
@@ -59,14 +61,16 @@ export class WorkerEngine implements Engine {
     return this.request('load');
   }
 
-  generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<TokenChunk> {
+  generate(request: EngineRequest, signal?: AbortSignal): AsyncIterable<TokenChunk> {
     const id = this.nextId++;
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const abort = () => {
       if (Atomics.exchange(flag, 0, 1) === 0) this.worker?.postMessage({ type: 'abort', id } satisfies ToWorker);
     };
-    const channel = new Channel<TokenChunk>(abort);
-    this.calls.set(id, { channel, flag });
+    let ended!: () => void;
+    const settled = new Promise<void>((resolve) => (ended = resolve));
+    const channel = new Channel<TokenChunk>(abort, () => settled);
+    this.calls.set(id, { channel, flag, ended });
     signal?.addEventListener('abort', abort, { once: true });
     const forget = () => {
       signal?.removeEventListener('abort', abort);
@@ -125,12 +129,18 @@ export class WorkerEngine implements Engine {
       case 'chunk': {
         const call = this.calls.get(m.id);
         call?.channel.push(m.chunk);
-        if (m.chunk.type === 'end') call?.channel.close();
+        if (m.chunk.type === 'end') {
+          call?.channel.close();
+          call?.ended();
+        }
         break;
       }
-      case 'failed':
-        this.calls.get(m.id)?.channel.fail(fromWire(m.error));
+      case 'failed': {
+        const call = this.calls.get(m.id);
+        call?.channel.fail(fromWire(m.error));
+        call?.ended();
         break;
+      }
       case 'loaded':
       case 'disposed': {
         const reply = this.replies.get(m.id);
@@ -159,7 +169,10 @@ export class WorkerEngine implements Engine {
     if (this.worker !== w) return;
     this.worker = null;
     const error = new Error(`engine: ${why}`);
-    for (const call of this.calls.values()) call.channel.fail(error);
+    for (const call of this.calls.values()) {
+      call.channel.fail(error);
+      call.ended();
+    }
     for (const reply of this.replies.values()) reply.reject(error);
     this.replies.clear();
     this.log.error({ why }, 'engine thread ended');

@@ -9,7 +9,7 @@
  */
 import type { ReadyStatus } from '../../../common/protocol.ts';
 import type { TransformersEngineOptions } from '../model-options.ts';
-import type { GenerateRequest, TokenChunk } from '../types.ts';
+import type { EngineRequest, TokenChunk } from '../types.ts';
 
 export interface WorkerData {
   options: TransformersEngineOptions;
@@ -20,7 +20,7 @@ export interface WorkerData {
 export type ToWorker =
   | { type: 'load'; id: number }
   | { type: 'status'; id: number }
-  | { type: 'generate'; id: number; request: GenerateRequest; abortFlag: SharedArrayBuffer }
+  | { type: 'generate'; id: number; request: EngineRequest; abortFlag: SharedArrayBuffer }
   | { type: 'abort'; id: number }
   | { type: 'dispose'; id: number };
 
