@@ -26,6 +26,8 @@ export interface Outcome {
   /** For good answers: repair returned the extracted code as it was, with no repair. */
   unchanged: boolean | null;
   repairMs: number;
+  /** CPU time of the whole process (main thread + Mermaid workers) during repair: less sensitive to other load. */
+  repairCpuMs: number;
   repairs: string[];
   changes: unknown[];
   missingUnits: string[];
@@ -43,25 +45,28 @@ export async function measure(c: AnswerCase, text: string): Promise<Outcome> {
   const base = { file: c.file, type: c.type, lang: c.lang, kinds: c.kinds, form: c.form, good };
   const found = extractDiagram(text);
   if (!found) {
-    return { ...base, valid: false, kept: false, unchanged: good ? false : null, repairMs: 0, repairs: [], changes: [],
+    return { ...base, valid: false, kept: false, unchanged: good ? false : null, repairMs: 0, repairCpuMs: 0, repairs: [], changes: [],
       missingUnits: c.units, missingWords: [], wrongParents: [], error: 'no diagram found', code: '' };
   }
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const result = await repair(found.code);
   const repairMs = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  const repairCpuMs = (cpu.user + cpu.system) / 1000;
   const changes = (result as { changes?: unknown[] }).changes ?? [];
   const unchanged = good ? result.repairs.length === 0 && tidy(result.code) === tidy(found.code) : null;
   if (!result.valid) {
-    return { ...base, valid: false, kept: false, unchanged, repairMs, repairs: result.repairs, changes,
+    return { ...base, valid: false, kept: false, unchanged, repairMs, repairCpuMs, repairs: result.repairs, changes,
       missingUnits: [], missingWords: [], wrongParents: [], error: result.error?.message ?? 'invalid', code: result.code };
   }
   const drawn = await drawnContent(result.code);
   if (!drawn.ok) {
     // repair() said valid but Mermaid's database could not be built: count it as invalid, say why.
-    return { ...base, valid: false, kept: false, unchanged, repairMs, repairs: result.repairs, changes,
+    return { ...base, valid: false, kept: false, unchanged, repairMs, repairCpuMs, repairs: result.repairs, changes,
       missingUnits: [], missingWords: [], wrongParents: [], error: `drawn: ${drawn.message}`, code: result.code };
   }
   const check = checkContent(c, drawn);
   const kept = check.missingUnits.length === 0 && check.missingWords.length === 0 && check.wrongParents.length === 0;
-  return { ...base, valid: true, kept, unchanged, repairMs, repairs: result.repairs, changes, ...check, code: result.code };
+  return { ...base, valid: true, kept, unchanged, repairMs, repairCpuMs, repairs: result.repairs, changes, ...check, code: result.code };
 }

@@ -12,8 +12,10 @@ export interface Row {
   /** Good answers in the group, and how many came back unchanged. */
   good: number;
   unchanged: number;
-  /** Slowest repair in the group, ms. */
+  /** Slowest repair in the group, wall-clock ms. */
   worstMs: number;
+  /** Most CPU one repair of the group took (all threads), ms. */
+  worstCpuMs: number;
 }
 
 export interface Report {
@@ -33,6 +35,7 @@ function row(group: string, outcomes: Outcome[]): Row {
     good: outcomes.filter((o) => o.good).length,
     unchanged: outcomes.filter((o) => o.unchanged === true).length,
     worstMs: outcomes.reduce((m, o) => Math.max(m, o.repairMs), 0),
+    worstCpuMs: outcomes.reduce((m, o) => Math.max(m, o.repairCpuMs), 0),
   };
 }
 
@@ -56,12 +59,12 @@ const pct = (k: number, n: number) => (n === 0 ? '–' : `${((100 * k) / n).toFi
 
 export function table(title: string, rows: Row[]): string {
   const lines = [
-    `| ${title} | answers | valid | valid + content kept | good unchanged | worst repair ms |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    `| ${title} | answers | valid | valid + content kept | good unchanged | worst repair ms | worst repair CPU ms |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     const good = r.good === 0 ? '–' : `${r.unchanged}/${r.good}`;
-    lines.push(`| ${r.group} | ${r.n} | ${pct(r.valid, r.n)} | ${pct(r.kept, r.n)} | ${good} | ${r.worstMs.toFixed(0)} |`);
+    lines.push(`| ${r.group} | ${r.n} | ${pct(r.valid, r.n)} | ${pct(r.kept, r.n)} | ${good} | ${r.worstMs.toFixed(0)} | ${r.worstCpuMs.toFixed(0)} |`);
   }
   return lines.join('\n');
 }
