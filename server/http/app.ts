@@ -49,7 +49,8 @@ export function createApp(deps: AppDeps): CreatedApp {
   const generationBucket = limits ? new RateLimiter(limits) : null;
   const checkBucket = limits ? new RateLimiter({ burst: limits.burst * 10, perSecond: limits.perSecond * 10 }) : null;
   const key = requireKey(config.apiKey, metrics);
-  const body = [limitBody(config.maxBodyBytes, metrics), requireJson(metrics)];
+  const bounded = limitBody(config.maxBodyBytes, metrics);
+  const body = [bounded, requireJson(metrics)];
   const guards = {
     quiet: quiet(),
     key,
@@ -81,7 +82,7 @@ export function createApp(deps: AppDeps): CreatedApp {
   // The Gradio group, with Gradio's error format.
   const gradioApp: App = new OpenAPIHono<AppEnv>();
   if (corsMw) gradioApp.use('/gradio_api/*', corsMw).use('/config', corsMw);
-  const gradio = registerGradioRoutes(gradioApp, ctx, { keyed: key, starts: guards.starts });
+  const gradio = registerGradioRoutes(gradioApp, ctx, { keyed: key, starts: guards.starts, bounded });
   gradioApp.all('/gradio_api/*', () => {
     throw new HttpError('not_found', 'No such route; this app serves /gradio_api/queue/join and /gradio_api/call/generate (see /gradio_api/info).');
   });

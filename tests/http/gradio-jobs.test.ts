@@ -71,4 +71,13 @@ describe('Gradio reader deadline and one reader per stream', () => {
     expect(rest.some((d) => d.includes(`"msg":"process_completed","event_id":"${event_id}","success":true`))).toBe(true);
     expect(JSON.parse(rest.at(-1)!)).toEqual({ msg: 'close_stream', event_id: null });
   });
+
+  it('cancel and reset bodies are bounded too (413 in Gradio\'s form)', async () => {
+    t = await makeApp({ config: { maxBodyBytes: 1_000 } });
+    for (const path of ['/gradio_api/cancel', '/gradio_api/reset']) {
+      const res = await t.post(path, { event_id: 'x'.repeat(5_000) });
+      expect(res.status, path).toBe(413);
+      expect(((await res.json()) as { detail: string }).detail).toMatch(/too large/);
+    }
+  });
 });

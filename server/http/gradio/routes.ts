@@ -170,7 +170,7 @@ export function registerGradioRoutes(app: App, { deps, runs }: RouteContext, gua
     });
   });
 
-  app.post(`${P}/cancel`, async (c) => {
+  app.post(`${P}/cancel`, guard.bounded, async (c) => {
     const body = await c.req.json().catch(() => ({}) as Record<string, unknown>);
     const eventId = typeof body?.event_id === 'string' ? body.event_id : '';
     const session = sessions.get(typeof body?.session_hash === 'string' ? body.session_hash : '');
@@ -194,7 +194,7 @@ export function registerGradioRoutes(app: App, { deps, runs }: RouteContext, gua
     }
     return c.json({ success: true });
   });
-  for (const p of [`${P}/reset`, `${P}/reset/`]) app.post(p, (c) => c.json({ success: true }));
+  for (const p of [`${P}/reset`, `${P}/reset/`]) app.post(p, guard.bounded, (c) => c.json({ success: true }));
 
   // --- curl ("call") API ---------------------------------------------------------
   const callPost = (keywords: boolean) => async (c: Context<AppEnv>) => {
@@ -264,4 +264,6 @@ export interface GradioGuards {
   keyed: MiddlewareHandler<AppEnv>;
   /** Routes that start a run: rate limit, API key, body limit, JSON only. */
   starts: MiddlewareHandler<AppEnv>;
+  /** Other routes with a body (cancel, reset): the body limit only. */
+  bounded: MiddlewareHandler<AppEnv>;
 }
