@@ -7,37 +7,45 @@
 #
 # Where the model comes from at start (scripts/fetch-model-start.sh):
 #   MODEL_PATH=/dir   a local directory (baked in with BAKE_MODEL=1: used automatically)
-#   MODEL_PATH=gs://bucket/prefix   synced to $MODEL_DIR with progress, then used
+#   MODEL_PATH=/mnt/model/…   a Cloud Storage bucket mounted as a volume (deploy.ts cloudrun --model-path gs://…)
 #   unset, nothing baked   the server downloads MODEL_ID from the Hub (HF_TOKEN when set)
 # Secrets (HF_TOKEN, API_KEY) are never build args or ENV: at build time HF_TOKEN
 # is a BuildKit secret mount; at run time the platform passes them as environment.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS: the production runtime (Node 20's support ended 2026-04-30).
+ARG NODE_IMAGE=node:24-bookworm-slim
 ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04
 
 # ---- deps: production node_modules + onnxruntime-node's CUDA 12 provider ----
-# Depends only on the manifests, scripts/ and the engine's CUDA helper, so the layers below it (and a
-# baked model) stay cached while the app's sources change.
+# Depends only on the manifests, the CUDA installer and the engine's CUDA helper (what `npm ci` and
+# `cuda:install` read), so the layers below it (and a baked model) stay cached while anything else changes.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
+# onnxruntime-node's own installer must not download the CUDA provider during npm ci; it is installed
+# on purpose below. The variable says so whatever npm does with .npmrc's project key.
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json .npmrc ./
-COPY scripts ./scripts
+COPY scripts/cuda ./scripts/cuda
 # scripts/cuda/install.ts shares the provider paths with the engine.
 COPY server/engine/cuda.ts ./server/engine/cuda.ts
-# .npmrc skips onnxruntime-node's CUDA download; it is installed on purpose here.
-RUN npm ci --omit=dev --no-audit --no-fund \
+# npm's download cache lives in a BuildKit cache mount, not in a layer. Then what the server never
+# loads goes: onnxruntime-node's macOS and Windows binaries (~216 MB) and onnxruntime-web (~144 MB;
+# transformers.js's Node build bundles what it needs of it).
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --omit=dev --no-audit --no-fund \
  && npm run cuda:install -- --cuda 12 \
- && npm cache clean --force
+ && rm -rf node_modules/onnxruntime-node/bin/napi-v*/darwin node_modules/onnxruntime-node/bin/napi-v*/win32 node_modules/onnxruntime-web
 
 # ---- build: the UI bundle (dev dependencies live only here) ------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --no-audit --no-fund
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
-# ---- runtime: CUDA 12 + cuDNN 9 user-space libraries, Node 20, uid 1000 -------
+# ---- runtime: CUDA 12 + cuDNN 9 user-space libraries, Node 24, uid 1000 -------
 FROM ${CUDA_IMAGE} AS runtime
 # The official Node binary (glibc >= 2.28) runs on Ubuntu 22.04 as is.
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
@@ -55,17 +63,22 @@ ENV HOME=/home/user \
 WORKDIR /home/user/app
 COPY --from=deps --chown=1000:1000 /app/node_modules ./node_modules
 COPY --from=deps --chown=1000:1000 /app/package.json ./package.json
-COPY --from=deps --chown=1000:1000 /app/scripts ./scripts
+# Only the downloader: editing another script must not throw away a baked model.
+COPY --chown=1000:1000 scripts/fetch-model.ts ./scripts/fetch-model.ts
 
-# Optional: bake the model into the image (BAKE_MODEL=1). The token is read
-# from the secret mount inside this one RUN and never stored in a layer.
+# Bake the model into the image (deploy.ts passes BAKE_MODEL=1 and the commit MODEL_REVISION resolved
+# to, for both targets: weights once, never downloaded again at a cold start). A gated or private
+# model's token is read from the secret mount inside this one RUN and never stored in a layer.
 ARG BAKE_MODEL=0
 ARG MODEL_ID=onnx-community/Qwen3-4B-Instruct-2507-ONNX
+ARG MODEL_REVISION=main
 ARG MODEL_DTYPE=q4f16
 RUN --mount=type=secret,id=HF_TOKEN,mode=0444,required=false \
     if [ "$BAKE_MODEL" = "1" ]; then \
-      node --import tsx scripts/fetch-model.ts hub --model "$MODEL_ID" --dtype "$MODEL_DTYPE" --out "$MODEL_DIR"; \
+      node --import tsx scripts/fetch-model.ts hub --model "$MODEL_ID" --revision "$MODEL_REVISION" --dtype "$MODEL_DTYPE" --out "$MODEL_DIR"; \
     else mkdir -p "$MODEL_DIR"; fi
+# The app loads the revision it was baked with (or downloads that one when nothing was baked).
+ENV MODEL_REVISION=${MODEL_REVISION}
 
 # The app last: sources from the context (.dockerignore keeps node_modules,
 # tests and secrets out), the UI bundle from the build stage.

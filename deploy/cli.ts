@@ -10,7 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnGcloud, type Gcloud } from './cloudrun/gcloud.ts';
 import { DEFAULT_CONCURRENCY, cloudRunPlan } from './cloudrun/flow.ts';
-import { l4ResourceProblems } from './cloudrun/roles.ts';
+import { cloudRunProblems } from './cloudrun/limits.ts';
 import { DeployError, UsageError, formatError } from './errors.ts';
 import { gitDirty, gitSha, listAppFiles } from './files.ts';
 import { printPlan, runPlan } from './plan.ts';
@@ -50,7 +50,7 @@ function keyValues(list: string[] | undefined, flag: string): Record<string, str
 function int(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n)) throw new DeployError(`${flag} expects a whole number, got "${value}"`);
+  if (!Number.isInteger(n)) throw new UsageError(`${flag} expects a whole number, got "${value}".`);
   return n;
 }
 
@@ -218,11 +218,16 @@ async function runTarget(target: string, v: Values, deps: CliDeps & { redactor: 
 
   if (target === 'cloudrun') {
     const service = v.service ?? 'mermaid-flow';
-    if (v['bake-model'] && v['model-path']) throw new DeployError('--bake-model and --model-path both choose where the model comes from; pick one.', ['--bake-model: inside the image (fastest start)', '--model-path gs://…: synced from Cloud Storage at start (smaller image)']);
-    if (v['model-path'] && !v['model-path'].startsWith('gs://')) throw new DeployError(`--model-path must be a gs:// URL, got "${v['model-path']}".`);
-    if (!/^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/.test(service)) throw new DeployError(`--service "${service}" is not a valid Cloud Run service name (lowercase letters, digits, hyphens).`);
-    const resourceProblems = l4ResourceProblems(v.cpu ?? '8', v.memory ?? '32Gi');
-    if (resourceProblems.length) throw new DeployError(`${resourceProblems.join('; ')}.`, ['Omit them for the defaults, --cpu 8 --memory 32Gi']);
+    if (v['bake-model'] && v['model-path']) throw new UsageError('--bake-model and --model-path both choose where the model comes from; pick one.', ['--bake-model (the default): inside the image (fastest start)', '--model-path gs://…: a Cloud Storage folder mounted as a volume (smaller image)']);
+    if (v['model-path'] && !v['model-path'].startsWith('gs://')) throw new UsageError(`--model-path must be a gs:// URL, got "${v['model-path']}".`);
+    if (!/^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/.test(service)) throw new UsageError(`--service "${service}" is not a valid Cloud Run service name (lowercase letters, digits, hyphens).`);
+    const maxInstances = v['max-instances'] === undefined ? undefined : int(v['max-instances'], '--max-instances', 1);
+    const concurrency = v.concurrency === undefined ? undefined : int(v.concurrency, '--concurrency', DEFAULT_CONCURRENCY);
+    const minInstances = int(v['min-instances'], '--min-instances', 0);
+    const timeoutSeconds = int(v.timeout, '--timeout', 900);
+    // Everything Cloud Run would reject after a 10–20 minute build, checked now.
+    const problems = cloudRunProblems({ cpu: v.cpu ?? '8', memory: v.memory ?? '32Gi', concurrency: concurrency ?? 1, timeoutSeconds, minInstances, maxInstances, region: v.region, skipRegionCheck: Boolean(v['skip-region-check']) });
+    if (problems.length) throw new UsageError(`${problems.join('; ')}.`, ['Omit --cpu and --memory for the defaults (8 CPU, 32Gi)', 'npx tsx deploy.ts --help lists every option']);
     const plan = cloudRunPlan(
       {
         project: v.project,
@@ -238,17 +243,20 @@ async function runTarget(target: string, v: Values, deps: CliDeps & { redactor: 
         tag: buildId,
         cpu: v.cpu ?? '8',
         memory: v.memory ?? '32Gi',
-        concurrency: int(v.concurrency, '--concurrency', DEFAULT_CONCURRENCY),
-        maxInstances: int(v['max-instances'], '--max-instances', 1),
-        minInstances: int(v['min-instances'], '--min-instances', 0),
-        timeoutSeconds: int(v.timeout, '--timeout', 900),
+        concurrency,
+        maxInstances,
+        minInstances,
+        timeoutSeconds,
         gpuZonalRedundancy: Boolean(v['gpu-zonal-redundancy']),
         public: Boolean(v.public),
         modelPath: v['model-path'],
-        bakeModel: Boolean(v['bake-model']),
+        // Baked by default (weights once, no download at each cold start); a gs:// folder or --no-bake-model opts out.
+        bakeModel: !v['no-bake-model'] && !v['model-path'],
         modelId: v['model-id'] ?? DEFAULT_MODEL,
-        // The server's queue and Cloud Run's concurrency agree: one running + the rest waiting.
-        envVars: { TRUST_PROXY: 'true', BUILD_ID: buildId, QUEUE_LENGTH: String(Math.max(0, int(v.concurrency, '--concurrency', DEFAULT_CONCURRENCY) - 1)), ...keyValues(v.env, '--env') },
+        modelRevision: v['model-revision'],
+        hubUrl: v['hub-url'] ?? env.HF_ENDPOINT ?? 'https://huggingface.co',
+        // The server's queue holds what Cloud Run's concurrency lets in: one running + the rest waiting.
+        envVars: { TRUST_PROXY: 'true', BUILD_ID: buildId, ...(concurrency === undefined ? {} : { QUEUE_LENGTH: String(Math.max(0, concurrency - 1)) }), ...keyValues(v.env, '--env') },
         skipRegionCheck: Boolean(v['skip-region-check']),
         grantBuildRoles: Boolean(v['grant-build-roles']),
         rebuild: Boolean(v.rebuild),

@@ -124,6 +124,12 @@ describe('.dockerignore', () => {
       expect(isIgnored(rules, p), p).toBe(true);
     }
   });
+  it('matches secrets, logs and weights in every folder, not only at the root', () => {
+    for (const p of ['sub/.env', 'server/.env.production', 'key.pem', 'certs/server.key', 'a/b.log', 'x/y/model.onnx', 'x/model.onnx_data', 'gcp/service-account.json', 'docs2/notes.md']) {
+      expect(isIgnored(rules, p), p).toBe(true);
+    }
+    expect(isIgnored(rules, 'config/.env.example')).toBe(false);
+  });
   it('keeps what the build and the start command need', () => {
     for (const p of ['package.json', 'package-lock.json', '.npmrc', 'index.html', 'vite.config.ts', 'tsconfig.json', 'src/main.ts', 'server/main.ts', 'server/testmodels/index.ts', 'common/limits.ts', 'scripts/fetch-model.ts', 'scripts/fetch-model-start.sh', '.env.example']) {
       expect(isIgnored(rules, p), p).toBe(false);
@@ -141,9 +147,23 @@ describe('.dockerignore', () => {
   });
 });
 
-describe('cloudbuild.yaml', () => {
-  const yaml = readFileSync(resolve(ROOT, 'cloudbuild.yaml'), 'utf8');
-  it('builds with the token as a BuildKit secret from Secret Manager, never as an argument', () => {
+describe('cloudbuild.yaml and cloudbuild.token.yaml', () => {
+  const plain = readFileSync(resolve(ROOT, 'cloudbuild.yaml'), 'utf8');
+  const yaml = readFileSync(resolve(ROOT, 'cloudbuild.token.yaml'), 'utf8');
+  it('a public model builds with no secret at all (a missing Secret Manager secret would fail the build)', () => {
+    expect(plain).not.toMatch(/HF_TOKEN|secretEnv|availableSecrets|_HF_SECRET/);
+    for (const sub of ['_IMAGE', '_CACHE_IMAGE', '_BAKE_MODEL', '_MODEL_ID', '_MODEL_REVISION']) expect(plain).toContain(`${sub}:`);
+  });
+
+  it('both reuse the previous image as the layer cache', () => {
+    for (const y of [plain, yaml]) {
+      expect(y).toContain('--cache-from ${_CACHE_IMAGE}');
+      expect(y).toContain('BUILDKIT_INLINE_CACHE=1');
+      expect(y).toContain('--build-arg MODEL_REVISION=${_MODEL_REVISION}');
+    }
+  });
+
+  it('a gated or private model: the token as a BuildKit secret from Secret Manager, never as an argument', () => {
     expect(yaml).toContain('--secret id=HF_TOKEN,env=HF_TOKEN');
     expect(yaml).toContain('DOCKER_BUILDKIT=1');
     expect(yaml).toMatch(/secretEnv:\s*\n\s*- HF_TOKEN/);

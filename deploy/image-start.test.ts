@@ -4,12 +4,13 @@
  * (PORT, HOST, HOME, HF_HOME, MODEL_DIR) and MODEL_PATH pointing at the tape
  * test model. Checks /api/health and /api/ready, that a model baked into
  * MODEL_DIR is picked up when MODEL_PATH is unset, that MODEL_PATH=gs://… is
- * synced through the Cloud Storage JSON API first, and that SIGTERM reaches
+ * refused at once with what to do (Cloud Run mounts the bucket instead of a
+ * copy racing the startup probe), and that SIGTERM reaches
  * the server (the script `exec`s it) and it exits 0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -115,38 +116,13 @@ describe('the image start command', () => {
     }
   }, 200_000);
 
-  it('syncs MODEL_PATH=gs://… through the Cloud Storage API (metadata token) before starting', async () => {
-    const files = listFiles(model);
-    const seen: string[] = [];
-    const gcs: Server = createServer((req, res) => {
-      const url = new URL(req.url!, 'http://x');
-      seen.push(`${req.method} ${url.pathname}${req.headers.authorization ? ' auth' : ''}`);
-      if (url.pathname.endsWith('/service-accounts/default/token')) {
-        res.end(JSON.stringify({ access_token: 'ya29.fake', expires_in: 3600 }));
-      } else if (url.pathname === '/storage/v1/b/models-bucket/o' && url.searchParams.get('alt') === null) {
-        expect(url.searchParams.get('prefix')).toBe('tape/');
-        res.end(JSON.stringify({ items: files.map((f) => ({ name: `tape/${f}`, size: String(statSync(join(model, f)).size) })) }));
-      } else {
-        const name = decodeURIComponent(url.pathname.replace('/storage/v1/b/models-bucket/o/', ''));
-        res.end(readFileSync(join(model, name.replace(/^tape\//, ''))));
-      }
-    });
-    await new Promise<void>((r) => gcs.listen(0, '127.0.0.1', r));
-    const host = `127.0.0.1:${(gcs.address() as AddressInfo).port}`;
-    const target = join(home, 'synced');
-    const { child, base, logs } = await startImage({ MODEL_PATH: 'gs://models-bucket/tape', MODEL_DIR: target, STORAGE_EMULATOR_HOST: `http://${host}`, GCE_METADATA_HOST: host });
-    try {
-      const ready = await poll(`${base}/api/ready`, (s, b) => s === 200 || b.state === 'error', 120_000, child, logs);
-      expect(ready.state, JSON.stringify(ready)).toBe('ready');
-      expect(listFiles(target).sort()).toEqual(files.sort());
-      expect(logs()).toMatch(/fetch-model: 100%/);
-      expect(seen.filter((s) => s.includes('/storage/')).every((s) => s.endsWith(' auth'))).toBe(true);
-    } finally {
-      await stop(child);
-      gcs.closeAllConnections();
-      await new Promise((r) => gcs.close(r));
-    }
-  }, 200_000);
+  it('refuses MODEL_PATH=gs://… at once, saying to mount the bucket as a volume', async () => {
+    const { child, logs } = await startImage({ MODEL_PATH: 'gs://models-bucket/tape' });
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(64);
+    expect(logs()).toContain('Mount the bucket as a volume');
+    expect(logs()).toContain('deploy.ts cloudrun --model-path gs://models-bucket/tape');
+  }, 60_000);
 });
 
 function listFiles(dir: string): string[] {

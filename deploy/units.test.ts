@@ -1,11 +1,11 @@
 /**
  * Small pure pieces of deploy.ts: README front matter (deterministic, valid
  * YAML even for awkward titles, the Hub's rules), redaction, and the model
- * file selection and gs:// parsing used by scripts/fetch-model.ts.
+ * file selection used by scripts/fetch-model.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parseGsUrl, selectModelFiles } from '../scripts/fetch-model.ts';
+import { selectModelFiles } from '../scripts/fetch-model.ts';
 import { MASK, Redactor } from './redact.ts';
 import { defaultCard, renderReadme, validateCard } from './spaces/readme.ts';
 
@@ -59,11 +59,6 @@ describe('fetch-model helpers', () => {
     expect(selectModelFiles(files, 'q4f16').map((f) => f.path)).toEqual(['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja', 'README.md', 'onnx/model_q4f16.onnx', 'onnx/model_q4f16.onnx_data']);
     expect(selectModelFiles(files, 'fp32').filter((f) => f.path.startsWith('onnx/')).map((f) => f.path)).toEqual(['onnx/model.onnx', 'onnx/model.onnx_data']);
     expect(selectModelFiles(files, 'fp16').filter((f) => f.path.startsWith('onnx/')).map((f) => f.path)).toEqual(['onnx/model_fp16.onnx', 'onnx/model_fp16.onnx_data_1']);
-  });
-  it('parses gs:// URLs', () => {
-    expect(parseGsUrl('gs://b/some/prefix/')).toEqual({ bucket: 'b', prefix: 'some/prefix/' });
-    expect(parseGsUrl('gs://b')).toEqual({ bucket: 'b', prefix: '' });
-    expect(() => parseGsUrl('s3://b/x')).toThrow(/not a gs:\/\//);
   });
 });
 

@@ -7,12 +7,10 @@
  *     BuildKit secret file /run/secrets/HF_TOKEN (or HF_TOKEN in the environment), never
  *     from an argument, and never printed.
  *
- *   node --import tsx scripts/fetch-model.ts gcs --from gs://BUCKET/PREFIX --out DIR
- *     Start time (scripts/fetch-model-start.sh, MODEL_PATH=gs://…): mirrors the objects
- *     under PREFIX with the Cloud Storage JSON API and the metadata server's access token
- *     (the Cloud Run service account; no gcloud in the image). Files already present
- *     with the same size are skipped, so a restart on a warm disk is quick.
- *     STORAGE_EMULATOR_HOST and GCE_METADATA_HOST point it elsewhere (tests).
+ *     `--revision` (deploy.ts passes the commit it resolved) pins the weights.
+ *
+ *   Cloud Storage is no longer copied by hand at start: Cloud Run mounts the
+ *   bucket as a read-only volume (deploy.ts cloudrun --model-path gs://…).
  *
  * Imports nothing from the server.
  */
@@ -93,10 +91,11 @@ function readBuildToken(): string | undefined {
   return process.env.HF_TOKEN?.trim() || undefined;
 }
 
-export async function fetchFromHub(opts: { model: string; dtype: string; out: string; hubUrl?: string; accessToken?: string; log?: (l: string) => void }): Promise<string[]> {
+export async function fetchFromHub(opts: { model: string; revision?: string; dtype: string; out: string; hubUrl?: string; accessToken?: string; log?: (l: string) => void }): Promise<string[]> {
   const { listFiles, downloadFile } = await import('@huggingface/hub');
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
-  const creds = { accessToken: opts.accessToken, hubUrl: opts.hubUrl };
+  // A pinned revision (deploy.ts resolves the commit) downloads exactly the weights the app will load.
+  const creds = { accessToken: opts.accessToken, hubUrl: opts.hubUrl, ...(opts.revision ? { revision: opts.revision } : {}) };
   const all: RemoteFile[] = [];
   for await (const f of listFiles({ repo: opts.model, recursive: true, ...creds })) {
     if (f.type === 'file') all.push({ path: f.path, size: f.size });
@@ -121,78 +120,9 @@ export async function fetchFromHub(opts: { model: string; dtype: string; out: st
   return wanted.map((f) => f.path);
 }
 
-// ---- Cloud Storage (start time) ----------------------------------------------
-
-export function parseGsUrl(url: string): { bucket: string; prefix: string } {
-  const m = /^gs:\/\/([^/]+)\/?(.*)$/.exec(url);
-  if (!m) throw new Error(`not a gs:// URL: ${url}`);
-  const prefix = m[2]!.replace(/\/*$/, '');
-  return { bucket: m[1]!, prefix: prefix ? `${prefix}/` : '' };
-}
-
-/** The service account's access token from the metadata server; undefined off Google Cloud (public buckets still work). */
-async function metadataToken(): Promise<string | undefined> {
-  const host = process.env.GCE_METADATA_HOST || 'metadata.google.internal';
-  try {
-    const res = await fetch(`http://${host}/computeMetadata/v1/instance/service-accounts/default/token`, {
-      headers: { 'Metadata-Flavor': 'Google' },
-      signal: AbortSignal.timeout(3000),
-    });
-    if (!res.ok) return undefined;
-    return ((await res.json()) as { access_token?: string }).access_token;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function syncFromGcs(opts: { from: string; out: string; log?: (l: string) => void }): Promise<string[]> {
-  const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
-  const { bucket, prefix } = parseGsUrl(opts.from);
-  const base = (process.env.STORAGE_EMULATOR_HOST || 'https://storage.googleapis.com').replace(/\/$/, '');
-  const token = await metadataToken();
-  const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
-  const objects: RemoteFile[] = [];
-  let pageToken = '';
-  do {
-    const q = new URLSearchParams({ prefix, fields: 'items(name,size),nextPageToken' });
-    if (pageToken) q.set('pageToken', pageToken);
-    const res = await fetch(`${base}/storage/v1/b/${encodeURIComponent(bucket)}/o?${q}`, { headers });
-    if (!res.ok) {
-      const hint = res.status === 403 || res.status === 401 ? ' (grant the service account roles/storage.objectViewer on the bucket)' : '';
-      throw new Error(`listing ${opts.from} failed: HTTP ${res.status}${hint}`);
-    }
-    const body = (await res.json()) as { items?: { name: string; size: string }[]; nextPageToken?: string };
-    for (const it of body.items ?? []) {
-      if (!it.name.endsWith('/')) objects.push({ path: it.name, size: Number(it.size) });
-    }
-    pageToken = body.nextPageToken ?? '';
-  } while (pageToken);
-  if (objects.length === 0) throw new Error(`no objects under ${opts.from}`);
-  const progress = new Progress(objects.reduce((s, o) => s + o.size, 0), log);
-  log(`fetch-model: ${opts.from}, ${objects.length} files, ${fmt(progress.total)} → ${opts.out}`);
-  const written: string[] = [];
-  for (const o of objects) {
-    const rel = o.path.slice(prefix.length);
-    if (!rel || rel.split('/').includes('..')) continue;
-    const target = join(opts.out, rel);
-    written.push(rel);
-    if (upToDate(target, o.size)) {
-      progress.add(o.size);
-      continue;
-    }
-    const res = await fetch(`${base}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(o.path)}?alt=media`, { headers });
-    if (!res.ok || !res.body) throw new Error(`downloading gs://${bucket}/${o.path} failed: HTTP ${res.status}`);
-    await writeStream(res.body, target, progress);
-  }
-  progress.add(0, true);
-  return written;
-}
-
 // ---- CLI -------------------------------------------------------------------------
 
-const USAGE =
-  'usage: fetch-model.ts hub [--model ID] [--dtype q4f16] [--hub-url URL] --out DIR   (HF_TOKEN from the environment or a build secret)\n' +
-  '       fetch-model.ts gcs --from gs://BUCKET/PREFIX --out DIR';
+const USAGE = 'usage: fetch-model.ts hub [--model ID] [--revision COMMIT|BRANCH] [--dtype q4f16] [--hub-url URL] --out DIR   (HF_TOKEN from the environment or a build secret)';
 
 /** A network failure in words: which host, and the cause fetch hides in `cause`. */
 export function explainFetchError(err: unknown, url: string | undefined): string {
@@ -210,7 +140,7 @@ async function main(argv: string[]): Promise<void> {
       model: { type: 'string', default: 'onnx-community/Qwen3-4B-Instruct-2507-ONNX' },
       dtype: { type: 'string', default: 'q4f16' },
       out: { type: 'string' },
-      from: { type: 'string' },
+      revision: { type: 'string' },
       'hub-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -221,10 +151,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (!values.out) throw new Error(`--out DIR is required\n${USAGE}`);
   if (mode === 'hub') {
-    await fetchFromHub({ model: values.model!, dtype: values.dtype!, out: values.out, hubUrl: values['hub-url'] ?? process.env.HF_ENDPOINT, accessToken: readBuildToken() });
-  } else if (mode === 'gcs') {
-    if (!values.from) throw new Error('--from gs://BUCKET/PREFIX is required');
-    await syncFromGcs({ from: values.from, out: values.out });
+    await fetchFromHub({ model: values.model!, revision: values.revision, dtype: values.dtype!, out: values.out, hubUrl: values['hub-url'] ?? process.env.HF_ENDPOINT, accessToken: readBuildToken() });
   } else {
     throw new Error(USAGE);
   }
@@ -235,7 +162,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const argv = process.argv.slice(2);
     const at = argv.indexOf('--hub-url');
     const hubUrl = (at >= 0 ? argv[at + 1] : undefined) ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co';
-    process.stderr.write(`fetch-model: ${explainFetchError(err, argv[0] === 'gcs' ? 'https://storage.googleapis.com' : hubUrl)}\n`);
+    process.stderr.write(`fetch-model: ${explainFetchError(err, hubUrl)}\n`);
     process.exit(1);
   });
 }

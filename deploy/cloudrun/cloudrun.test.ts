@@ -23,6 +23,10 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 let dir: string;
 let oldPath: string | undefined;
+let hub: MockHub;
+let hubUrl: string;
+const PRIVATE_MODEL = 'acme/private-model';
+const PINNED = 'c0ffee00'.repeat(5);
 
 function baseState() {
   return {
@@ -63,7 +67,7 @@ async function deploy(extra: string[] = [], env: Record<string, string> = { HF_T
   const raw: string[] = [];
   const spy = { ...out, line: (t: string) => (raw.push(t), out.line(t)), status: (t: string, s?: string) => (raw.push(t), out.status(t, s)) };
   const smoke = extra.includes('--smoke');
-  const args = ['cloudrun', '--project', 'proj-1', '--region', 'us-central1', '--tag', 'abc123', ...(smoke ? [] : ['--no-smoke']), ...extra.filter((a) => a !== '--smoke')];
+  const args = ['cloudrun', '--project', 'proj-1', '--region', 'us-central1', '--tag', 'abc123', '--hub-url', hubUrl, ...(smoke ? [] : ['--no-smoke']), ...extra.filter((a) => a !== '--smoke')];
   const code = await main(args, {
     out: spy,
     redactor,
@@ -75,7 +79,10 @@ async function deploy(extra: string[] = [], env: Record<string, string> = { HF_T
   return { code, text: out.text(), raw: raw.join('\n') };
 }
 
-beforeEach(() => {
+beforeEach(async () => {
+  // The Hub stand-in answers the model lookups: the default model public, one private model.
+  hub = new MockHub({ models: { 'onnx-community/Qwen3-4B-Instruct-2507-ONNX': { sha: PINNED }, [PRIVATE_MODEL]: { private: true, sha: 'beef'.repeat(10) } } });
+  hubUrl = await hub.start();
   dir = mkdtempSync(join(tmpdir(), 'fake-gcloud-'));
   const bin = join(dir, 'bin');
   writeFileSync(join(dir, 'log.jsonl'), '');
@@ -92,7 +99,8 @@ beforeEach(() => {
   writeState(baseState());
 });
 
-afterEach(() => {
+afterEach(async () => {
+  await hub.stop();
   process.env.PATH = oldPath;
   rmSync(dir, { recursive: true, force: true });
 });
@@ -120,7 +128,7 @@ describe('cloudrun dry run', () => {
     expect(calls()).toEqual([]);
     const titles = text.split('\n').filter((l) => /^\[\d+\/\d+\]/.test(l));
     expect(titles.map((t) => /\(([\w-]+)\)$/.exec(t)?.[1])).toEqual([
-      'preflight', 'apis', 'artifact-repo', 'service-account', 'runtime-roles', 'secret', 'secret-access', 'build', 'deploy', 'url',
+      'preflight', 'model', 'apis', 'artifact-repo', 'service-account', 'runtime-roles', 'secret', 'secret-access', 'build', 'deploy', 'url',
     ]);
     expect(text).toContain('gcloud services enable run.googleapis.com artifactregistry.googleapis.com cloudbuild.googleapis.com secretmanager.googleapis.com storage.googleapis.com');
     expect(text).toContain('gcloud artifacts repositories create mermaid-flow --repository-format=docker --location=us-central1 --project=proj-1');
@@ -129,22 +137,32 @@ describe('cloudrun dry run', () => {
     // Absolute: gcloud resolves --config against its working directory, not the source folder.
     expect(text).toContain(`--config=${join(ROOT, 'cloudbuild.yaml')}`);
     const deployLine = text.split('\n').find((l) => l.includes('gcloud run deploy'))!;
-    for (const f of ['--gpu=1', '--gpu-type=nvidia-l4', '--no-gpu-zonal-redundancy', '--cpu=8', '--memory=32Gi', '--no-cpu-throttling', '--concurrency=33', '--max-instances=1', '--timeout=900', '--set-secrets=HF_TOKEN=hf-token:latest', '--service-account=mermaid-flow-run@proj-1.iam.gserviceaccount.com', '--image=us-central1-docker.pkg.dev/proj-1/mermaid-flow/mermaid-flow:abc123', '--no-allow-unauthenticated', '--set-env-vars=TRUST_PROXY=true,BUILD_ID=abc123,QUEUE_LENGTH=32,MODEL_ID=onnx-community/Qwen3-4B-Instruct-2507-ONNX']) {
+    for (const f of ['--gpu=1', '--gpu-type=nvidia-l4', '--no-gpu-zonal-redundancy', '--cpu=8', '--memory=32Gi', '--no-cpu-throttling', '--concurrency=33', '--timeout=900', '--no-session-affinity', '--service-account=mermaid-flow-run@proj-1.iam.gserviceaccount.com', '--image=us-central1-docker.pkg.dev/proj-1/mermaid-flow/mermaid-flow:abc123', '--no-allow-unauthenticated', '--set-env-vars=TRUST_PROXY=true,BUILD_ID=abc123,MODEL_REVISION=main,MODEL_ID=onnx-community/Qwen3-4B-Instruct-2507-ONNX']) {
       expect(deployLine).toContain(f);
     }
+    // Traffic only once the model is loaded: an HTTP startup probe on /api/ready, up to Cloud Run's 30 min for GPUs.
+    expect(deployLine).toContain('--startup-probe=httpGet.path=/api/ready,httpGet.port=7860,initialDelaySeconds=0,timeoutSeconds=5,periodSeconds=10,failureThreshold=180');
+    // No --max-instances unless given: a re-deploy keeps the service's value (see the run tests).
+    expect(deployLine).not.toContain('--max-instances');
+    expect(text).toContain('--max-instances not given: a re-deploy keeps the service\'s value');
+    expect(text).toContain('_BAKE_MODEL=1'); // weights baked by default
     expect(text).not.toContain(TOKEN);
   });
 
   it('adds the bucket grant and MODEL_PATH for --model-path gs://', async () => {
     const { text } = await deploy(['--dry-run', '--model-path', 'gs://my-models/qwen3']);
     expect(text).toContain('gcloud storage buckets add-iam-policy-binding gs://my-models --member=serviceAccount:mermaid-flow-run@proj-1.iam.gserviceaccount.com --role=roles/storage.objectViewer');
-    expect(text).toContain('MODEL_PATH=gs://my-models/qwen3');
+    // Mounted read-only as a Cloud Storage volume (no copy at start), not baked.
+    expect(text).toContain('--add-volume=name=model,type=cloud-storage,bucket=my-models,readonly=true');
+    expect(text).toContain('--add-volume-mount=volume=model,mount-path=/mnt/model');
+    expect(text).toContain('MODEL_PATH=/mnt/model/qwen3');
+    expect(text).toContain('_BAKE_MODEL=0');
   });
 });
 
 describe('cloudrun run against the gcloud stand-in', () => {
   it('runs the steps in order, passes the token on stdin only, and a second run creates nothing', async () => {
-    const first = await deploy();
+    const first = await deploy(['--model-id', PRIVATE_MODEL]);
     expect(first.text).toContain('Done in');
     expect(first.code).toBe(0);
     const log = calls();
@@ -157,7 +175,8 @@ describe('cloudrun run against the gcloud stand-in', () => {
     expect(idx('secrets add-iam-policy-binding')).toBeGreaterThan(idx('secrets create'));
     expect(idx('builds submit')).toBeGreaterThan(idx('secrets add-iam-policy-binding'));
     expect(idx('run deploy')).toBeGreaterThan(idx('builds submit'));
-    expect(idx('run services describe')).toBeGreaterThan(idx('run deploy'));
+    // The service is described before the deploy (to keep its instance count) and after it (its URL).
+    expect(order.lastIndexOf('run services describe')).toBeGreaterThan(idx('run deploy'));
     // The token: on stdin of `secrets create`, nowhere in any argument, not in the output.
     const create = log.find((c) => verb(c) === 'secrets create hf-token')!;
     expect(create.stdin).toBe(TOKEN);
@@ -173,8 +192,12 @@ describe('cloudrun run against the gcloud stand-in', () => {
     expect(runtimeRoles.sort()).toEqual(['roles/logging.logWriter', 'roles/monitoring.metricWriter']);
     expect(first.text).toContain('URL: https://mermaid-flow-fake.a.run.app');
 
+    // A private model baked in: the build reads the token from Secret Manager; the service gets it too.
+    expect(log.find((c) => verb(c).startsWith('builds submit'))!.args).toContain(`--config=${join(ROOT, 'cloudbuild.token.yaml')}`);
+    expect(log.find((c) => verb(c).startsWith('run deploy'))!.args).toContain('--set-secrets=HF_TOKEN=hf-token:latest');
+
     clearLog();
-    const second = await deploy();
+    const second = await deploy(['--model-id', PRIVATE_MODEL]);
     expect(second.code).toBe(0);
     const creates = calls().map(verb).filter((v) => /create|enable|add-iam|builds submit/.test(v));
     expect(creates).toEqual([]);
@@ -202,7 +225,7 @@ describe('cloudrun run against the gcloud stand-in', () => {
 
   it('takes the token from the hidden prompt when HF_TOKEN is unset', async () => {
     const typed = 'hf_TypedAtThePrompt987654321';
-    const r = await deploy([], {}, async () => typed);
+    const r = await deploy(['--model-id', PRIVATE_MODEL], {}, async () => typed);
     expect(r.code, r.text).toBe(0);
     const create = calls().find((c) => verb(c) === 'secrets create hf-token')!;
     expect(create.stdin).toBe(typed);
@@ -230,9 +253,66 @@ describe('cloudrun run against the gcloud stand-in', () => {
   });
 
   it('asks for the token when HF_TOKEN is unset and explains when none comes', async () => {
-    const r = await deploy([], {});
+    const r = await deploy(['--model-id', PRIVATE_MODEL], {});
     expect(r.code).toBe(1);
     expect(r.text).toContain('HF_TOKEN is needed to create the secret');
+  });
+});
+
+describe('cloudrun: the model, re-deploys and scale-out', () => {
+  it('a public model needs no HF_TOKEN: no prompt, no secret, no token in the build or the service', async () => {
+    let asked = false;
+    const r = await deploy([], {}, async () => ((asked = true), undefined));
+    expect(r.code, r.text).toBe(0);
+    expect(asked).toBe(false);
+    const log = calls();
+    expect(log.map(verb).filter((v) => v.startsWith('secrets'))).toEqual([]);
+    expect(log.find((c) => verb(c).startsWith('builds submit'))!.args).toContain(`--config=${join(ROOT, 'cloudbuild.yaml')}`);
+    const deployArgs = log.find((c) => verb(c).startsWith('run deploy'))!.args;
+    expect(deployArgs).toContain('--clear-secrets');
+    // The revision is pinned to the commit main resolved to, for the bake and at run time.
+    expect(deployArgs.find((a) => a.startsWith('--set-env-vars='))).toContain(`MODEL_REVISION=${PINNED}`);
+    expect(log.find((c) => verb(c).startsWith('builds submit'))!.args.find((a) => a.startsWith('--substitutions='))).toContain(`_MODEL_REVISION=${PINNED}`);
+  });
+
+  it('a new service gets one instance; a re-deploy keeps the instance count its owner set', async () => {
+    await deploy();
+    expect(calls().find((c) => verb(c).startsWith('run deploy'))!.args).toContain('--max-instances=1');
+    const state = readState();
+    state.services['mermaid-flow'].maxInstances = '4'; // raised by hand in the console
+    writeState(state);
+    clearLog();
+    const r = await deploy();
+    expect(r.code, r.text).toBe(0);
+    const args = calls().find((c) => verb(c).startsWith('run deploy'))!.args;
+    expect(args.some((a) => a.startsWith('--max-instances'))).toBe(false);
+    expect(readState().services['mermaid-flow'].maxInstances).toBe('4');
+    // Several instances: sessions stick to one, and a low concurrency lets the autoscaler react early.
+    expect(args).toContain('--session-affinity');
+    expect(args).toContain('--concurrency=4');
+  });
+
+  it('--max-instances 3 passes session affinity and a concurrency the autoscaler acts on', async () => {
+    const r = await deploy(['--max-instances', '3']);
+    expect(r.code, r.text).toBe(0);
+    const args = calls().find((c) => verb(c).startsWith('run deploy'))!.args;
+    expect(args).toEqual(expect.arrayContaining(['--max-instances=3', '--session-affinity', '--concurrency=4']));
+  });
+
+  it.each([
+    [['--concurrency', '0'], '--concurrency 0'],
+    [['--timeout', '99999'], '--timeout 99999'],
+    [['--cpu', '5'], '--cpu 5'],
+    [['--cpu', '4', '--memory', '32Gi'], '4 CPU allow 2–16 GiB'],
+    [['--memory', '64Gi'], 'at most 32Gi'],
+    [['--min-instances', '3', '--max-instances', '1'], '--min-instances 3 is more than --max-instances 1'],
+    [['--colour', 'blue'], "Unknown option '--colour'"],
+  ])('%s is refused before anything runs, in one line', async (args, message) => {
+    const r = await deploy(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.text).toContain(message);
+    expect(r.text).not.toMatch(/\n\s+at /);
+    expect(calls()).toEqual([]);
   });
 });
 
@@ -266,7 +346,7 @@ describe('cloudrun preflight', () => {
     expect(c.text).toContain('not a valid Cloud Run service name');
     // Cloud Run's floor for an L4 is 4 CPU and 16 GiB: refused before a 20-minute build, not after it.
     const d = await deploy(['--cpu', '2']);
-    expect(d.code).toBe(1);
+    expect(d.code).toBe(2);
     expect(d.text).toContain('--cpu 2: Cloud Run needs at least 4 CPU with an L4 GPU');
     const e = await deploy(['--memory', '8Gi']);
     expect(e.text).toContain('--memory 8Gi: Cloud Run needs at least 16Gi with an L4 GPU');
@@ -276,9 +356,11 @@ describe('cloudrun preflight', () => {
   });
 
   it('accepts the L4 minimum and other spellings of memory', async () => {
-    const { l4ResourceProblems, memoryGiB } = await import('./roles.ts');
-    expect(l4ResourceProblems('4', '16Gi')).toEqual([]);
-    expect(l4ResourceProblems('8', '16384Mi')).toEqual([]);
+    const { memoryGiB } = await import('./roles.ts');
+    const { cloudRunProblems } = await import('./limits.ts');
+    const base = { concurrency: 4, timeoutSeconds: 900, minInstances: 0, maxInstances: 1, skipRegionCheck: false };
+    expect(cloudRunProblems({ ...base, cpu: '4', memory: '16Gi' })).toEqual([]);
+    expect(cloudRunProblems({ ...base, cpu: '8', memory: '16384Mi' })).toEqual([]);
     expect(memoryGiB('32Gi')).toBe(32);
     expect(memoryGiB('20G')).toBeCloseTo(18.63, 2);
     expect(memoryGiB('lots')).toBeUndefined();
@@ -286,8 +368,8 @@ describe('cloudrun preflight', () => {
 
   it('rejects a region without L4', async () => {
     const r = await deploy(['--region', 'us-west2']);
-    expect(r.code).toBe(1);
-    expect(r.text).toMatch(/no NVIDIA L4 GPUs in us-west2/);
+    expect(r.code).toBe(2);
+    expect(r.text).toMatch(/--region us-west2: Cloud Run has no L4 GPUs there/);
     expect(r.text).toMatch(/us-central1/);
   });
 

@@ -13,7 +13,9 @@ import type { Redactor } from '../redact.ts';
 import { SMOKE_DESCRIPTION, gradioSmoke, waitReady } from '../smoke.ts';
 import { formatCommand, isNotFound, type Gcloud, type GcloudResult } from './gcloud.ts';
 import { preflight, rolesOf, type PreflightResult } from './preflight.ts';
-import { buildCommand, deployCommand, type Target } from './commands.ts';
+import { buildCommand, deployCommand, type DeployInputs, type Target } from './commands.ts';
+import { defaultConcurrency } from './limits.ts';
+import { modelFacts, type ModelFacts } from '../model.ts';
 import { explainGcloudFailure } from './explain.ts';
 import { REQUIRED_APIS, RUNTIME_ROLES } from './roles.ts';
 
@@ -35,8 +37,10 @@ export interface CloudRunOptions {
   tag: string;
   cpu: string;
   memory: string;
-  concurrency: number;
-  maxInstances: number;
+  /** undefined: the default for the instance count (see limits.ts defaultConcurrency). */
+  concurrency?: number;
+  /** undefined: keep the service's value on a re-deploy; a new service gets 1. */
+  maxInstances?: number;
   minInstances: number;
   timeoutSeconds: number;
   gpuZonalRedundancy: boolean;
@@ -44,6 +48,10 @@ export interface CloudRunOptions {
   modelPath?: string;
   bakeModel: boolean;
   modelId: string;
+  /** A branch, tag or commit; resolved to a commit before the build and pinned. */
+  modelRevision?: string;
+  /** The Hub to ask whether the model is public and which commit the revision is. */
+  hubUrl: string;
   envVars: Record<string, string>;
   skipRegionCheck: boolean;
   grantBuildRoles: boolean;
@@ -57,6 +65,8 @@ export interface CloudRunOptions {
 
 /** Concurrency that matches the server's queue: the running job plus every waiting slot. */
 export const DEFAULT_CONCURRENCY = DEFAULT_QUEUE_LENGTH + 1;
+/** A new service's instance ceiling when none is given (one L4 is the usual starting quota). */
+export const NEW_SERVICE_MAX_INSTANCES = 1;
 
 export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output, redactor: Redactor): Plan {
   const project = opts.project ?? '<gcloud config project>';
@@ -78,9 +88,18 @@ export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output,
     return r;
   };
 
+  let model: ModelFacts | undefined;
+  /** The app (and a bake) need HF_TOKEN only for a gated or private model; unknown before the lookup. */
+  const withToken = () => model !== undefined && model.access !== 'public';
+  const revision = () => model?.sha ?? opts.modelRevision ?? 'main';
+  let deployInputs: DeployInputs | undefined;
   const target = (): Target => ({ project: proj(), region: reg(), image: image(), runtimeSa: runtimeSa() });
-  const buildArgs = () => buildCommand(target(), opts);
-  const deployArgs = () => deployCommand(target(), opts, apiKeySecret);
+  const buildArgs = () => buildCommand(target(), { ...opts, modelRevision: revision(), withToken: withToken() && opts.bakeModel });
+  const plannedDeploy = (): DeployInputs => {
+    const max = opts.maxInstances;
+    return { modelRevision: revision(), withToken: withToken(), maxInstances: max, concurrency: opts.concurrency ?? defaultConcurrency(max, DEFAULT_QUEUE_LENGTH), sessionAffinity: (max ?? 1) > 1 };
+  };
+  const deployArgs = () => deployCommand(target(), opts, apiKeySecret, deployInputs ?? plannedDeploy());
 
   const secretValue = async (): Promise<string> => {
     const t = opts.token || (await opts.askToken());
@@ -104,6 +123,24 @@ export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output,
       run: async () => {
         pf = await preflight(gcloud, opts, (l) => out.line(`      ${l}`));
         return `${pf.account} on ${pf.project} (${pf.region})`;
+      },
+    },
+    {
+      id: 'model',
+      title: `Look up the model ${opts.modelId}`,
+      describe: () => [
+        `GET ${opts.hubUrl}/api/models/${opts.modelId}/revision/${opts.modelRevision ?? 'main'}  (no credentials)`,
+        'public → no HF_TOKEN anywhere (build or service); gated/private → HF_TOKEN (a read token is enough) goes to Secret Manager',
+        `the commit it resolves to is pinned: the bake downloads it and the service gets MODEL_REVISION=<commit>`,
+      ],
+      run: async () => {
+        model = await modelFacts(opts.hubUrl, opts.modelId, opts.modelRevision ?? 'main', opts.token);
+        if (!model.sha && withToken()) {
+          // A private model and no token yet: ask, then resolve its commit with it.
+          const t = await secretValue();
+          model = await modelFacts(opts.hubUrl, opts.modelId, opts.modelRevision ?? 'main', t);
+        }
+        return `${model.access}, revision ${revision().slice(0, 12)}${withToken() ? '; needs HF_TOKEN' : '; no token needed'}`;
       },
     },
     {
@@ -175,7 +212,9 @@ export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output,
       ],
       run: async () => {
         const results: string[] = [];
-        for (const [name, value] of [[opts.secretName, secretValue], ...(opts.apiKey ? [[apiKeySecret, async () => opts.apiKey!]] : [])] as [string, () => Promise<string>][]) {
+        const wanted = [...(withToken() ? [[opts.secretName, secretValue]] : []), ...(opts.apiKey ? [[apiKeySecret, async () => opts.apiKey!]] : [])] as [string, () => Promise<string>][];
+        if (!wanted.length) return 'no secret needed (public model, no API_KEY), skipped';
+        for (const [name, value] of wanted) {
           const d = await gcloud(['secrets', 'describe', name, p(), '--format=value(name)']);
           if (d.code === 0) {
             if (!opts.updateSecret) {
@@ -204,7 +243,9 @@ export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output,
       run: async () => {
         const members = [`serviceAccount:${runtimeSa()}`, ...(pf ? [`serviceAccount:${pf.buildAccount}`] : [])];
         const granted: string[] = [];
-        for (const name of [opts.secretName, ...(opts.apiKey ? [apiKeySecret] : [])]) {
+        const names = [...(withToken() ? [opts.secretName] : []), ...(opts.apiKey ? [apiKeySecret] : [])];
+        if (!names.length) return 'no secret, skipped';
+        for (const name of names) {
           const policy = JSON.parse((await must(['secrets', 'get-iam-policy', name, p(), '--format=json'])).stdout || '{}');
           // The build account only needs the HF token (model baking), never the API key.
           for (const m of name === opts.secretName ? members : members.slice(0, 1)) {
@@ -258,10 +299,31 @@ export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output,
     {
       id: 'deploy',
       title: `Deploy ${opts.service} to Cloud Run with one NVIDIA L4`,
-      describe: () => [formatCommand(deployArgs())],
+      describe: () => [
+        formatCommand(deployArgs()),
+        opts.maxInstances === undefined
+          ? `--max-instances not given: a re-deploy keeps the service's value (read with gcloud run services describe); a new service gets ${NEW_SERVICE_MAX_INSTANCES}`
+          : `--max-instances ${opts.maxInstances}${opts.maxInstances > 1 ? ': several instances, so --session-affinity (Gradio sessions live in one instance)' : ''}`,
+      ],
       run: async (ctx) => {
+        const planned = plannedDeploy();
+        if (opts.maxInstances === undefined) {
+          const d = await gcloud(['run', 'services', 'describe', opts.service, `--region=${reg()}`, p(), '--format=json']);
+          if (d.code !== 0 && !isNotFound(d)) throw explainGcloudFailure(['run', 'services', 'describe'], d, pf);
+          const current = d.code === 0 ? Number(JSON.parse(d.stdout || '{}').spec?.template?.metadata?.annotations?.['autoscaling.knative.dev/maxScale']) : NaN;
+          const keep = Number.isFinite(current) && current >= 1 ? current : undefined;
+          // A new service gets the conservative ceiling; an existing one keeps what its owner set.
+          const effective = keep ?? NEW_SERVICE_MAX_INSTANCES;
+          deployInputs = {
+            ...planned,
+            maxInstances: keep === undefined ? NEW_SERVICE_MAX_INSTANCES : undefined,
+            concurrency: opts.concurrency ?? defaultConcurrency(effective, DEFAULT_QUEUE_LENGTH),
+            sessionAffinity: effective > 1,
+          };
+        } else deployInputs = planned;
         await must(deployArgs(), undefined, (l) => ctx.status(l.slice(0, 100)));
-        return 'new revision serving';
+        const max = deployInputs.maxInstances;
+        return `new revision serving${max === undefined ? ' (max instances kept)' : ''}`;
       },
     },
     {
@@ -308,7 +370,8 @@ export function cloudRunPlan(opts: CloudRunOptions, gcloud: Gcloud, out: Output,
     target: `Cloud Run service ${opts.service} in ${project} (${region})`,
     header: [
       `Cloud Run: ${opts.service}, project ${project}, region ${region}, image tag ${opts.tag}`,
-      `1 × NVIDIA L4, ${opts.cpu} CPU, ${opts.memory}, concurrency ${opts.concurrency}, instances ${opts.minInstances}–${opts.maxInstances}, ${opts.public ? 'public' : 'private (IAM)'}`,
+      `1 × NVIDIA L4, ${opts.cpu} CPU, ${opts.memory}, concurrency ${opts.concurrency ?? 'auto'}, instances ${opts.minInstances}–${opts.maxInstances ?? 'kept (new: 1)'}, ${opts.public ? 'public' : 'private (IAM)'}`,
+      `model ${opts.modelId}@${opts.modelRevision ?? 'main'} (pinned to its commit), ${opts.bakeModel ? 'baked into the image' : opts.modelPath ? `mounted from ${opts.modelPath}` : 'downloaded at start (--no-bake-model)'}`,
     ],
     steps,
   };

@@ -31,16 +31,6 @@ export function memoryGiB(value: string): number | undefined {
   return (Number(m[1]) * (m[2] ? unit[m[2]]! : 1)) / 2 ** 30;
 }
 
-/** Problems with --cpu/--memory for one L4, found before anything is built (empty when fine). */
-export function l4ResourceProblems(cpu: string, memory: string): string[] {
-  const problems: string[] = [];
-  const c = Number(cpu);
-  if (!Number.isFinite(c) || c < L4_MIN_CPU) problems.push(`--cpu ${cpu}: Cloud Run needs at least ${L4_MIN_CPU} CPU with an L4 GPU`);
-  const gib = memoryGiB(memory);
-  if (gib === undefined) problems.push(`--memory ${memory}: not a Cloud Run memory size (e.g. 32Gi)`);
-  else if (gib < L4_MIN_MEMORY_GIB) problems.push(`--memory ${memory}: Cloud Run needs at least ${L4_MIN_MEMORY_GIB}Gi with an L4 GPU`);
-  return problems;
-}
 
 /** Roles that let the caller run every step; owner or editor+IAM admin also do. */
 export const CALLER_ROLES = [

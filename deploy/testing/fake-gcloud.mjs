@@ -146,13 +146,19 @@ if (cmd.startsWith('run deploy')) {
     if (!(Number(flag('cpu')) >= 4)) fail(`ERROR: (gcloud.run.deploy) GPU requires at least 4 CPU, got [${flag('cpu')}]`);
     if (!(gib(flag('memory')) >= 16)) fail(`ERROR: (gcloud.run.deploy) GPU requires at least 16Gi of memory, got [${flag('memory')}]`);
   }
-  (state.services ??= {})[positional[2]] = { url: `https://${positional[2]}-fake.a.run.app`, image: flag('image') };
+  // Like Cloud Run: a setting not passed keeps the service's current value (max instances: 100 for a new one).
+  const old = (state.services ?? {})[positional[2]];
+  const maxInstances = flag('max-instances') ?? old?.maxInstances ?? '100';
+  (state.services ??= {})[positional[2]] = { url: `https://${positional[2]}-fake.a.run.app`, image: flag('image'), maxInstances };
   save();
   ok();
 }
 if (cmd === 'run services describe') {
   const s = (state.services ?? {})[positional[3]];
   if (!s) notFound(`Service ${positional[3]}`);
+  if (flag('format') === 'json') {
+    ok(JSON.stringify({ metadata: { name: positional[3] }, status: { url: s.url }, spec: { template: { metadata: { annotations: { 'autoscaling.knative.dev/maxScale': String(s.maxInstances) } } } } }));
+  }
   ok(state.serviceUrl ?? s.url);
 }
 fail(`ERROR: (fake gcloud) unknown command: ${line}`, 2);
