@@ -79,7 +79,7 @@ export async function splitFile(file: string, outDir: string, size: number): Pro
       const take = Math.min(size - written, buf.length - off);
       const slice = buf.subarray(off, off + take);
       hash.update(slice);
-      if (!out.write(slice)) await new Promise((r) => out!.once('drain', r));
+      if (!out.write(slice)) await new Promise<void>((r) => out!.once('drain', () => r()));
       written += take;
       off += take;
       if (written === size) await close();
