@@ -42,15 +42,21 @@ export function explainHubError(err: unknown, action: HubAction, spaceId: string
     if (action === 'hardware') {
       return new DeployError(`The Hub refused the hardware request for ${spaceId} (HTTP 403).`, [
         `GPU hardware needs a payment method on the owner's account: ${BILLING_PAGE}`,
-        'Or deploy on the free CPU: --hardware cpu-basic (slow for a 4B model)',
+        'Or deploy on cpu-basic (no hourly cost, but far too slow for the 4B model): --hardware cpu-basic',
       ]);
     }
     return new DeployError(`The Hub refused ${action} on ${spaceId} (HTTP 403): ${text}`, [`Check that the token has the "write" role: ${TOKENS_PAGE}`]);
   }
   if (status === 402) {
+    if (action === 'create') {
+      return new DeployError(`Payment required to create ${spaceId} (HTTP 402): Hugging Face lets only paid plans (PRO, Team or Enterprise) create Docker Spaces.`, [
+        'Upgrade the account or deploy under an organisation on a paid plan: https://huggingface.co/pricing',
+        'Or deploy to Google Cloud Run instead: npx tsx deploy.ts cloudrun --help',
+      ]);
+    }
     return new DeployError(`Payment required for ${action} on ${spaceId} (HTTP 402).`, [
       `Add a payment method or credits: ${BILLING_PAGE}`,
-      'Or use --hardware cpu-basic, which is free',
+      'Or use --hardware cpu-basic (no hourly cost; far too slow for the 4B model)',
     ]);
   }
   if (status === 400 && action === 'hardware') {

@@ -255,6 +255,13 @@ describe('spaces errors', () => {
     expect(r.text).toContain('You may not write to team/flows (HTTP 403)');
   });
 
+  it('an account without a paid plan (402 on create): says Docker Spaces need PRO, Team or Enterprise', async () => {
+    const r = await deploy(['--space', 'alice/flows'], { createStatus: 402 });
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('only paid plans (PRO, Team or Enterprise) create Docker Spaces');
+    expect(r.text).not.toMatch(/\bfree\b/);
+  });
+
   it('an existing Space with another sdk', async () => {
     const r = await deploy(['--space', 'alice/flows'], { existing: { 'alice/flows': { sdk: 'gradio' } } });
     expect(r.code).toBe(1);
