@@ -175,3 +175,12 @@ describe('loadConfig', () => {
     expect(load(env)).toEqual(load({}));
   });
 });
+
+describe('SPACE_ID / SPACE_HOST (set by Hugging Face Spaces)', () => {
+  it('a Space: its id and the first host as https URL; elsewhere null', () => {
+    expect(load({ SPACE_ID: 'alice/flows', SPACE_HOST: 'alice-flows.hf.space,flows.example.com' }).space).toEqual({ id: 'alice/flows', url: 'https://alice-flows.hf.space' });
+    expect(load({ SPACE_ID: 'alice/flows' }).space).toEqual({ id: 'alice/flows', url: null });
+    expect(load({}).space).toBeNull();
+    expect(load({ SPACE_ID: 'not an id' }).space).toBeNull();
+  });
+});

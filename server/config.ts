@@ -165,6 +165,9 @@ const schema = z.object({
   UI_DIR: text,
   METRICS: bool(true),
   BUILD_ID: text,
+  // Set by Hugging Face Spaces in every Space container (owner/name, and its public host name(s)).
+  SPACE_ID: text,
+  SPACE_HOST: text,
 });
 
 /** Every environment variable the config reads. */
@@ -237,6 +240,8 @@ export interface Config {
   readonly metrics: boolean;
   /** Which build this is (deploy.ts sets it; a Space reads the BUILD_ID file instead), shown by /api/health. */
   readonly buildId: string | null;
+  /** Running as a Hugging Face Space: its id and public URL (from SPACE_ID / SPACE_HOST), else null. */
+  readonly space: { id: string; url: string | null } | null;
 }
 
 export class ConfigError extends Error {
@@ -298,6 +303,7 @@ export function loadConfig(
     uiDir: abs(e.UI_DIR || 'dist'),
     metrics: e.METRICS,
     buildId: e.BUILD_ID || null,
+    space: spaceOf(e.SPACE_ID, e.SPACE_HOST),
   };
   return Object.freeze(config);
 }
@@ -328,4 +334,11 @@ export function redacted(config: Config): Record<string, unknown> {
 /** Where the model comes from, for logs and status: the local dir or the Hub id. */
 export function modelSource(config: Pick<Config, 'modelPath' | 'modelId'>): string {
   return config.modelPath ?? config.modelId;
+}
+
+/** SPACE_HOST may list custom domains after the Space's own (comma-separated): the first is the Space's. */
+function spaceOf(id: string | undefined, host: string | undefined): { id: string; url: string | null } | null {
+  if (!id || !/^[\w.-]+\/[\w.-]+$/.test(id)) return null;
+  const first = (host ?? '').split(',')[0]!.trim();
+  return { id, url: first ? `https://${first.replace(/^https?:\/\//, '')}` : null };
 }

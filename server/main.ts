@@ -44,6 +44,7 @@ export function httpConfigFrom(config: Config): HttpConfig {
     title: 'Mermaid Flow Generator',
     exposeMetrics: config.metrics,
     buildId: config.buildId ?? buildIdFile(projectRoot),
+    space: config.space,
   };
 }
 

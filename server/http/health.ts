@@ -59,7 +59,7 @@ export function registerHealthRoutes(app: App, ctx: RouteContext, { quiet }: Gua
   // Probes: no API key, no rate limit, debug-level logs.
   for (const route of [healthRoute, readyRoute, statusRoute]) app.use(route.path, quiet);
   app.openapi(healthRoute, (c) =>
-    c.json({ ok: true as const, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), buildId: ctx.deps.config.buildId ?? null }, 200),
+    c.json({ ok: true as const, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), buildId: ctx.deps.config.buildId ?? null, space: ctx.deps.config.space ?? null }, 200),
   );
   app.openapi(readyRoute, (c) => {
     const status = readyStatus(ctx);

@@ -136,7 +136,15 @@ export const ReadyStatusSchema = z
   .openapi('ReadyStatus');
 
 export const HealthSchema = z
-  .object({ ok: z.literal(true), uptimeSeconds: z.number(), buildId: z.string().nullable().openapi({ description: 'The build this process runs (BUILD_ID), or null' }) })
+  .object({
+    ok: z.literal(true),
+    uptimeSeconds: z.number(),
+    buildId: z.string().nullable().openapi({ description: 'The build this process runs (BUILD_ID), or null' }),
+    space: z
+      .object({ id: z.string(), url: z.string().nullable() })
+      .nullable()
+      .openapi({ description: 'On Hugging Face Spaces: the Space id (SPACE_ID) and public URL (SPACE_HOST); else null' }),
+  })
   .openapi('Health');
 
 /** Standard error responses, for the OpenAPI document. */

@@ -61,6 +61,8 @@ export interface HttpConfig {
   exposeMetrics?: boolean;
   /** Reported by /api/health, so a deploy can tell which revision answers. */
   buildId?: string | null;
+  /** A Hugging Face Space: Gradio's config says so and the "Use via API" snippets connect to it by id. */
+  space?: { id: string; url: string | null } | null;
 }
 
 export interface AppDeps {

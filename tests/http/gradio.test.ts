@@ -296,3 +296,15 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/api/status']!.get!.security).toEqual([]);
   });
 });
+
+describe('Gradio config on a Hugging Face Space', () => {
+  it('says space_id and is_space from SPACE_ID; /api/health names the Space for the snippets', async () => {
+    const app = await makeApp({ config: { space: { id: 'alice/flows', url: 'https://alice-flows.hf.space' } } });
+    const cfg = (await (await app.app.request('/config')).json()) as { space_id: string | null; is_space: boolean };
+    expect(cfg).toMatchObject({ space_id: 'alice/flows', is_space: true });
+    const health = (await (await app.app.request('/api/health')).json()) as { space: unknown };
+    expect(health.space).toEqual({ id: 'alice/flows', url: 'https://alice-flows.hf.space' });
+    const plain = await makeApp();
+    expect(await (await plain.app.request('/config')).json()).toMatchObject({ space_id: null, is_space: false });
+  });
+});

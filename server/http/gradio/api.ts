@@ -126,7 +126,7 @@ const OUTPUTS = [
   },
 ] as const;
 
-export function gradioConfig(opts: { title: string; maxNewTokens: number }) {
+export function gradioConfig(opts: { title: string; maxNewTokens: number; spaceId?: string | null }) {
   const inputs = inputSpecs(opts.maxNewTokens);
   const components = [
     ...inputs.map((i) => ({
@@ -149,10 +149,10 @@ export function gradioConfig(opts: { title: string; maxNewTokens: number }) {
     title: opts.title,
     enable_queue: true,
     connect_heartbeat: false,
-    space_id: null,
+    space_id: opts.spaceId ?? null,
     show_error: true,
     is_colab: false,
-    is_space: false,
+    is_space: Boolean(opts.spaceId),
     max_file_size: null,
     username: null,
     components,

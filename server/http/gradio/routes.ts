@@ -46,7 +46,7 @@ export function registerGradioRoutes(app: App, { deps, runs }: RouteContext, gua
   const sessions = new Sessions(attachMs);
   const calls = new Calls(attachMs);
   const heartbeats = new Set<SseOut>();
-  const configDoc = gradioConfig({ title: config.title, maxNewTokens });
+  const configDoc = gradioConfig({ title: config.title, maxNewTokens, spaceId: config.space?.id ?? null });
   const infoDoc = gradioInfo({ maxNewTokens });
   const P = API_PREFIX;
 

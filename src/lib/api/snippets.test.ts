@@ -27,3 +27,14 @@ describe('API snippets', () => {
     expect(s[0]!.code).toContain(JSON.stringify(d));
   });
 });
+
+describe('snippets on a Hugging Face Space', () => {
+  it('connect by Space id (JS, Python) and curl the Space host, whatever page address the app was opened at', () => {
+    const list = snippets({ origin: 'http://10.0.0.5:7860', description: 'x', withKey: false, space: { id: 'alice/flows', url: 'https://alice-flows.hf.space' } });
+    const code = (id: string) => list.find((s) => s.id === id)!.code;
+    expect(code('js')).toContain('Client.connect("alice/flows")');
+    expect(code('python')).toContain('Client("alice/flows")');
+    expect(code('curl')).toContain('https://alice-flows.hf.space/gradio_api/call/v2/generate');
+    expect(list.map((s) => s.code).join('\n')).not.toContain('10.0.0.5');
+  });
+});

@@ -10,6 +10,8 @@ export interface SnippetOptions {
   description: string;
   /** Adds the X-API-Key header (the server has API_KEY set). */
   withKey: boolean;
+  /** On a Hugging Face Space (the server's SPACE_ID / SPACE_HOST): the clients connect by Space id, curl to its host. */
+  space?: { id: string; url: string | null } | null;
 }
 
 export interface Snippet {
@@ -25,8 +27,10 @@ const pyString = (s: string) => JSON.stringify(s);
 /** A single-quoted shell word. */
 const shellWord = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
-export function snippets({ origin, description, withKey }: SnippetOptions): Snippet[] {
-  const base = origin.replace(/\/+$/, '');
+export function snippets({ origin, description, withKey, space }: SnippetOptions): Snippet[] {
+  const base = (space?.url ?? origin).replace(/\/+$/, '');
+  // Gradio's clients take a Space id and find its host themselves (private Spaces then use the HF token).
+  const target = space?.id ?? base;
   const body = JSON.stringify({ description });
   const keyHeader = withKey ? ` \\\n  -H "X-API-Key: $API_KEY"` : '';
   return [
@@ -42,8 +46,8 @@ export function snippets({ origin, description, withKey }: SnippetOptions): Snip
         'async function main() {',
         '  const { Client } = await import("@gradio/client");',
         withKey
-          ? `  const client = await Client.connect(${jsString(base)}, {\n    headers: { "X-API-Key": process.env.API_KEY },\n  });`
-          : `  const client = await Client.connect(${jsString(base)});`,
+          ? `  const client = await Client.connect(${jsString(target)}, {\n    headers: { "X-API-Key": process.env.API_KEY },\n  });`
+          : `  const client = await Client.connect(${jsString(target)});`,
         `  const result = await client.predict("/generate", {\n    description: ${jsString(description)},\n  });`,
         '  const [mermaid, details] = result.data; // the code, and the JSON result (valid, repairs, timings…)',
         '  console.log(mermaid);',
@@ -64,8 +68,8 @@ export function snippets({ origin, description, withKey }: SnippetOptions): Snip
         'from gradio_client import Client',
         '',
         withKey
-          ? `client = Client(${pyString(base)}, headers={"X-API-Key": os.environ["API_KEY"]})`
-          : `client = Client(${pyString(base)})`,
+          ? `client = Client(${pyString(target)}, headers={"X-API-Key": os.environ["API_KEY"]})`
+          : `client = Client(${pyString(target)})`,
         `mermaid, details = client.predict(\n    description=${pyString(description)},\n    api_name="/generate",\n)`,
         'print(mermaid)',
       ].join('\n'),
