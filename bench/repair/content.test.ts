@@ -33,6 +33,7 @@ describe('checkContent', () => {
       missingUnits: [],
       missingWords: [],
       wrongParents: [],
+      invented: ['B[注文を確認する]'],
     });
   });
   it('reports what is missing', () => {
@@ -40,10 +41,16 @@ describe('checkContent', () => {
       missingUnits: ['C'],
       missingWords: ['the'],
       wrongParents: [],
+      invented: ['A[Receive order]', 'end_[end]'],
     });
   });
   it('matches spaceless scripts as substrings, others as whole words', () => {
-    expect(checkContent({ units: [], labels: ['注文', 'rec'] }, drawn)).toEqual({ missingUnits: [], missingWords: ['rec'], wrongParents: [] });
+    expect(checkContent({ units: [], labels: ['注文', 'rec'] }, drawn)).toMatchObject({ missingUnits: [], missingWords: ['rec'], wrongParents: [] });
+  });
+  it('reports units the answer does not name, except those of the cut last line', () => {
+    const prose = { units: [{ id: 'A', label: 'Start' }, { id: 'Note', label: 'this is prose' }, { id: 'C', label: 'Pay by ca' }], texts: [] };
+    expect(checkContent({ units: ['A'], labels: [] }, prose).invented).toEqual(['Note[this is prose]', 'C[Pay by ca]']);
+    expect(checkContent({ units: ['A'], labels: [], mayDraw: '  A --> C[Pay by ca' }, prose).invented).toEqual(['Note[this is prose]']);
   });
   it('checks hierarchy by id or label of the parent', () => {
     const tree = {

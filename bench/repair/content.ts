@@ -10,6 +10,8 @@
  *   of a drawn text.
  * - A `[child, parent]` pair is kept when the child is drawn inside the parent
  *   (subgraph, composite state, mindmap node), named by id or label.
+ * - Nothing is invented: every drawn unit is one the answer names (by id or
+ *   label), or comes from the cut last line of an answer cut by the budget.
  * Both sides are compared after decoding entity codes (`#quot;`, `#9829;`,
  * `&amp;`, and Mermaid's own ﬂ°quot¶ß placeholders for them), dropping `<br>`-style tags and case folding, because Mermaid
  * draws them as characters.
@@ -21,6 +23,11 @@ export interface Expected {
   labels: string[];
   /** `[child, parent]` pairs: the child must be drawn inside (under) the parent. */
   parents?: [string, string][];
+  /**
+   * Text whose units may be drawn though not expected: the half-written last
+   * line of an answer cut by the budget (it may be dropped or kept as cut).
+   */
+  mayDraw?: string;
 }
 
 export interface ContentCheck {
@@ -28,6 +35,8 @@ export interface ContentCheck {
   missingWords: string[];
   /** `child>parent` pairs drawn elsewhere (or not drawn). */
   wrongParents: string[];
+  /** Drawn units the model did not write as units (prose, a header word, a note drawn as a box). */
+  invented: string[];
 }
 
 const NAMED: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'", nbsp: ' ', hellip: '…' };
@@ -97,5 +106,11 @@ export function checkContent(expected: Expected, drawn: Pick<Drawn, 'units' | 't
     });
     if (!inside) wrongParents.push(`${child}>${parent}`);
   }
-  return { missingUnits, missingWords, wrongParents };
+  const expectedKeys = new Set(expected.units.map(unitKey));
+  const mayDraw = expected.mayDraw === undefined ? '' : unitKey(expected.mayDraw);
+  const invented = drawn.units
+    .filter((u) => !expectedKeys.has(unitKey(u.id)) && !expectedKeys.has(unitKey(u.label)))
+    .filter((u) => !(mayDraw && (mayDraw.includes(unitKey(u.label)) || mayDraw.includes(unitKey(u.id)))))
+    .map((u) => (u.label === u.id ? u.id : `${u.id}[${u.label}]`));
+  return { missingUnits, missingWords, wrongParents, invented };
 }

@@ -2,7 +2,7 @@
  * One corpus answer through the pipeline's deterministic steps, judged by
  * Mermaid: extractDiagram → repair (timed) → Mermaid's database of the result
  * (server/mermaid/drawn.ts) → is every expected unit and label word drawn,
- * inside the parent the model put it in?
+ * inside the parent the model put it in, and nothing invented?
  * Used by `npm run bench:repair` and by corpus.test.ts.
  */
 import { performance } from 'node:perf_hooks';
@@ -21,7 +21,7 @@ export interface Outcome {
   good: boolean;
   /** Mermaid accepts the repaired diagram. */
   valid: boolean;
-  /** Valid, and every expected unit and label word is drawn. */
+  /** Valid, every expected unit and label word is drawn (in its parent), and no unit is invented. */
   kept: boolean;
   /** For good answers: repair returned the extracted code as it was, with no repair. */
   unchanged: boolean | null;
@@ -33,6 +33,7 @@ export interface Outcome {
   missingUnits: string[];
   missingWords: string[];
   wrongParents: string[];
+  invented: string[];
   error?: string;
   code: string;
 }
@@ -46,7 +47,7 @@ export async function measure(c: AnswerCase, text: string): Promise<Outcome> {
   const found = extractDiagram(text);
   if (!found) {
     return { ...base, valid: false, kept: false, unchanged: good ? false : null, repairMs: 0, repairCpuMs: 0, repairs: [], changes: [],
-      missingUnits: c.units, missingWords: [], wrongParents: [], error: 'no diagram found', code: '' };
+      missingUnits: c.units, missingWords: [], wrongParents: [], invented: [], error: 'no diagram found', code: '' };
   }
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -58,15 +59,17 @@ export async function measure(c: AnswerCase, text: string): Promise<Outcome> {
   const unchanged = good ? result.repairs.length === 0 && tidy(result.code) === tidy(found.code) : null;
   if (!result.valid) {
     return { ...base, valid: false, kept: false, unchanged, repairMs, repairCpuMs, repairs: result.repairs, changes,
-      missingUnits: [], missingWords: [], wrongParents: [], error: result.error?.message ?? 'invalid', code: result.code };
+      missingUnits: [], missingWords: [], wrongParents: [], invented: [], error: result.error?.message ?? 'invalid', code: result.code };
   }
   const drawn = await drawnContent(result.code);
   if (!drawn.ok) {
     // repair() said valid but Mermaid's database could not be built: count it as invalid, say why.
     return { ...base, valid: false, kept: false, unchanged, repairMs, repairCpuMs, repairs: result.repairs, changes,
-      missingUnits: [], missingWords: [], wrongParents: [], error: `drawn: ${drawn.message}`, code: result.code };
+      missingUnits: [], missingWords: [], wrongParents: [], invented: [], error: `drawn: ${drawn.message}`, code: result.code };
   }
-  const check = checkContent(c, drawn);
-  const kept = check.missingUnits.length === 0 && check.missingWords.length === 0 && check.wrongParents.length === 0;
+  const lastLine = found.code.trimEnd().split('\n').at(-1) ?? '';
+  const check = checkContent({ ...c, ...(found.complete && !c.form.includes('cut') ? {} : { mayDraw: lastLine }) }, drawn);
+  const kept =
+    check.missingUnits.length === 0 && check.missingWords.length === 0 && check.wrongParents.length === 0 && check.invented.length === 0;
   return { ...base, valid: true, kept, unchanged, repairMs, repairCpuMs, repairs: result.repairs, changes, ...check, code: result.code };
 }

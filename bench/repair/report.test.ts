@@ -4,7 +4,7 @@ import { summarize, table } from './report.ts';
 
 const o = (file: string, type: string, kinds: string[], valid: boolean, kept: boolean, ms: number, unchanged: boolean | null = null): Outcome => ({
   file, type, lang: 'en', kinds, form: ['fenced'], good: kinds.includes('good'), valid, kept, unchanged,
-  repairMs: ms, repairCpuMs: ms / 2, repairs: [], changes: [], missingUnits: [], missingWords: [], wrongParents: [], code: '',
+  repairMs: ms, repairCpuMs: ms / 2, repairs: [], changes: [], missingUnits: [], missingWords: [], wrongParents: [], invented: [], code: '',
 });
 
 describe('summarize', () => {

@@ -49,6 +49,7 @@ function why(o: Outcome): string {
   if (o.missingUnits.length) parts.push(`units lost: ${o.missingUnits.join(', ')}`);
   if (o.missingWords.length) parts.push(`words lost: ${o.missingWords.join(', ')}`);
   if (o.wrongParents.length) parts.push(`moved: ${o.wrongParents.join(', ')}`);
+  if (o.invented.length) parts.push(`invented: ${o.invented.join(', ')}`);
   return parts.join('; ');
 }
 
