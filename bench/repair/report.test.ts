@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from './measure.ts';
-import { summarize, table } from './report.ts';
+import { compareTable, summarize, table } from './report.ts';
 
 const o = (file: string, type: string, kinds: string[], valid: boolean, kept: boolean, ms: number, unchanged: boolean | null = null): Outcome => ({
   file, type, lang: 'en', kinds, form: ['fenced'], good: kinds.includes('good'), valid, kept, unchanged,
@@ -28,5 +28,12 @@ describe('summarize', () => {
     const md = table('type', report.byType);
     expect(md.split('\n')[2]).toBe('| flowchart | 2 | 100.0% | 50.0% | 1/1 | 20 | 10 |');
     expect(md.split('\n')[3]).toBe('| pie | 1 | 0.0% | 0.0% | – | 7 | 4 |');
+  });
+
+  it('puts a baseline beside the numbers, – where the baseline had no such group', () => {
+    const before = summarize([o('a', 'flowchart', ['good'], true, true, 5, true), o('b', 'flowchart', ['cut'], false, false, 9)]);
+    const md = compareTable('type', before.byType, report.byType).split('\n');
+    expect(md[2]).toBe('| flowchart | 2 | 50.0% → **100.0%** | 50.0% → **50.0%** | 1/1 | 20 | 10 |');
+    expect(md[3]).toBe('| pie | 1 | – → **0.0%** | – → **0.0%** | – | 7 | 4 |');
   });
 });

@@ -68,3 +68,25 @@ export function table(title: string, rows: Row[]): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * The same table with a baseline run beside it (`bench:repair -- --json` of
+ * the older code on the same corpus): `before → after` for the two shares.
+ */
+export function compareTable(title: string, before: Row[], after: Row[], minAnswers = 1): string {
+  const old = new Map(before.map((r) => [r.group, r]));
+  const lines = [
+    `| ${title} | answers | valid before → after | valid + content kept before → after | good unchanged (after) | worst repair ms (after) | worst repair CPU ms (after) |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of after) {
+    if (r.n < minAnswers) continue;
+    const b = old.get(r.group);
+    const was = (k: 'valid' | 'kept') => (b ? pct(b[k], b.n) : '–');
+    const good = r.good === 0 ? '–' : `${r.unchanged}/${r.good}`;
+    lines.push(
+      `| ${r.group} | ${r.n} | ${was('valid')} → **${pct(r.valid, r.n)}** | ${was('kept')} → **${pct(r.kept, r.n)}** | ${good} | ${r.worstMs.toFixed(0)} | ${r.worstCpuMs.toFixed(0)} |`,
+    );
+  }
+  return lines.join('\n');
+}

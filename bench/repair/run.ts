@@ -8,15 +8,19 @@
  * with --json. --failures lists every answer that is invalid, lost content or
  * (good) was changed, with why.
  */
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { closeDrawn, drawnContent } from '../../server/mermaid/drawn.ts';
 import { closeValidator, validate } from '../../server/mermaid/validate.ts';
 import { ANSWERS, readAnswer } from '../../tests/fixtures/answers/index.ts';
 import { measure, type Outcome } from './measure.ts';
-import { summarize, table } from './report.ts';
+import { compareTable, summarize, table, type Report } from './report.ts';
 
-const USAGE = `usage: npm run bench:repair -- [--json] [--failures] [--type T] [--kind K] [--file SUBSTRING]`;
+const USAGE = `usage: npm run bench:repair -- [--json] [--failures] [--type T] [--kind K] [--file SUBSTRING] [--compare BEFORE.json]
+
+  --compare F   F is the --json output of a baseline run (older code, same corpus):
+                the tables show before → after`;
 
 function options() {
   try {
@@ -27,6 +31,7 @@ function options() {
         type: { type: 'string' },
         kind: { type: 'string' },
         file: { type: 'string' },
+        compare: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values;
@@ -76,6 +81,17 @@ async function main(): Promise<number> {
   await closeDrawn();
 
   const report = summarize(outcomes);
+  let before: Report | null = null;
+  if (args.compare) {
+    try {
+      before = (JSON.parse(readFileSync(args.compare, 'utf8')) as { report: Report }).report;
+    } catch (e) {
+      process.stderr.write(`bench:repair: cannot read the baseline ${args.compare}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
+  const show = (title: string, key: 'byType' | 'byKind' | 'byForm' | 'byLang') =>
+    before ? compareTable(title, before[key], report[key]) : table(title, report[key]);
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ machine: machine(), seconds, report, outcomes: outcomes.map(({ code, ...o }) => o) })}\n`);
     return 0;
@@ -86,14 +102,15 @@ async function main(): Promise<number> {
     `bench:repair — ${t.n} answers in ${seconds.toFixed(1)} s on ${machine()}`,
     '',
     `valid ${pct(t.valid, t.n)}% · valid + content kept ${pct(t.kept, t.n)}% · good answers unchanged ${t.unchanged}/${t.good}`,
+    ...(before ? [`before (${args.compare}): valid ${pct(before.total.valid, before.total.n)}% · valid + content kept ${pct(before.total.kept, before.total.n)}% · good answers unchanged ${before.total.unchanged}/${before.total.good}`] : []),
     '',
-    table('type', report.byType),
+    show('type', 'byType'),
     '',
-    table('mistake kind', report.byKind),
+    show('mistake kind', 'byKind'),
     '',
-    table('answer form', report.byForm),
+    show('answer form', 'byForm'),
     '',
-    table('language', report.byLang),
+    show('language', 'byLang'),
   ];
   if (args.failures) {
     out.push('', 'failures:');
