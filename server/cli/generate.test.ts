@@ -72,12 +72,12 @@ describe('mermaid-flow generate', () => {
     expect(plain.stdout).toContain('A["Pay (card)"]');
     expect(plain.stdout).not.toMatch(/Sure|Anything else|```/);
     expect(plain.stderr).toMatch(/does not parse/);
-    expect(plain.stderr).toMatch(/valid flowchart · repairs: .*quote-labels/);
+    expect(plain.stderr).toMatch(/valid flowchart · repairs: .*lenient-flowchart/);
 
     const json = await run(process.execPath, [BIN, 'generate', 'Pay, then stop.', '--model', dir, '--device', 'cpu', '--json'], { cwd: ROOT, env });
     const result = JSON.parse(json.stdout);
     expect(result).toMatchObject({ valid: true, diagramType: 'flowchart', retried: false, stopReason: 'eos' });
-    expect(result.repairs).toEqual(expect.arrayContaining(['quote-labels', 'rename-reserved-ids']));
+    expect(result.repairs).toEqual(['lenient-flowchart']);
     expect(result.code).toBe(plain.stdout.trimEnd());
     expect(Object.keys(result.timings)).toEqual(['queueMs', 'loadMs', 'firstTokenMs', 'generationMs', 'repairMs', 'totalMs']);
   });

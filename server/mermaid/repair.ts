@@ -1,123 +1,132 @@
 /**
- * Makes a model's diagram valid without inventing anything:
+ * Makes a model's diagram valid without inventing anything, and says what
+ * changed:
  *
- *   await repair('flowchart TD\n  A[Pay (card)] --> end')
- *   // { code: 'flowchart TD\n  A["Pay (card)"] --> end_[end]', valid: true,
- *   //   diagramType: 'flowchart', repairs: ['quote-labels', 'rename-reserved-ids'] }
+ *   await repair('graph TB-LR\n  A[Pay (card)]; --> end')
+ *   // { code: 'graph TB\n    A["Pay (card)"] --> end_["end"]', valid: true, diagramType: 'flowchart',
+ *   //   repairs: ['lenient-flowchart'], changes: [] }
  *
- * 1. `sanitize()` always runs first (reported as "strip-directives"): model
- *    output never configures Mermaid, even when it is valid.
- * 2. If Mermaid does not accept it, each deterministic fix of `repairs/` is
- *    tried in order; a fix that changes nothing costs nothing, a fix that
- *    changes something is validated at once: valid → go to 3; still
- *    invalid → kept only if the parser now fails no earlier than before
- *    (parsing is sequential, so an earlier error means the fix broke
- *    something). Fixes rejected or not applicable get a second pass, because
- *    some only help once another has run (a cut last line hides an `end` id).
- * 3. On a valid diagram, the fixes marked `whenValid` not yet applied are
- *    tried: mistakes Mermaid parses into something else than what was
- *    written (a state named `Waiting for payment` drawn as three states).
- *    Each is kept only if the diagram stays valid.
- *
- * Every fix keeps the nodes, edges and texts the model wrote; the only things
- * ever removed are configuration, prose around the diagram, syntax that
- * carries no content (a stray `end`, an unmatched `deactivate`) and a last
- * line cut in the middle by the token budget. The model retry, if any, is the
- * pipeline's.
+ * 1. `sanitize()` always runs first (reported as "strip-directives", and as
+ *    `removed-config` / `removed-interaction` changes): model output never
+ *    configures Mermaid, even when it is valid.
+ * 2. Valid input is returned as it is (byte for byte, after sanitising),
+ *    except for mistakes Mermaid parses into something else than what was
+ *    written: the lenient format's `misread` shapes and the `whenValid` fixes
+ *    (step 5), each kept only if the diagram stays valid.
+ * 3. Invalid input, first: the lenient reader + printer of its type
+ *    (lenient/), one rewrite and one validation.
+ * 4. Then, if that is not valid or lost content: the line-local fixes of
+ *    `repairs/` in order, each validated at once (see fixes.ts).
+ * 5. Every candidate goes through the content check (lenient/invariants.ts):
+ *    a candidate that draws a word the model never wrote is refused; among
+ *    valid ones the one that keeps the most words wins; words it does not
+ *    draw are reported as a `lost-content` change.
+ * 6. Never worse: when no candidate is valid, the model's own diagram is
+ *    returned untouched (sanitised), with the parser's error, never a
+ *    half-transformed one. The model retry, if any, is the pipeline's.
  */
-import type { DiagramChange, ParseError, RepairResult, ValidateResult } from '../../common/protocol.ts';
+import type { DiagramChange, RepairResult } from '../../common/protocol.ts';
+import { applyFixes, polish, tidy } from './fixes.ts';
 import { isDiagramHeader, isDirectiveOrComment } from './keywords.ts';
-import { dropBrokenTail } from './repairs/dropBrokenTail.ts';
-import { REPAIRS } from './repairs/index.ts';
+import { lenientFormatFor } from './lenient/index.ts';
+import { checkContent } from './lenient/invariants.ts';
+import type { LenientFormat, Rewrite } from './lenient/types.ts';
 import { sanitize } from './sanitize.ts';
 import { validate } from './validate.ts';
 
 export const STRIP_DIRECTIVES = 'strip-directives';
+
+interface Candidate {
+  code: string;
+  diagramType: string;
+  repairs: string[];
+  changes: DiagramChange[];
+  missing: string[];
+}
 
 export async function repair(input: string): Promise<RepairResult> {
   const repairs: string[] = [];
   const clean = sanitize(input);
   if (clean.removed.length > 0) repairs.push(STRIP_DIRECTIVES);
   const changes = sanitizeChanges(clean.removed);
-  let code = tidy(clean.code);
-  let result = await validate(code);
-  if (result.ok) return polish(code, result.diagramType, repairs, changes);
+  const code = tidy(clean.code);
+  const first = await validate(code);
+  const format = lenientFormatFor(code);
 
-  // Text that does not even start like a diagram (a list, prose) is not ours to rewrite.
-  if (!startsWithHeader(code)) return { code, valid: false, diagramType: null, repairs, changes, error: toParseError(result) };
-
-  let pending = [...REPAIRS];
-  for (let pass = 0; pass < 2 && pending.length > 0; pass++) {
-    const retry = [];
-    for (const fix of pending) {
-      const next = tidy(fix.apply(code));
-      if (next === code) {
-        retry.push(fix);
-        continue;
-      }
-      const nextResult = await validate(next);
-      if (nextResult.ok) {
-        repairs.push(fix.name);
-        changes.push(...changesOf(fix.name, code, next));
-        return polish(next, nextResult.diagramType, repairs, changes);
-      }
-      if (notWorse(nextResult, next, result, code)) {
-        changes.push(...changesOf(fix.name, code, next));
-        code = next;
-        result = nextResult;
-        repairs.push(fix.name);
-      } else {
-        retry.push(fix);
-      }
+  if (first.ok) {
+    if (format?.misread?.(code)) {
+      const fixed = await tryRewrite(format, code, repairs, changes);
+      if (fixed && fixed.missing.length === 0) return polish(fixed.code, fixed.diagramType, fixed.repairs, fixed.changes);
     }
-    pending = retry;
+    return polish(code, first.diagramType, repairs, changes);
   }
-  return { code, valid: false, diagramType: null, repairs, changes, error: toParseError(result) };
-}
 
-/** Step 3: the `whenValid` fixes on a valid diagram; each kept only if it stays valid. */
-async function polish(code: string, diagramType: string, repairs: string[], changes: DiagramChange[]): Promise<RepairResult> {
-  for (const fix of REPAIRS) {
-    if (!fix.whenValid || repairs.includes(fix.name)) continue;
-    const next = tidy(fix.apply(code));
-    if (next === code) continue;
-    const nextResult = await validate(next);
-    if (!nextResult.ok) continue;
-    code = next;
-    diagramType = nextResult.diagramType;
-    repairs.push(fix.name);
+  const error = first.line === undefined ? { message: first.message } : { line: first.line, message: first.message };
+  const untouched: RepairResult = { code, valid: false, diagramType: null, repairs, changes, error };
+  // Text that does not even start like a diagram (a list, prose) is not ours to rewrite.
+  if (!startsWithHeader(code) && format === null) return untouched;
+
+  const candidates: Candidate[] = [];
+  const lenient = format ? await tryRewrite(format, code, repairs, changes) : null;
+  if (lenient) {
+    if (lenient.missing.length === 0) return finish(lenient);
+    candidates.push(lenient);
   }
-  return { code, valid: true, diagramType, repairs, changes };
+  const fixed = await applyFixes(code, repairs, changes);
+  if (fixed.valid && fixed.diagramType !== null) {
+    // The line-local fixes write syntax words of their own (`state`, `dateFormat`): only what they lose counts.
+    const check = checkContent(code, fixed.code, skipFor(code));
+    candidates.push({ ...fixed, diagramType: fixed.diagramType, missing: check.missing });
+  }
+  if (candidates.length === 0) return untouched;
+  // The one that keeps the most words; on a tie the first (the lenient rewrite).
+  const best = candidates.reduce((a, b) => (b.missing.length < a.missing.length ? b : a));
+  return finish(best);
 }
 
-/**
- * Parsing is sequential: an error on a later line means more of the diagram
- * parses. An error on the last line before and after (the parser reached the
- * end both times, e.g. once a cut last line was dropped) is no worse either.
- */
-function notWorse(next: ValidateResult, nextCode: string, previous: ValidateResult, previousCode: string): boolean {
-  if (next.ok) return true;
-  if (previous.ok) return false;
-  // Without a line (no diagram type, a semantic error) progress cannot be told: only valid counts.
-  if (next.line === undefined || previous.line === undefined) return false;
-  const nextLine = next.line;
-  const previousLine = previous.line;
-  if (nextLine >= previousLine) return true;
-  return nextLine === lineCount(nextCode) && previousLine === lineCount(previousCode);
+/** The lenient rewrite as a candidate: valid and inventing nothing, or null. */
+async function tryRewrite(format: LenientFormat, code: string, repairs: string[], changes: DiagramChange[]): Promise<Candidate | null> {
+  let rewrite: Rewrite | null;
+  try {
+    rewrite = format.rewrite(code);
+  } catch {
+    return null; // a reader bug must never cost the person their diagram
+  }
+  if (!rewrite || rewrite.code === code) return null;
+  const v = await validate(rewrite.code);
+  if (!v.ok) return null;
+  const skip = new Set([...(rewrite.notDiagram ?? []), ...rewrite.changes.flatMap((c) => (c.line === undefined ? [] : [c.line]))]);
+  const check = checkContent(code, rewrite.code, skip, rewrite.undrawn);
+  if (check.invented.length > 0) return null;
+  return {
+    code: rewrite.code,
+    diagramType: v.diagramType,
+    repairs: [...repairs, `lenient-${format.name}`],
+    changes: [...changes, ...rewrite.changes],
+    missing: check.missing,
+  };
 }
 
-function lineCount(code: string): number {
-  return code.split('\n').length;
+/** Lines the content check skips for the line-local fixes: the header, comments, and what follows a closing fence. */
+function skipFor(code: string): Set<number> {
+  const skip = new Set<number>();
+  const lines = code.split('\n');
+  let fenceClosed = false;
+  lines.forEach((l, k) => {
+    const t = l.trim();
+    if (k === 0 || fenceClosed || t.startsWith('```') || t.startsWith('%%')) skip.add(k + 1);
+    if (k > 0 && t.startsWith('```')) fenceClosed = true;
+  });
+  return skip;
 }
 
-/** The content changes of a line-local fix: only dropping a cut last line changes content. */
-function changesOf(fixName: string, before: string, after: string): DiagramChange[] {
-  if (fixName !== dropBrokenTail.name) return [];
-  const kept = new Set(after.split('\n'));
-  const lines = before.split('\n');
-  const index = lines.findIndex((l) => !kept.has(l));
-  const dropped = index === -1 ? '' : lines[index]!.trim();
-  return [{ kind: 'dropped-cut-line', message: `Dropped the unfinished last line: ${dropped}`, ...(index === -1 ? {} : { line: index + 1 }) }];
+async function finish(c: Candidate): Promise<RepairResult> {
+  const changes = [...c.changes];
+  if (c.missing.length > 0) {
+    const shown = c.missing.slice(0, 12).join(', ');
+    changes.push({ kind: 'lost-content', message: `Not drawn: ${shown}${c.missing.length > 12 ? ', …' : ''}.` });
+  }
+  return polish(c.code, c.diagramType, c.repairs, changes);
 }
 
 /** sanitize()'s removals as content changes: configuration vs interaction/active HTML. */
@@ -130,17 +139,15 @@ function sanitizeChanges(removed: readonly string[]): DiagramChange[] {
   return changes;
 }
 
-function toParseError(result: ValidateResult): ParseError | undefined {
-  if (result.ok) return undefined;
-  return result.line === undefined ? { message: result.message } : { line: result.line, message: result.message };
-}
-
+/** The first line that is not front matter, blank or a comment is a diagram header. */
 function startsWithHeader(code: string): boolean {
-  const body = code.replace(/^\s*---\n[\s\S]*?\n---\s*\n/, '');
-  const first = body.split('\n').find((l) => l.trim() !== '' && !isDirectiveOrComment(l));
+  const lines = code.split('\n');
+  let k = 0;
+  while (k < lines.length && lines[k]!.trim() === '') k++;
+  if (lines[k]?.trim() === '---') {
+    const close = lines.findIndex((l, n) => n > k && l.trim() === '---');
+    if (close !== -1) k = close + 1;
+  }
+  const first = lines.slice(k).find((l) => l.trim() !== '' && !isDirectiveOrComment(l));
   return first !== undefined && isDiagramHeader(first);
-}
-
-function tidy(code: string): string {
-  return code.replace(/[ \t]+$/gm, '').replace(/^\s*\n/, '').replace(/\s+$/, '');
 }

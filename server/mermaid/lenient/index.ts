@@ -5,6 +5,7 @@
  */
 import { classFormat } from './class/index.ts';
 import { erFormat } from './er/index.ts';
+import { flowchartFormat } from './flowchart/index.ts';
 import { sankeyFormat } from './sankey/index.ts';
 import { sequenceFormat } from './sequence/index.ts';
 import { stateFormat } from './state/index.ts';
@@ -13,7 +14,7 @@ import type { LenientFormat } from './types.ts';
 export type { LenientFormat, Rewrite } from './types.ts';
 
 export const FORMATS: readonly LenientFormat[] = [
-  // fid-flow: flowchart (next); fid-types: sequence, state, class, er
+  flowchartFormat,
   sequenceFormat,
   stateFormat,
   classFormat,
@@ -33,7 +34,7 @@ export function headerKeyword(code: string): string | null {
       continue;
     }
     seenAny = true;
-    if (inFrontMatter || line === '' || line.startsWith('%%')) continue;
+    if (inFrontMatter || line === '' || line.startsWith('%%') || line.startsWith('```')) continue;
     const word = /^[A-Za-z][\w-]*/.exec(line);
     return word ? word[0].toLowerCase() : null;
   }

@@ -25,6 +25,13 @@ export interface Rewrite {
   code: string;
   /** Content changes (split ids, dropped cut line, …); [] when the content is the same. */
   changes: DiagramChange[];
+  /**
+   * 1-based lines of the input that are not diagram (fences, the header, prose
+   * or a second diagram after it, comments): the content check skips them.
+   */
+  notDiagram?: number[];
+  /** Texts of the input Mermaid never draws and the printer left out (ids of labelled nodes it renamed). */
+  undrawn?: string[];
 }
 
 export interface LenientFormat {
@@ -34,4 +41,13 @@ export interface LenientFormat {
   headers: readonly string[];
   /** Lenient read + canonical print; null when it cannot read the text as this type. */
   rewrite(code: string): Rewrite | null;
+  /**
+   * For code Mermaid accepts: true when it holds a mistake Mermaid parses
+   * into something else than what was written (a flowchart id given two
+   * different labels draws one node). repair() then tries `rewrite` and keeps
+   * it only if it is valid and keeps every word. Must recognise the mistake
+   * by its shape alone and never fire on a good diagram (good answers are
+   * returned byte for byte).
+   */
+  misread?(code: string): boolean;
 }

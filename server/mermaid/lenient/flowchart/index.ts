@@ -1,0 +1,47 @@
+/**
+ * The flowchart lenient format: read.ts (the model's text → model.ts) and
+ * print.ts (model → canonical Mermaid). See docs/pipeline.md.
+ */
+import { labelText } from '../text.ts';
+import type { LenientFormat, Rewrite } from '../types.ts';
+import { sameText } from './ids.ts';
+import type { Statement } from './model.ts';
+import { printFlowchart } from './print.ts';
+import { readFlowchart } from './read.ts';
+
+export const flowchartFormat: LenientFormat = {
+  name: 'flowchart',
+  headers: ['flowchart', 'graph', 'flowchart-elk'],
+  rewrite(code: string): Rewrite | null {
+    const read = readFlowchart(code);
+    if (!read) return null;
+    const printed = printFlowchart(read.chart);
+    return { code: printed.code, changes: [...read.changes, ...printed.changes], notDiagram: read.notDiagram, undrawn: printed.undrawn };
+  },
+  misread(code: string): boolean {
+    if (ENTITY_CODE.test(code)) return true;
+    const read = readFlowchart(code);
+    return read !== null && hasTwoLabels(read.chart.body, new Map());
+  },
+};
+
+/** Mermaid's entity codes, which SVG text draws as `&quot;` (see text.ts). */
+const ENTITY_CODE = /#(?:quot|amp|lt|gt|apos|\d{1,7}|x[0-9a-fA-F]{1,6});/;
+
+/** An id written with two different labels: Mermaid draws one node, one label is lost. */
+function hasTwoLabels(body: Statement[], seen: Map<string, string>): boolean {
+  for (const s of body) {
+    if (s.kind === 'subgraph' && hasTwoLabels(s.body, seen)) return true;
+    if (s.kind !== 'chain') continue;
+    for (const group of s.groups) {
+      for (const n of group) {
+        if (n.label === undefined) continue;
+        const label = labelText(n.label);
+        const before = seen.get(n.raw);
+        if (before === undefined) seen.set(n.raw, label);
+        else if (!sameText(before, label)) return true;
+      }
+    }
+  }
+  return false;
+}

@@ -1,0 +1,59 @@
+/**
+ * Line-level clean-up before a flowchart line is read: markdown bullets,
+ * trailing comments (`%% …`, `// …`) and splitting at `;`, all outside
+ * quotes, brackets and `|edge labels|`. One forward pass per line.
+ */
+import { linkStartsAt, skipSpaces } from './scan.ts';
+
+/** `- A --> B`, `* A`, `1. A`, `2) A`: a list marker before a statement. */
+export function stripBullet(line: string): string {
+  const t = line.trimStart();
+  if ((t[0] === '-' || t[0] === '*' || t[0] === '+' || t[0] === '•') && t[1] === ' ' && !linkStartsAt(t, skipSpaces(t, 1))) {
+    return t.slice(2).trimStart();
+  }
+  let k = 0;
+  while (k < t.length && k < 4 && t[k]! >= '0' && t[k]! <= '9') k++;
+  if (k > 0 && (t[k] === '.' || t[k] === ')') && t[k + 1] === ' ') return t.slice(k + 2).trimStart();
+  return t;
+}
+
+/**
+ * Cuts a trailing comment and splits at `;` (both outside quotes, brackets
+ * and pipes). A piece that starts with a link belongs to the one before it
+ * (`A[x]; --> B`).
+ */
+export function splitStatements(line: string): string[] {
+  const pieces: string[] = [];
+  let depth = 0;
+  let quote = false;
+  let pipe = false;
+  let start = 0;
+  let i = 0;
+  for (; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === '"') {
+      quote = !quote;
+      continue;
+    }
+    if (quote) continue;
+    if (c === '[' || c === '(' || c === '{') depth++;
+    else if ((c === ']' || c === ')' || c === '}') && depth > 0) depth--;
+    else if (c === '|' && depth === 0) pipe = !pipe;
+    if (depth > 0 || pipe) continue;
+    if (c === '%' && line[i + 1] === '%') break;
+    if (c === '/' && line[i + 1] === '/' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) break;
+    if (c === ';') {
+      pieces.push(line.slice(start, i));
+      start = i + 1;
+    }
+  }
+  pieces.push(line.slice(start, i));
+  const out: string[] = [];
+  for (const raw of pieces) {
+    const p = raw.trim();
+    if (p === '') continue;
+    if (out.length > 0 && linkStartsAt(p, 0)) out[out.length - 1] += ` ${p}`;
+    else out.push(p);
+  }
+  return out;
+}

@@ -1,0 +1,258 @@
+/**
+ * The lenient flowchart reader: the model's text → the typed model
+ * (model.ts), line by line. What it tolerates, and where:
+ * - header.ts: `graph TB-LR`, `flowchart top-down`, statements after `;`;
+ * - lines.ts: markdown bullets, trailing `%%`/`//` comments, `;` splits,
+ *   `A[x]; --> B`;
+ * - chain.ts / scan.ts: every node and link form;
+ * - statements.ts: subgraph headers and styling statements;
+ * - here: fences, a second diagram or prose after the code (reading stops
+ *   or the line is left out), a stray `end`, a `-- text` whose arrow is on
+ *   the next line, and the half-written last line of a cut answer.
+ */
+import type { DiagramChange } from '../types.ts';
+import { isDiagramHeader } from '../../keywords.ts';
+import { readChain, type ChainRead } from './chain.ts';
+import { readHeader } from './header.ts';
+import { splitStatements, stripBullet } from './lines.ts';
+import type { Chain, Flowchart, Statement, Subgraph } from './model.ts';
+import { linkStartsAt } from './scan.ts';
+import {
+  isStylePiece,
+  keywordOf,
+  readClass,
+  readClassDef,
+  readDirection,
+  readLinkStyle,
+  readStyle,
+  readSubgraphHead,
+} from './statements.ts';
+
+export interface FlowchartRead {
+  chart: Flowchart;
+  changes: DiagramChange[];
+  /** 1-based input lines that are not diagram: header, fences, comments, prose, what follows the code. */
+  notDiagram: number[];
+}
+
+interface Pending {
+  /** Line number (1-based) and text of a line that was not read. */
+  line: number;
+  text: string;
+}
+
+export function readFlowchart(input: string): FlowchartRead | null {
+  const lines = unescapeJsonString(input).split('\n');
+  let i = 0;
+  let title: string | undefined;
+  // Front matter: only a title is kept (sanitize removed the rest already).
+  while (i < lines.length && lines[i]!.trim() === '') i++;
+  if (lines[i]?.trim() === '---') {
+    const close = lines.findIndex((l, k) => k > i && l.trim() === '---');
+    if (close !== -1) {
+      const t = lines.slice(i + 1, close).find((l) => /^title:/.test(l.trim()));
+      if (t) title = t.trim().slice(6).trim();
+      i = close + 1;
+    }
+  }
+  for (; i < lines.length; i++) {
+    const t = lines[i]!.trim();
+    if (t === '' || t.startsWith('%%') || t.startsWith('```')) continue;
+    break;
+  }
+  const header = i < lines.length ? readHeader(stripBullet(lines[i]!)) : null;
+  if (!header) return null;
+
+  const chart: Flowchart = { keyword: header.keyword, dir: header.dir, body: [] };
+  if (title) chart.title = title;
+  const changes: DiagramChange[] = [];
+  const notDiagram: number[] = [];
+  for (let k = 0; k <= i; k++) notDiagram.push(k + 1);
+  const stack: Subgraph[] = [];
+  const unread: Pending[] = [];
+  let lastStatementLine = i + 1;
+  let last: Statement | null = null;
+  /** The text of a `-- text` that waits for its arrow on the next line. */
+  let dangling: { chain: Chain; text: string; line: number } | null = null;
+
+  const push = (s: Statement) => {
+    (stack.length > 0 ? stack[stack.length - 1]!.body : chart.body).push(s);
+    last = s;
+  };
+
+  const readPiece = (piece: string, lineNo: number, isLastLine: boolean): boolean => {
+    const kw = keywordOf(piece);
+    const rest = () => piece.slice(piece.search(/\s|$/)).trim();
+    switch (kw) {
+      case 'subgraph': {
+        const head = readSubgraphHead(piece.slice(8));
+        const sg: Subgraph = { kind: 'subgraph', id: head.id, body: [], line: lineNo };
+        if (head.title !== undefined) sg.title = head.title;
+        push(sg);
+        stack.push(sg);
+        return true;
+      }
+      case 'end':
+        stack.pop(); // a stray `end` closes nothing and carries no content
+        return true;
+      case 'direction': {
+        const dir = readDirection(rest());
+        if (dir) push({ kind: 'direction', dir, line: lineNo });
+        return dir !== null;
+      }
+      case 'classDef':
+      case 'class':
+      case 'style':
+      case 'linkStyle': {
+        const r = rest();
+        const s = kw === 'classDef' ? readClassDef(r, lineNo) : kw === 'class' ? readClass(r, lineNo) : kw === 'style' ? readStyle(r, lineNo) : readLinkStyle(r, lineNo);
+        if (s) push(s);
+        return s !== null;
+      }
+      case 'click':
+        return true; // interaction is never taken from a model (sanitize.ts)
+      case 'acc':
+        push({ kind: 'raw', text: piece, line: lineNo });
+        return true;
+      default:
+        break;
+    }
+    // A piece that starts with a link continues the previous chain (`D -- "text"` / `--> E`).
+    if (linkStartsAt(piece, 0) && last !== null && (last as Statement).kind === 'chain') {
+      const prev = last as Chain;
+      const joined = readChain(`_ ${piece}`);
+      if (joined.groups.length > 1 && joined.leftover === '' && !joined.unfinished) {
+        const links = joined.links;
+        if (dangling && dangling.chain === prev && links[0] && !links[0].label) links[0] = { ...links[0], label: dangling.text };
+        else flushDangling();
+        dangling = null;
+        prev.groups.push(...joined.groups.slice(1));
+        prev.links.push(...links);
+        return true;
+      }
+    }
+    flushDangling();
+    const read = readChain(piece);
+    if (isProse(read, piece)) return false;
+    if ((read.unfinished || read.dangling !== undefined) && isLastLine) return false;
+    const chain: Chain = { kind: 'chain', groups: read.groups, links: read.links, line: lineNo };
+    push(chain);
+    if (read.dangling) dangling = { chain, text: read.dangling, line: lineNo };
+    return true;
+  };
+
+  /** `D -- "text"` that no arrow followed: D is kept, the text has nowhere to go (reported). */
+  const flushDangling = () => {
+    if (!dangling) return;
+    changes.push({ kind: 'dropped-line', message: `Left out the edge text “${dangling.text}”: no arrow or target follows it.`, line: dangling.line });
+    dangling = null;
+  };
+
+  const lastLine = lastContentLine(lines, i + 1);
+  if (header.rest.trim() !== '') {
+    for (const piece of splitStatements(header.rest)) readPiece(piece, i + 1, false);
+  }
+  for (let k = i + 1; k < lines.length; k++) {
+    const lineNo = k + 1;
+    const raw = lines[k]!;
+    const t = raw.trim();
+    if (t === '') {
+      notDiagram.push(lineNo);
+      continue;
+    }
+    const comment = commentText(t);
+    if (comment !== null) {
+      // Whole-line comments stay, as `%%` (a `//` or `#` comment is a parse error).
+      if (comment !== '') push({ kind: 'raw', text: `%% ${comment}`, line: lineNo });
+      notDiagram.push(lineNo);
+      continue;
+    }
+    if (t.startsWith('```') || isDiagramHeader(t)) {
+      // The closing fence or a second diagram: nothing after it is this diagram.
+      for (let n = lineNo; n <= lines.length; n++) notDiagram.push(n);
+      break;
+    }
+    const body = stripBullet(t);
+    const pieces = splitStatements(body);
+    let ok = true;
+    let styling = false;
+    for (const piece of pieces) {
+      if (styling && isStylePiece(piece) && last && 'style' in (last as Statement)) {
+        const s = last as Statement & { style: string };
+        s.style = `${s.style},${piece.trim().replace(/\s*=\s*/, ':').replace(/\s*:\s*/, ':')}`;
+        continue;
+      }
+      const kw = keywordOf(piece);
+      styling = kw === 'style' || kw === 'classDef' || kw === 'linkStyle';
+      if (!readPiece(piece, lineNo, k === lastLine)) ok = false;
+    }
+    if (ok) lastStatementLine = lineNo;
+    else unread.push({ line: lineNo, text: t });
+  }
+
+  flushDangling();
+  for (const u of unread) {
+    if (u.line === lastLine + 1 && u.line > lastStatementLine && looksCut(u.text)) {
+      changes.push({ kind: 'dropped-cut-line', message: `Dropped the unfinished last line: ${u.text}`, line: u.line });
+    } else if (u.line < lastStatementLine) {
+      changes.push({ kind: 'dropped-line', message: `Left out a line that is not part of the diagram: ${u.text}`, line: u.line });
+    }
+    else if (u.line > lastStatementLine) notDiagram.push(u.line); // prose after the diagram
+  }
+  if (chart.body.length === 0) return null;
+  return { chart, changes, notDiagram };
+}
+
+/** The text of a whole-line comment (`%% x`, `// x`, `# x`), or null. */
+function commentText(t: string): string | null {
+  if (t.startsWith('%%')) return t.slice(2).trim();
+  if (t.startsWith('//')) return t.slice(2).trim();
+  if (t.startsWith('# ') || t === '#') return t.slice(1).trim();
+  return null;
+}
+
+/** A chain read from a line with no link and several plain words is a sentence, not a node. */
+function isProse(read: ChainRead, piece: string): boolean {
+  if (read.groups.length === 0) return true;
+  if (read.leftover !== '') return true;
+  if (read.links.length > 0) return false;
+  const only = read.groups[0]!;
+  if (only.length !== 1) return false;
+  const node = only[0]!;
+  if (node.shape !== undefined) return false;
+  // One word is a node declaration; several words or a trailing colon or period are prose.
+  return /\s/.test(node.raw) || /[:.!?。：]$/.test(piece);
+}
+
+/** The unfinished look of a cut line: an open bracket, quote or pipe, or a link with no target. */
+function looksCut(text: string): boolean {
+  const read = readChain(stripBullet(text));
+  if (read.unfinished || read.dangling !== undefined) return true;
+  if ((text.split('"').length - 1) % 2 === 1) return true;
+  return read.links.length > 0 && read.leftover !== '' && /[-=>&|,]$/.test(text.trimEnd());
+}
+
+function lastContentLine(lines: string[], from: number): number {
+  let last = from - 1;
+  for (let k = from; k < lines.length; k++) {
+    const t = lines[k]!.trim();
+    if (t.startsWith('```')) break;
+    if (t !== '' && !t.startsWith('%%')) last = k;
+  }
+  return last;
+}
+
+/** An answer that is one JSON string: `"flowchart TD\nA --> B"`. */
+function unescapeJsonString(code: string): string {
+  const t = code.trim();
+  if (t.includes('\n') || !t.includes('\\n')) return code;
+  if (t.startsWith('"') && t.endsWith('"')) {
+    try {
+      const v: unknown = JSON.parse(t);
+      if (typeof v === 'string') return v;
+    } catch {
+      // not JSON after all: unescape by hand below
+    }
+  }
+  return t.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\t/g, '  ');
+}
