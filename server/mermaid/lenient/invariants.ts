@@ -25,6 +25,8 @@ export interface ContentCheck {
 const SYNTAX = new Set([
   'flowchart', 'graph', 'subgraph', 'end', 'direction', 'td', 'tb', 'bt', 'lr', 'rl',
   'elk', 'v2', 'beta', 'default', 'br',
+  // Words other notations use for what Mermaid draws as a symbol (`extends` → `<|--`, `primary key` → PK).
+  'extends', 'implements', 'primary', 'foreign', 'key', 'unique', 'pk', 'fk', 'uk',
 ]);
 const STYLING = /^\s*(?:style|classDef|class|linkStyle|click|%%)\b/;
 

@@ -19,14 +19,10 @@ export const flowchartFormat: LenientFormat = {
     return { code: printed.code, changes: [...read.changes, ...printed.changes], notDiagram: read.notDiagram, undrawn: printed.undrawn };
   },
   misread(code: string): boolean {
-    if (ENTITY_CODE.test(code)) return true;
     const read = readFlowchart(code);
     return read !== null && hasTwoLabels(read.chart.body, new Map());
   },
 };
-
-/** Mermaid's entity codes, which SVG text draws as `&quot;` (see text.ts). */
-const ENTITY_CODE = /#(?:quot|amp|lt|gt|apos|\d{1,7}|x[0-9a-fA-F]{1,6});/;
 
 /** An id written with two different labels: Mermaid draws one node, one label is lost. */
 function hasTwoLabels(body: Statement[], seen: Map<string, string>): boolean {
