@@ -39,7 +39,7 @@ describe('mermaid-flow repair --extract --json FILE...', () => {
     expect(await repairRun(['--extract', '--json', good, fixable, hopeless, prose])).toBe(1);
     const [a, b, c, d] = lines();
     expect(a).toMatchObject({ file: good, valid: true, diagramType: 'flowchart', repairs: [], changes: [], units: { before: 3, after: 3 } });
-    expect(b).toMatchObject({ file: fixable, valid: true, repairs: expect.arrayContaining(['quote-labels']), units: { before: null, after: 2 } });
+    expect(b).toMatchObject({ file: fixable, valid: true, repairs: ['lenient-flowchart'], units: { before: null, after: 2 } });
     expect(b!.code).toContain('"Pay (card)"');
     expect(c).toMatchObject({ file: hopeless, valid: false, units: { before: null, after: null } });
     expect(c!.error).toMatchObject({ message: expect.any(String) });
@@ -65,7 +65,7 @@ describe('mermaid-flow repair --extract --json FILE...', () => {
     const text = out.trim().split('\n');
     expect(text).toHaveLength(3);
     expect(text[0]).toBe(`${good}: valid flowchart`);
-    expect(text[1]).toMatch(new RegExp(`^${fixable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: valid flowchart \\(repairs: .*quote-labels`));
+    expect(text[1]).toMatch(new RegExp(`^${fixable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: valid flowchart \\(repairs: lenient-flowchart`));
     expect(text[2]).toMatch(/hopeless\.md: line \d+: /);
   });
 });
