@@ -132,3 +132,17 @@ export function trimSemicolons(text: string): string {
 export function isCutLast(code: string, lines: readonly SourceLine[], i: number): boolean {
   return i === lines.length - 1 && i > 0 && isUnfinished(bracketsOnly(code, lines[i]!.text));
 }
+
+/** `s` without the runs of `chars` (single characters) at both ends: `/^_+|_+$/g` backtracks over long runs. */
+export function trimRuns(s: string, chars: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && chars.includes(s[start]!)) start++;
+  while (end > start && chars.includes(s[end - 1]!)) end--;
+  return s.slice(start, end);
+}
+
+/** An id made from a name: letters and digits of any script, `_` for the rest. */
+export function slug(name: string, fallback: string): string {
+  return trimRuns(name.replace(/[^\p{L}\p{N}_]+/gu, '_'), '_') || fallback;
+}

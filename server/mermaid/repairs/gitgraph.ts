@@ -30,8 +30,9 @@ export const gitgraphSyntax: Repair = {
       if (git) {
         const rest = git[2]!.trim();
         if (git[1] === 'commit') {
-          const message = /-m\s?(.+)$/.exec(rest);
-          text = message ? `commit id: ${message[1]!.trim()}` : 'commit';
+          const flag = rest.indexOf('-m');
+          const message = flag === -1 ? '' : rest.slice(flag + 2).trim();
+          text = message !== '' ? `commit id: ${message}` : 'commit';
         } else if ((git[1] === 'checkout' || git[1] === 'switch') && /^-[bc]\s/.test(rest)) text = `branch ${rest.slice(3).trim()}`;
         else text = `${git[1] === 'switch' ? 'checkout' : git[1]} ${rest}`;
       }

@@ -1,12 +1,10 @@
 /** Prints the model of model.ts as canonical Mermaid: one statement a line, bodies and namespaces indented. */
-import { escapeText, typographic } from '../lines.ts';
+import { escapeText, slug as makeSlug, typographic } from '../lines.ts';
 import type { ClassDiagram, ClassStatement } from './model.ts';
 
 const PLAIN_ID = /^[\p{L}\p{N}_]+$/u;
 
-function slug(name: string): string {
-  return name.replace(/[^\p{L}\p{N}_]+/gu, '_').replace(/^_+|_+$/g, '') || 'Class';
-}
+const slug = (name: string) => makeSlug(name, 'Class');
 
 export function printClass(diagram: ClassDiagram): string {
   const ids = new Map<string, string>();

@@ -11,7 +11,7 @@
 import { isProseLine } from '../../prose.ts';
 import { isUnfinished } from '../../repairs/dropBrokenTail.ts';
 import type { DiagramChange } from '../types.ts';
-import { isCutLast, sourceLines, unquote, type SourceLine } from '../lines.ts';
+import { isCutLast, sourceLines, trimRuns, unquote, type SourceLine } from '../lines.ts';
 import type { ClassDiagram, ClassStatement } from './model.ts';
 
 /** Relation arrows, longest first: [as written, as Mermaid writes it]. */
@@ -175,7 +175,7 @@ function name(text: string): { name: string; label: string | null; generic: stri
   let label: string | null = null;
   const open = t.search(/[[(]/);
   if (open > 0 && /[\])]$/.test(t)) {
-    const inner = t.slice(open).replace(/^[[(]+|[\])]+$/g, '');
+    const inner = trimRuns(t.slice(open), '[()]');
     if (inner.trim() !== '') {
       label = unquote(inner);
       t = t.slice(0, open).trim();

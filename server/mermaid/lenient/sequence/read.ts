@@ -188,9 +188,9 @@ function readLine(l: SourceLine, known: Set<string>, used: Set<string>, previous
 
 /** `participant A`, `participant A as Name`, `participant "Long Name"`, `participant A, B`. */
 function participantParts(text: string): Array<{ id: string; label: string | null }> | null {
-  const m = /^(?:participant|actor)\s+(.*)$/i.exec(text);
+  const m = /^(?:participant|actor)\s/i.exec(text);
   if (!m) return null;
-  const rest = m[1]!.trim();
+  const rest = text.slice(m[0].length).trim();
   if (rest === '') return null;
   const as = rest.lastIndexOf(' as ');
   if (as > 0) return [{ id: unquote(rest.slice(0, as)), label: unquote(rest.slice(as + 4)) }];
@@ -249,7 +249,7 @@ function readNote(rest: string, known: Set<string>, previous: string[]): Sequenc
   }
   // `Note: text` names nobody: it goes over the participants of the message before it.
   if (who === '' && previous.length > 0) who = previous.join(',');
-  let names = who.split(/\s*(?:,|&|\band\b)\s*/).map(unquote).filter((n) => n !== '');
+  let names = who.split(/,|&|\band\b/).map(unquote).filter((n) => n !== '');
   if (names.length === 1 && !known.has(names[0]!)) {
     const pair = names[0]!.split(/\s+/);
     if (pair.length === 2 && known.has(pair[0]!) && known.has(pair[1]!)) names = pair;

@@ -1,13 +1,11 @@
 /** Prints the model of model.ts as canonical Mermaid: ids Mermaid accepts, names declared before first use. */
-import { escapeText, typographic } from '../lines.ts';
+import { escapeText, slug as makeSlug, typographic } from '../lines.ts';
 import type { StateDiagram, StateStatement } from './model.ts';
 
 const PLAIN_ID = /^[\p{L}\p{N}_]+$/u;
 
 /** An id made from a name: `Waiting for payment` → `Waiting_for_payment`. */
-function slug(name: string): string {
-  return name.replace(/[^\p{L}\p{N}_]+/gu, '_').replace(/^_+|_+$/g, '') || 'state';
-}
+const slug = (name: string) => makeSlug(name, 'state');
 
 export function printState(diagram: StateDiagram): string {
   const names = new Map(diagram.names);
