@@ -51,6 +51,9 @@ describe('checkContent', () => {
     const prose = { units: [{ id: 'A', label: 'Start' }, { id: 'Note', label: 'this is prose' }, { id: 'C', label: 'Pay by ca' }], texts: [] };
     expect(checkContent({ units: ['A'], labels: [] }, prose).invented).toEqual(['Note[this is prose]', 'C[Pay by ca]']);
     expect(checkContent({ units: ['A'], labels: [], mayDraw: '  A --> C[Pay by ca' }, prose).invented).toEqual(['Note[this is prose]']);
+    // a duplicate id split in two: the second label becomes a node under a new id
+    const split = { units: [{ id: 'B', label: 'Check' }, { id: 'B_2', label: 'Archive' }], texts: [] };
+    expect(checkContent({ units: ['B'], labels: ['Check', 'Archive'] }, split).invented).toEqual([]);
   });
   it('checks hierarchy by id or label of the parent', () => {
     const tree = {
