@@ -4,8 +4,8 @@
  * the slowest model the CPU runs here, one layer of Qwen3-4B's width (random
  * weights, q4f16, built by server/testmodels), measured from outside:
  *
- * - GET /api/health latency (p50, p99, max), one probe every 20 ms, during a
- *   short-prompt generation and during a long-prompt one (prefill of ~1,600
+ * - GET /api/health latency (p50, p99, max), one probe every 20 ms: for 10 s
+ *   with nothing running (the machine's floor), during a short-prompt generation and during a long-prompt one (prefill of ~1,600
  *   tokens);
  * - SIGTERM during that long prefill → process exit (ms);
  * - resident memory of the server process once ready (VmRSS) and its peak (VmHWM).
@@ -34,20 +34,22 @@ function memMiB(pid: number): { rss: number; peak: number } {
   return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
 }
 
-function summary(ms: number[]) {
+function summary({ ms, failed }: { ms: number[]; failed: number }) {
   const r = (x: number) => Math.round(x * 10) / 10;
-  return { probes: ms.length, p50: r(percentile(ms, 50)), p99: r(percentile(ms, 99)), max: r(Math.max(...ms)) };
+  return { probes: ms.length, failed, p50: r(percentile(ms, 50)), p99: r(percentile(ms, 99)), max: r(Math.max(...ms)) };
 }
 
 async function main(): Promise<void> {
   const model = await ensureTestModel({ kind: 'qwen3-4b', layers: 1, dtype: 'q4f16' });
-  const env = { MODEL_PATH: model, SHUTDOWN_GRACE_MS: '0', LOG_LEVEL: 'warn' };
+  const env = { MODEL_PATH: model, SHUTDOWN_GRACE_MS: '0' };
   const proc = await startServer(env, repo);
   try {
     const t0 = Date.now();
     await waitReady(proc.url, 600_000);
     const loadMs = Date.now() - t0;
     const memory = memMiB(proc.child.pid!);
+    // the machine's floor: the same probes with nothing running
+    const idle = summary(await probeHealth(proc.url, new Promise((r) => setTimeout(r, 10_000))));
 
     const short = post(proc.url, '/api/generate', { description: 'A customer orders; we ship.', maxNewTokens: Number(values.new) }).then((r) => r.json());
     const shortHealth = summary(await probeHealth(proc.url, short));
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
         repo,
         loadMs,
         memoryMiB: { ...memory, peak: peakBeforeStop },
+        idleHealth: idle,
         shortRun: { tokens: shortResult.tokens, firstTokenMs: shortResult.timings.firstTokenMs, generationMs: shortResult.timings.generationMs, health: shortHealth },
         longRun: { prefillMs: longResult.timings.firstTokenMs, health: longHealth },
         sigterm: { exitCode: code, ms: sigtermMs },

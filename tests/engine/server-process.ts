@@ -67,19 +67,29 @@ export async function waitReady(url: string, timeoutMs = 180_000): Promise<void>
   }
 }
 
-/** GET /api/health one after another, `gapMs` apart, until `until` settles; the latencies in ms. */
-export async function probeHealth(url: string, until: Promise<unknown>, gapMs = 20): Promise<number[]> {
+/**
+ * GET /api/health one after another, `gapMs` apart, until `until` settles:
+ * the latencies in ms, and how many probes failed (a reset connection or an
+ * error status; their time counts as a latency too).
+ */
+export async function probeHealth(url: string, until: Promise<unknown>, gapMs = 20): Promise<{ ms: number[]; failed: number }> {
   let done = false;
   void until.finally(() => (done = true)).catch(() => {});
   const ms: number[] = [];
+  let failed = 0;
   while (!done) {
     const t = performance.now();
-    const r = await fetch(`${url}/api/health`);
-    await r.arrayBuffer();
+    try {
+      const r = await fetch(`${url}/api/health`);
+      await r.arrayBuffer();
+      if (!r.ok) failed++;
+    } catch {
+      failed++;
+    }
     ms.push(performance.now() - t);
     await new Promise((res) => setTimeout(res, gapMs));
   }
-  return ms;
+  return { ms, failed };
 }
 
 export function percentile(values: number[], p: number): number {
