@@ -44,8 +44,9 @@ describe('checkContent', () => {
       invented: ['A[Receive order]', 'end_[end]'],
     });
   });
-  it('matches spaceless scripts as substrings, others as whole words', () => {
-    expect(checkContent({ units: [], labels: ['注文', 'rec'] }, drawn)).toMatchObject({ missingUnits: [], missingWords: ['rec'], wrongParents: [] });
+  it('matches whole words only, in spaceless scripts too', () => {
+    expect(checkContent({ units: [], labels: ['注文', '注文を確認する', 'rec'] }, drawn)).toMatchObject({ missingUnits: [], missingWords: ['注文', 'rec'], wrongParents: [] });
+    expect(checkContent({ units: [], labels: ['否'] }, { units: [], texts: ['是否有预约？'] }).missingWords).toEqual(['否']);
   });
   it('reports units the answer does not name, except those of the cut last line', () => {
     const prose = { units: [{ id: 'A', label: 'Start' }, { id: 'Note', label: 'this is prose' }, { id: 'C', label: 'Pay by ca' }], texts: [] };

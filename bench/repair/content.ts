@@ -4,10 +4,10 @@
  * what Mermaid's database says is drawn (server/mermaid/drawn.ts). Pure.
  *
  * - A unit is kept when a drawn unit has it as id or as label.
- * - A label phrase is split into words (runs of letters and digits); a word is
- *   kept when a drawn text has it as a word. Chinese and Japanese are written
- *   without spaces, so a word in those scripts is kept when it is a substring
- *   of a drawn text.
+ * - A label phrase is split into words (maximal runs of letters and digits); a
+ *   word is kept when a drawn text has it as a whole word. Chinese and Japanese
+ *   have no spaces, so a "word" there is the whole run between punctuation:
+ *   `否` is not kept by a drawn `是否有预约？` (a substring match said it was).
  * - A `[child, parent]` pair is kept when the child is drawn inside the parent
  *   (subgraph, composite state, mindmap node), named by id or label.
  * - Nothing is invented: every drawn unit is one the answer names (by id or
@@ -67,7 +67,6 @@ export function normalize(text: string): string {
 }
 
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
-const SPACELESS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 export function words(text: string): string[] {
   return normalize(text).match(WORD) ?? [];
@@ -87,15 +86,10 @@ export function checkContent(expected: Expected, drawn: Pick<Drawn, 'units' | 't
   }
   const missingUnits = expected.units.filter((u) => !unitKeys.has(unitKey(u)));
 
-  const drawnTexts = drawn.texts.map(normalize);
-  const drawnWords = new Set(drawnTexts.flatMap((t) => t.match(WORD) ?? []));
-  const joined = drawnTexts.join('\n');
+  const drawnWords = new Set(drawn.texts.flatMap(words));
   const missingWords: string[] = [];
   for (const phrase of expected.labels) {
-    for (const w of words(phrase)) {
-      const kept = drawnWords.has(w) || (SPACELESS.test(w) && joined.includes(w));
-      if (!kept && !missingWords.includes(w)) missingWords.push(w);
-    }
+    for (const w of words(phrase)) if (!drawnWords.has(w) && !missingWords.includes(w)) missingWords.push(w);
   }
   const wrongParents: string[] = [];
   for (const [child, parent] of expected.parents ?? []) {
