@@ -97,7 +97,14 @@ describe.skipIf(skipE2e)('watching the diagram draw while it streams', () => {
     await w.page.evaluate(() => void ((window as unknown as { __draws: unknown[] }).__draws.length = 0));
     await w.page.keyboard.press('Enter');
     await app.waitForPhase('generating');
+    // The turn streams in the thread: it shows as running, with its instruction, while tokens arrive.
+    const running = w.page.locator('[data-testid=turn][data-status=running]');
+    await running.waitFor();
+    expect(await running.textContent()).toContain('add a manager approval step after step 3');
+    expect(await running.textContent()).toMatch(/Refining… \d+ tokens/);
+    await w.page.getByTestId('thread').screenshot({ path: join(SHOTS, 'refine-turn-streaming.png') });
     await app.waitForPhase('done');
+    await w.page.locator('[data-testid=turn][data-status=done]').nth(1).waitFor();
     // The new run's first candidate is the bare header line: the old drawing stays until there is more.
     const draws = await w.page.evaluate(() => (window as unknown as { __draws: { phase: string; nodes: number }[] }).__draws);
     expect(draws.every((d) => d.nodes > 0), JSON.stringify(draws)).toBe(true);
