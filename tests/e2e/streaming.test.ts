@@ -102,7 +102,8 @@ describe.skipIf(skipE2e)('watching the diagram draw while it streams', () => {
     await running.waitFor();
     expect(await running.textContent()).toContain('add a manager approval step after step 3');
     expect(await running.textContent()).toMatch(/Refining… \d+ tokens/);
-    await w.page.getByTestId('thread').screenshot({ path: join(SHOTS, 'refine-turn-streaming.png') });
+    await running.scrollIntoViewIfNeeded();
+    await w.page.getByTestId('thread').screenshot({ path: join(SHOTS, 'refine-thread-scripted.png') });
     await app.waitForPhase('done');
     await w.page.locator('[data-testid=turn][data-status=done]').nth(1).waitFor();
     // The new run's first candidate is the bare header line: the old drawing stays until there is more.
