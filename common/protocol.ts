@@ -103,6 +103,12 @@ export interface DiagramResult {
   tokens: number;
   tokensPerSecond: number;
   timings: Timings;
+  /**
+   * True when the model could only write text of the flowchart grammar
+   * (CONSTRAINED, docs/engine.md): valid by construction, no fences or prose.
+   * This server always sets it; absent from older ones.
+   */
+  constrained?: boolean;
   /** Device and model that produced it, for the UI's footer and logs. */
   device?: string;
   model?: string;

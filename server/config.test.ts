@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       fused: 'auto',
       fusedChunk: 'auto',
       fusedCache: 'carry',
+      constrained: 'off',
       shutdownGraceMs: 10_000,
       uiDir: '/srv/app/dist',
       metrics: true,
@@ -81,6 +82,8 @@ describe('loadConfig', () => {
     ['FUSED_CHUNK', '64', 'fusedChunk', 64],
     ['FUSED_CHUNK', 'AUTO', 'fusedChunk', 'auto'],
     ['FUSED_CACHE', 'recompute', 'fusedCache', 'recompute'],
+    ['CONSTRAINED', 'on', 'constrained', 'on'],
+    ['CONSTRAINED', 'AUTO', 'constrained', 'auto'],
     ['HF_ENDPOINT', 'https://hf-mirror.example/', 'hubUrl', 'https://hf-mirror.example'],
     ['METRICS', '0', 'metrics', false],
   ] as const)('%s=%j → %s', (name, value, key, expected) => {
@@ -114,6 +117,7 @@ describe('loadConfig', () => {
     ['FUSED_CHUNK', '0', /FUSED_CHUNK: expected auto or a whole number 1\.\.4096, got "0"/],
     ['FUSED_CHUNK', 'big', /FUSED_CHUNK: expected auto or a whole number/],
     ['FUSED_CACHE', 'gpu', /FUSED_CACHE: expected one of carry, recompute/],
+    ['CONSTRAINED', 'yes', /CONSTRAINED: expected one of auto, on, off/],
     ['HF_ENDPOINT', 'huggingface.co', /HF_ENDPOINT: expected an http\(s\) URL/],
     ['TRUST_PROXY', 'maybe', /TRUST_PROXY: expected true\/false or a number of proxies/],
   ])('%s=%j fails with a readable message', (name, value, message) => {

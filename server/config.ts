@@ -25,6 +25,7 @@ export const ENGINES = ['transformers', 'scripted'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const FUSED_MODES = ['auto', 'on', 'off'] as const;
 export const FUSED_CACHE_MODES = ['carry', 'recompute'] as const;
+export const CONSTRAINED_MODES = ['auto', 'on', 'off'] as const;
 
 export type Device = (typeof DEVICES)[number];
 export type Dtype = (typeof DTYPES)[number];
@@ -161,6 +162,7 @@ const schema = z.object({
   FUSED: oneOf(FUSED_MODES, 'auto'),
   FUSED_CHUNK: autoOrInt(1, 4_096),
   FUSED_CACHE: oneOf(FUSED_CACHE_MODES, 'carry'),
+  CONSTRAINED: oneOf(CONSTRAINED_MODES, 'off'),
   SHUTDOWN_GRACE_MS: int(10_000, 0, 600_000),
   UI_DIR: text,
   METRICS: bool(true),
@@ -232,6 +234,13 @@ export interface Config {
   readonly fusedChunk: number | 'auto';
   /** How the key/value cache travels between fused calls (docs/gpu.md "Cache modes"). */
   readonly fusedCache: (typeof FUSED_CACHE_MODES)[number];
+  /**
+   * Grammar-constrained decoding of flowcharts (server/engine/grammar, docs/engine.md):
+   * `on` for every flowchart request (fused loop, or the host-side mask on the
+   * step-by-step decoder), `auto` only on the fused path, `off` never. Default
+   * `off` until it is measured on the real model (see docs/engine.md).
+   */
+  readonly constrained: (typeof CONSTRAINED_MODES)[number];
   /** On SIGTERM: how long running generations may finish before they are cancelled. */
   readonly shutdownGraceMs: number;
   /** The built UI, served at `/`. Absolute. */
@@ -299,6 +308,7 @@ export function loadConfig(
     fused: e.FUSED,
     fusedChunk: e.FUSED_CHUNK,
     fusedCache: e.FUSED_CACHE,
+    constrained: e.CONSTRAINED,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     uiDir: abs(e.UI_DIR || 'dist'),
     metrics: e.METRICS,

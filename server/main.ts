@@ -86,7 +86,7 @@ export async function start(config: Config, logger: Logger, options: { buildUi?:
   );
 
   const { app, shutdown } = createApp({
-    pipeline: createPipeline({ engine, queue, budgetMs: config.budgetMs }),
+    pipeline: createPipeline({ engine, queue, budgetMs: config.budgetMs, constrain: config.constrained !== 'off' }),
     maxNewTokens: config.maxNewTokens,
     status: () => engine.status(),
     queue: () => ({ running: queue.running, waiting: queue.waiting }),

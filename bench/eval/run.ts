@@ -61,7 +61,7 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
   await Promise.all([engine.load(), warmUp()]);
   const loadMs = Date.now() - loadStart;
 
-  const pipeline = createPipeline({ engine, queue, budgetMs: config.budgetMs });
+  const pipeline = createPipeline({ engine, queue, budgetMs: config.budgetMs, constrain: config.constrained !== 'off' });
   const results: DocResult[] = [];
   for (const [index, doc] of docs.entries()) {
     const gold = goldGraph(doc);

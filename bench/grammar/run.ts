@@ -2,7 +2,7 @@
  * Grammar-constrained decoding benchmark (issue 18), CPU:
  *
  *   npm run bench:grammar                         # all three parts
- *   npm run bench:grammar -- --part tables|accept|overhead [--runs 200] [--new 64] [--wide]
+ *   npm run bench:grammar -- --part tables|accept|overhead|ops [--runs 200] [--new 64] [--wide]
  *
  * - tables:   build time and size of the flowchart tables for Qwen3's vocabulary
  *             (151,936 ids, the real tokenizer), fresh, then the read back from disk.
@@ -14,6 +14,8 @@
  *             forced (no EOS), chunks of 16; on the tiny model and (with --wide, the
  *             default for the full run) the one-layer Qwen3-4B-width q4f16 model; plus
  *             the host-side mask (constraint.ts) on one logits row.
+ * - ops:      the mask ops alone in ONNX Runtime on one [1, 1, 151936] logits row
+ *             (the same nodes the loop uses) against ArgMax alone, median of 300.
  * Writes bench/out/grammar.json and prints a summary.
  */
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
@@ -30,6 +32,7 @@ import { createConstraint, maskLogits } from '../../server/engine/grammar/constr
 import { sampleDescriptions } from '../../server/engine/grammar/sample.ts';
 import { FREE_STATE, tableBytes } from '../../server/engine/grammar/tables.ts';
 import { flowchartConstraint } from '../../server/engine/grammar/types.ts';
+import { maskOpsMs } from './ops.ts';
 
 const { values: args } = parseArgs({
   options: { part: { type: 'string', default: 'all' }, runs: { type: 'string', default: '200' }, new: { type: 'string', default: '64' }, wide: { type: 'boolean', default: true }, 'no-wide': { type: 'boolean', default: false } },
@@ -138,6 +141,13 @@ if (part === 'all' || part === 'overhead') {
   }
   out.overhead = { rows, hostMaskMsPerToken: +((performance.now() - t0) / reps).toFixed(3) };
   console.log('host mask ms/token', (out.overhead as { hostMaskMsPerToken: number }).hostMaskMsPerToken);
+}
+
+if (part === 'all' || part === 'ops') {
+  // the mask ops alone in ONNX Runtime (no decoder around them, so less noise): Gather×3 + Less + Where + ArgMax + Gather×2 vs ArgMax alone
+  const state = createConstraint(flowchartConstraint('TD'), loaded.tables).state;
+  out.ops = await maskOpsMs(loaded.tables, state, 300);
+  console.log('ops', out.ops);
 }
 
 await closeValidator();

@@ -176,7 +176,7 @@ export async function run(args: string[]): Promise<number> {
       return 1;
     }
     let result: DiagramResult | null = null;
-    const pipeline = createPipeline({ engine, queue, budgetMs: config.budgetMs });
+    const pipeline = createPipeline({ engine, queue, budgetMs: config.budgetMs, constrain: config.constrained !== 'off' });
     for await (const event of pipeline(checked.request, controller.signal)) {
       switch (event.type) {
         case 'started':

@@ -12,12 +12,17 @@
  */
 import {
   BaseStreamer,
+  LogitsProcessor,
+  LogitsProcessorList,
   StoppingCriteria,
   StoppingCriteriaList,
+  Tensor,
   type PreTrainedModel,
   type PreTrainedTokenizer,
-  type Tensor,
 } from '@huggingface/transformers';
+import { completeText, createConstraint, type TokenConstraint } from './grammar/constraint.ts';
+import type { GrammarTables } from './grammar/tables.ts';
+import type { ConstraintSpec } from './grammar/types.ts';
 import type { StopPolicy } from './stop.ts';
 import { IncrementalText } from './stream.ts';
 import type { ChatMessage, GenerationOutput } from './types.ts';
@@ -30,6 +35,30 @@ export interface TransformersCall {
   eosIds: Set<number>;
   onToken?: (text: string, tokens: number) => void;
   prefillChunk?: number;
+  /** Grammar-constrained decoding (CONSTRAINED=on): the answer is prefilled and masked on the host, as the fused loop does. */
+  grammar?: { tables: GrammarTables; spec: ConstraintSpec };
+}
+
+/**
+ * The grammar on the host: before each pick, the constraint takes the token
+ * chosen last and masks the logits ([1, vocab] float32), with the fused loop's
+ * closing rule (remaining = max tokens left).
+ */
+class GrammarProcessor extends LogitsProcessor {
+  private seen = 0;
+  constructor(
+    private readonly constraint: TokenConstraint,
+    private readonly promptTokens: number,
+    private readonly maxNewTokens: number,
+  ) {
+    super();
+  }
+  override _call(input_ids: bigint[][], logits: Tensor): Tensor {
+    const ids = input_ids[0]!;
+    for (; this.seen < ids.length - this.promptTokens; this.seen++) this.constraint.accept(Number(ids[this.promptTokens + this.seen]));
+    this.constraint.mask(logits.data as Float32Array, this.maxNewTokens - this.seen);
+    return logits;
+  }
 }
 
 /** transformers.js StoppingCriteria over the policy: one clock + signal + flag check per token. */
@@ -99,7 +128,13 @@ export async function generateTransformers(
 ): Promise<GenerationOutput> {
   const t0 = performance.now();
   const { policy } = call;
-  const inputs = chatInputs(tokenizer, messages);
+  const g = call.grammar;
+  let inputs = chatInputs(tokenizer, messages);
+  if (g) {
+    // the assistant turn starts with the prefill: the same ids the fused path feeds
+    const ids = [...(inputs.input_ids.tolist() as bigint[][])[0]!, ...tokenizer.encode(g.spec.prefill, { add_special_tokens: false }).map(BigInt)];
+    inputs = { input_ids: new Tensor('int64', BigInt64Array.from(ids), [1, ids.length]), attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]) };
+  }
   const promptTokens = inputs.input_ids.dims.at(-1) ?? 0;
   const ms = () => Math.round(performance.now() - t0);
   const stopped = (): GenerationOutput => ({ text: '', tokens: 0, promptTokens, stopReason: policy.finish(false, 0), firstTokenMs: null, generationMs: ms() });
@@ -124,6 +159,11 @@ export async function generateTransformers(
   const streamer = new PieceStreamer(tokenizer, call.onToken);
   const criteria = new StoppingCriteriaList();
   criteria.push(new PolicyCriteria(policy));
+  const processors = new LogitsProcessorList();
+  if (g) {
+    processors.push(new GrammarProcessor(createConstraint(g.spec, g.tables), promptTokens, policy.maxNewTokens));
+    call.onToken?.(g.spec.prefill, 0);
+  }
   const sequences = (await model.generate({
     ...inputs,
     ...(cache ? { past_key_values: cache } : {}),
@@ -131,13 +171,24 @@ export async function generateTransformers(
     do_sample: false,
     streamer,
     stopping_criteria: criteria,
+    ...(g ? { logits_processor: processors } : {}),
   } as unknown as GenerateArgs)) as Tensor;
 
   const generated = ((sequences.tolist() as bigint[][])[0] ?? []).slice(promptTokens).map(Number);
   const last = generated.at(-1);
   const endedWithEos = last !== undefined && call.eosIds.has(last);
+  let text = (g?.spec.prefill ?? '') + streamer.pieces.join('');
+  if (g) {
+    // a budget or abort stop before the closing rule finished: close it here (as the fused path does)
+    const closed = completeText(g.tables, text);
+    if (closed !== null && closed !== text) {
+      if (closed.startsWith(text)) call.onToken?.(closed.slice(text.length), generated.length);
+      text = closed;
+    }
+  }
   return {
-    text: streamer.pieces.join(''),
+    text,
+    ...(g ? { constrained: true } : {}),
     tokens: generated.length,
     promptTokens,
     stopReason: policy.finish(endedWithEos, generated.length),

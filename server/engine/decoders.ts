@@ -19,6 +19,9 @@ import { chooseDtype, dataFilesSize, onnxFilePath, type ConcreteDtype, type Reso
 import { generateFused, type TokenIO } from './fused/engine-adapter.ts';
 import { FusedGenerator } from './fused/generate.ts';
 import { ensureFusedModel } from './fused/transform.ts';
+import type { LoadedTables } from './grammar/cache.ts';
+import { loadModelGrammar } from './grammar/for-model.ts';
+import { modelFilesDir } from './files.ts';
 import { disposeDecoder, FusedRequiredError, type Decoded, type ResolvedOptions } from './model-options.ts';
 import type { ChatMessage } from './types.ts';
 
@@ -31,6 +34,23 @@ export interface DecoderContext {
   common: Record<string, unknown>;
   /** Says what is happening while ONNX Runtime reads weights (it reports no progress). */
   say(message: string): void;
+  /** The tokenizer's end-of-turn ids (they go into the grammar tables with the model files' own). */
+  tokenizerEos?: number[];
+}
+
+/** The grammar tables (CONSTRAINED on/auto), built once into CACHE_DIR/grammar, or null. */
+async function loadGrammar(ctx: DecoderContext): Promise<LoadedTables | null> {
+  if (ctx.opts.constrained === 'off') return null;
+  try {
+    const g = await loadModelGrammar({ dir: modelFilesDir(ctx.opts), tokenizerEos: ctx.tokenizerEos ?? [], cacheDir: ctx.opts.cacheDir });
+    ctx.log.info({ ms: Math.round(g.ms), built: g.built, classes: g.tables.classes, states: g.tables.states }, 'grammar tables ready');
+    return g;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    if (ctx.opts.constrained === 'on') throw new FusedRequiredError(`CONSTRAINED=on, but the grammar tables could not be built (${why}). Set CONSTRAINED=off.`);
+    ctx.log.warn(`CONSTRAINED=auto: no grammar tables (${why}); answers are not constrained.`);
+    return null;
+  }
 }
 
 /**
@@ -46,7 +66,9 @@ export async function loadDecoder(ctx: DecoderContext, device: ResolvedDevice): 
   let model: PreTrainedModel | null = null;
   // Hub models are downloaded (and verified) through transformers.js; local ones are already on disk.
   if (mode === 'off' || !opts.modelPath) model = await loadTransformers(ctx, device, dtype);
-  if (mode === 'off') return { model, fused: null, device, dtype };
+  if (mode === 'off') return { model, fused: null, device, dtype, grammar: opts.constrained === 'on' ? await loadGrammar(ctx) : null };
+  const grammar = await loadGrammar(ctx);
+  const grammarOption = grammar ? { grammar: { tables: grammar.tables, hash: grammar.hash } } : {};
 
   const onnxFile = onnxFilePath(opts, dtype);
   const cacheDir = path.join(opts.cacheDir, 'fused');
@@ -60,12 +82,12 @@ export async function loadDecoder(ctx: DecoderContext, device: ResolvedDevice): 
     }
     log.warn(`FUSED=auto: the fused greedy loop ${what} on ${device} (${why}); decoding with transformers.js generate.`);
     // On a broken CUDA this throws too, and the loader explains it.
-    return { model: model ?? (await loadTransformers(ctx, device, dtype)), fused: null, device, dtype };
+    return { model: model ?? (await loadTransformers(ctx, device, dtype)), fused: null, device, dtype, grammar };
   };
 
   try {
     if (!existsSync(onnxFile)) throw new Error(`the decoder file ${onnxFile} is not on disk`);
-    await ensureFusedModel(onnxFile, { cacheDir });
+    await ensureFusedModel(onnxFile, { cacheDir, ...grammarOption });
   } catch (error) {
     return fallback('could not be built', error);
   }
@@ -75,10 +97,10 @@ export async function loadDecoder(ctx: DecoderContext, device: ResolvedDevice): 
   const gb = ((size + weights) / 1e9).toFixed(1);
   ctx.say(`Loading the decoder onto ${device} (${path.basename(onnxFile)}${Number(gb) >= 0.1 ? `, ${gb} GB` : ''})`);
   try {
-    const fused = await FusedGenerator.create({ modelPath: onnxFile, device, cacheDir });
+    const fused = await FusedGenerator.create({ modelPath: onnxFile, device, cacheDir, ...grammarOption });
     // The fused session holds the weights now; the download session is not needed.
     await model?.dispose();
-    return { model: null, fused, device, dtype };
+    return { model: null, fused, device, dtype, grammar };
   } catch (error) {
     return fallback('did not load', error);
   }
@@ -140,5 +162,6 @@ export function tokenIO(tokenizer: PreTrainedTokenizer): TokenIO {
         enable_thinking: false,
       } as Parameters<PreTrainedTokenizer['apply_chat_template']>[1]) as unknown as number[],
     decode: (ids) => tokenizer.decode(ids, { skip_special_tokens: true }),
+    encodeText: (text) => tokenizer.encode(text, { add_special_tokens: false }),
   };
 }

@@ -96,7 +96,7 @@ export async function loadModel(ctx: LoadContext): Promise<Loaded> {
     };
     addEos((tokenizer as unknown as { eos_token_id?: unknown }).eos_token_id);
 
-    const dctx: DecoderContext = { opts, log, source, common, say: (message) => ctx.report({ message }) };
+    const dctx: DecoderContext = { opts, log, source, common, tokenizerEos: [...eosIds], say: (message) => ctx.report({ message }) };
     const loadOn = (device: ResolvedDevice) => loadDecoder(dctx, device);
     let chosen: Decoded;
     if (!tryCuda) {

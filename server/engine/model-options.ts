@@ -10,6 +10,7 @@ import { DEFAULT_MAX_NEW_TOKENS } from '../../common/limits.ts';
 import { DEFAULT_MODEL_ID, type Config, type Device, type Dtype } from '../config.ts';
 import type { ConcreteDtype, ResolvedDevice } from './files.ts';
 import type { FusedGenerator } from './fused/generate.ts';
+import type { LoadedTables } from './grammar/cache.ts';
 import type { Neutraliser } from './special-tokens.ts';
 
 export interface TransformersEngineOptions {
@@ -38,6 +39,8 @@ export interface TransformersEngineOptions {
   fusedCache?: 'carry' | 'recompute';
   /** Prompt tokens per prefill run, both decoders (default 256). */
   prefillChunk?: number;
+  /** Grammar-constrained flowcharts (./grammar): on (both decoders) | auto (fused loop only) | off (default). */
+  constrained?: 'auto' | 'on' | 'off';
   /** Wait before the first retry of a failed load, ms (default 5 000; doubles per failure up to 5 min). */
   retryBackoffMs?: number;
 }
@@ -63,6 +66,7 @@ export function resolveOptions(o: TransformersEngineOptions): ResolvedOptions {
     fusedChunk: o.fusedChunk ?? 'auto',
     fusedCache: o.fusedCache ?? 'carry',
     prefillChunk: o.prefillChunk ?? 256,
+    constrained: o.constrained ?? 'off',
     retryBackoffMs: o.retryBackoffMs ?? 5_000,
   };
 }
@@ -81,6 +85,7 @@ export function engineOptionsFromConfig(config: Config, extra: Partial<Transform
     fused: config.fused,
     fusedChunk: config.fusedChunk,
     fusedCache: config.fusedCache,
+    constrained: config.constrained,
     ...extra,
   };
 }
@@ -98,6 +103,8 @@ export interface Decoded {
   fused: FusedGenerator | null;
   device: ResolvedDevice;
   dtype: ConcreteDtype;
+  /** Grammar tables (CONSTRAINED on/auto), built into the fused loop when it runs; null when off. */
+  grammar?: LoadedTables | null;
 }
 
 export interface Loaded extends Decoded {

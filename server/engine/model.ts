@@ -160,10 +160,14 @@ export class TransformersEngine implements Engine {
         chunkSize: this.opts.fusedChunk,
         cacheMode: this.opts.fusedCache,
         prefillChunk: this.opts.prefillChunk,
+        // CONSTRAINED on or auto: the fused loop was built with the tables
+        ...(request.constraint && loaded.grammar ? { grammar: { tables: loaded.grammar.tables, spec: request.constraint } } : {}),
       });
     }
     if (!loaded.model) throw new Error('engine: no decoder loaded');
-    return generateTransformers(loaded.model, loaded.tokenizer, messages, { policy, eosIds: loaded.eosIds, onToken, prefillChunk: this.opts.prefillChunk });
+    // CONSTRAINED=on only: auto constrains the fused loop alone
+    const grammar = request.constraint && loaded.grammar && this.opts.constrained === 'on' ? { tables: loaded.grammar.tables, spec: request.constraint } : undefined;
+    return generateTransformers(loaded.model, loaded.tokenizer, messages, { policy, eosIds: loaded.eosIds, onToken, prefillChunk: this.opts.prefillChunk, ...(grammar ? { grammar } : {}) });
   }
 
   private ensureLoaded(scheduleRetry: boolean): Promise<Loaded> {

@@ -11,6 +11,7 @@
  * cannot load or run throws from the iterator.
  */
 import type { ReadyStatus, StopReason } from '../../common/protocol.ts';
+import type { ConstraintSpec } from './grammar/types.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -26,6 +27,13 @@ export interface EngineRequest {
    * GPU budget. It counts the prefill (checked between prefill pieces too).
    */
   deadline?: number;
+  /**
+   * Grammar-constrained decoding (server/engine/grammar; plain data, it crosses
+   * to the worker): the answer is prefilled with `constraint.prefill` and can
+   * only continue inside the grammar. Honoured per CONSTRAINED (on; auto: fused
+   * path only; off: never); `GenerationOutput.constrained` says whether it was.
+   */
+  constraint?: ConstraintSpec;
 }
 
 /** The final numbers of one generation (the `end` chunk, without its tag). */
@@ -40,6 +48,8 @@ export interface GenerationOutput {
   firstTokenMs: number | null;
   /** ms spent decoding (prefill included). */
   generationMs: number;
+  /** True when the grammar constrained the text (which then starts with the constraint's prefill). */
+  constrained?: boolean;
 }
 
 export type TokenChunk =

@@ -84,6 +84,7 @@ export const DiagramResultSchema = z
     retried: z.boolean(),
     error: ParseErrorSchema.optional(),
     budgetCut: z.boolean(),
+    constrained: z.boolean().optional().openapi({ description: 'True when the model could only write text of the flowchart grammar (CONSTRAINED): valid by construction.' }),
     stopReason: z.enum(STOP_REASONS),
     tokens: z.number(),
     tokensPerSecond: z.number(),

@@ -37,6 +37,7 @@ import type { ApiError, DiagramResult, ReadyStatus, StreamEvent } from '../../co
 import type { ValidRequest } from '../../common/request.ts';
 import type { Engine } from '../engine/types.ts';
 import { NO_DIAGRAM_ERROR, check, generatePass, type Checked, type PassOutput } from './pass.ts';
+import { flowchartConstraint } from '../engine/grammar/types.ts';
 import { buildMessages, buildRetryMessages } from './prompt.ts';
 import type { GenerationQueue, Slot } from './queue.ts';
 import type { MermaidTools } from './tools.ts';
@@ -58,6 +59,12 @@ export interface DescribeDeps {
   candidateIntervalMs?: number;
   /** Clock, for tests. */
   now?: () => number;
+  /**
+   * Ask the engine for grammar-constrained flowcharts (CONSTRAINED ≠ off): the
+   * prompt asks for the bare diagram and the answer is prefilled with its header.
+   * The engine decides whether it can (result.constrained says whether it did).
+   */
+  constrain?: boolean;
 }
 
 let defaultTools: Promise<MermaidTools> | null = null;
@@ -91,7 +98,8 @@ async function* stages(req: ValidRequest, deps: DescribeDeps, signal: AbortSigna
   const now = deps.now ?? Date.now;
   const t0 = now();
   const tools = deps.tools ?? (await loadDefaultTools());
-  const { messages, plan } = buildMessages(req);
+  const { messages, plan } = buildMessages(req, { constrained: deps.constrain });
+  const constraint = plan.constrained ? flowchartConstraint(plan.direction === 'LR' ? 'LR' : 'TD') : undefined;
   const { maxNewTokens } = req; // resolved and bounded by the rule book
   const retryMinMs = deps.retryMinMs ?? deps.budgetMs / 4;
   const interval = deps.candidateIntervalMs ?? 150;
@@ -120,7 +128,7 @@ async function* stages(req: ValidRequest, deps: DescribeDeps, signal: AbortSigna
   try {
     const deadline = now() + deps.budgetMs;
     yield { type: 'started', budgetMs: deps.budgetMs };
-    const pass = { deadline, maxNewTokens, signal: slot.signal, interval, tools, now };
+    const pass = { deadline, maxNewTokens, signal: slot.signal, interval, tools, now, constraint };
     const out1 = yield* generatePass(engine, messages, pass);
     passes.push(out1);
     const mayRetry = out1.stopReason !== 'aborted' && !slot.signal.aborted && deadline - now() >= retryMinMs;
@@ -167,6 +175,7 @@ async function* stages(req: ValidRequest, deps: DescribeDeps, signal: AbortSigna
     changes: final.result.changes,
     retried: passes.length > 1,
     budgetCut: finalPass.stopReason === 'budget',
+    constrained: finalPass.constrained === true,
     stopReason: finalPass.stopReason,
     tokens,
     tokensPerSecond: generationMs > 0 ? Math.round((tokens / (generationMs / 1000)) * 10) / 10 : 0,

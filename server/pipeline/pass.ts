@@ -6,6 +6,7 @@
  */
 import type { ParseError, RepairResult, StreamEvent } from '../../common/protocol.ts';
 import type { ChatMessage, Engine } from '../engine/types.ts';
+import type { ConstraintSpec } from '../engine/grammar/types.ts';
 import { tokenStream, type TokenChunk } from './engine-stream.ts';
 import type { MermaidTools } from './tools.ts';
 import { typeOfHeader } from './types.ts';
@@ -30,6 +31,8 @@ export interface PassOptions {
   now: () => number;
   /** Tokens of earlier passes, so `token` events count across passes. */
   tokensBefore?: number;
+  /** Grammar-constrained decoding requested (server/engine/grammar). */
+  constraint?: ConstraintSpec;
 }
 
 export function parseError(v: { line?: number; message: string }): ParseError {
@@ -78,7 +81,7 @@ export async function* generatePass(engine: Engine, messages: ChatMessage[], o: 
   };
 
   let end: PassOutput | null = null;
-  for await (const chunk of tokenStream(engine, { messages, maxNewTokens: o.maxNewTokens, deadline: o.deadline }, o.signal)) {
+  for await (const chunk of tokenStream(engine, { messages, maxNewTokens: o.maxNewTokens, deadline: o.deadline, ...(o.constraint ? { constraint: o.constraint } : {}) }, o.signal)) {
     if (chunk.type === 'end') {
       end = chunk;
       break;

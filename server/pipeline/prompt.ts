@@ -37,6 +37,11 @@ export interface PromptPlan {
   header: string;
   language: Language | null;
   refinement: boolean;
+  /**
+   * The answer is prefilled with the header and decoded under the flowchart
+   * grammar (server/engine/grammar): the prompt asks for the bare diagram, no fence.
+   */
+  constrained?: boolean;
 }
 
 /** Tags that delimit user-supplied text; none of them can appear inside it. */
@@ -112,11 +117,16 @@ export function systemPrompt(plan: PromptPlan): string {
   const spec = TYPE_SPECS[plan.type];
   const example = plan.type === 'flowchart' ? spec.example.replace(/^flowchart TD/, plan.header) : spec.example;
   const flow = plan.type === 'flowchart';
+  const bare = Boolean(plan.constrained);
   const rules = [
-    'Reply with exactly one fenced code block that starts with ```mermaid and ends with ```. Nothing before or after it: no explanation, no notes.',
-    plan.refinement && flow
-      ? `The first line inside the block is: ${plan.header} (or flowchart LR / flowchart TD if the instruction changes the direction)`
-      : `The first line inside the block is: ${plan.header}`,
+    bare
+      ? 'Reply with the diagram itself, as plain Mermaid text: no code fence, no explanation, nothing before or after it.'
+      : 'Reply with exactly one fenced code block that starts with ```mermaid and ends with ```. Nothing before or after it: no explanation, no notes.',
+    bare
+      ? `The first line is: ${plan.header}`
+      : plan.refinement && flow
+        ? `The first line inside the block is: ${plan.header} (or flowchart LR / flowchart TD if the instruction changes the direction)`
+        : `The first line inside the block is: ${plan.header}`,
     'Ids: short ASCII letters and digits only (a1, check, ship). Never use end, graph, subgraph, class, style or click as an id.',
     flow
       ? 'Put every label in double quotes inside its shape: id["Label"], id{"Question?"}. Never put a double quote inside a label; use \' instead.'
@@ -136,9 +146,7 @@ export function systemPrompt(plan: PromptPlan): string {
     ...spec.rules.map((rule) => `- ${rule}`),
     '',
     'Example reply:',
-    '```mermaid',
-    example,
-    '```',
+    ...(bare ? [example] : ['```mermaid', example, '```']),
   ].join('\n');
 }
 
@@ -150,7 +158,7 @@ function userPrompt(input: PromptInput, plan: PromptPlan): string {
     '',
     wrap('description', input.description),
     '',
-    `Reply with one \`\`\`mermaid block starting with ${plan.header}.`,
+    plan.constrained ? `Reply with the diagram only, starting with ${plan.header}.` : `Reply with one \`\`\`mermaid block starting with ${plan.header}.`,
   ].join('\n');
 }
 
@@ -167,13 +175,15 @@ function refinementPrompt(input: PromptInput, plan: PromptPlan): string {
     'Change it as this instruction says, and keep every other node, edge and label as it is:',
     wrap('instruction', input.instruction!),
     '',
-    'Reply with the full updated diagram in one ```mermaid block.',
+    plan.constrained ? `Reply with the full updated diagram only, starting with ${plan.header}.` : 'Reply with the full updated diagram in one ```mermaid block.',
   ].join('\n');
 }
 
 /** Messages for a new diagram or (with currentDiagram + instruction) a refinement. */
-export function buildMessages(input: PromptInput): { messages: ChatMessage[]; plan: PromptPlan } {
+export function buildMessages(input: PromptInput, options: { constrained?: boolean } = {}): { messages: ChatMessage[]; plan: PromptPlan } {
   const plan = planPrompt(input);
+  // only flowcharts have a grammar; a constrained refinement keeps the plan's direction (the prefill)
+  if (options.constrained && plan.type === 'flowchart') plan.constrained = true;
   const user = plan.refinement ? refinementPrompt(input, plan) : userPrompt(input, plan);
   return {
     plan,

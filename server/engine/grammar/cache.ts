@@ -17,8 +17,8 @@ import { flowchartDfa, type FlowchartGrammarOptions } from './flowchart.ts';
 import { buildTables, type GrammarTables } from './tables.ts';
 import { vocabFromTokenizerJson } from './vocab.ts';
 
-/** Bump when the grammar or the table layout changes: cached tables are rebuilt. */
-export const GRAMMAR_FORMAT_VERSION = 1;
+/** Bump when the grammar, the table layout or the loop ops (mask-graph.ts) change: cached tables and fused graphs are rebuilt. */
+export const GRAMMAR_FORMAT_VERSION = 2;
 
 export interface LoadTablesOptions {
   /** Path of the model's tokenizer.json (byte-level BPE). */

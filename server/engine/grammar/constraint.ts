@@ -17,7 +17,8 @@
  * counts as allowed only in accepting states.
  */
 import type { ConstraintSpec } from './types.ts';
-import { DEAD_STATE, FAR, FREE_STATE, stateAfterText, type GrammarTables } from './tables.ts';
+import { shortestCompletion } from './dfa.ts';
+import { DEAD_STATE, FAR, FREE_STATE, STATE_OFFSET, stateAfterText, type GrammarTables } from './tables.ts';
 
 export interface TokenConstraint {
   readonly spec: ConstraintSpec | null;
@@ -68,4 +69,22 @@ export function createConstraint(spec: ConstraintSpec | null, t: GrammarTables):
     },
     accepting: () => t.accepting[state] === 1,
   };
+}
+
+/**
+ * A text the grammar cut short (a budget or abort stop between chunks, where
+ * the closing rule could not finish it) made complete: trailing U+FFFD (a
+ * token that ended inside a character) is dropped, then the fewest characters
+ * that reach an accepting state are appended (`"]`, a newline, `end`…).
+ * Returns the text unchanged when it is already complete, null when it is not
+ * a prefix of the grammar at all.
+ */
+export function completeText(t: GrammarTables, text: string): string | null {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0xfffd) end--;
+  const kept = text.slice(0, end);
+  const s = stateAfterText(t, kept);
+  if (s === DEAD_STATE) return null;
+  if (t.accepting[s]) return kept;
+  return kept + new TextDecoder().decode(Uint8Array.from(shortestCompletion(t.dfa, s - STATE_OFFSET)));
 }

@@ -3,14 +3,15 @@
  * given tables): the automaton state is carried from step to step like the
  * cache, and each step
  *
- *   rows     = Gather(next[S, C], state[B, 1])              → [B, 1, C]   next state per token class
- *   tokNext  = Gather(rows, tokenClass[V], axis 2)          → [B, 1, V]   next state per token
- *   ok       = Less(Gather(dist, tokNext), remaining - iter) → [B, 1, V]   the closing rule (constraint.ts)
+ *   rows     = Gather(next[S, C], state[B, 1])                 → [B, 1, C]  next state per token class
+ *   classOk  = Less(Gather(dist, rows), remaining - iter)     → [B, 1, C]  the closing rule (constraint.ts), per class
+ *   ok       = Gather(classOk, tokenClass[V], axis 2)         → [B, 1, V]  per token
  *   masked   = Where(ok, logits, -inf);  token = ArgMax(masked)
  *   state'   = Gather(nextFlat, state * C + tokenClass[token])
  *
- * Per step that is three gathers and a compare over the vocabulary, next to a
- * forward pass (BENCHMARKS.md has the measured cost). The tables are
+ * Per step that is one gather of booleans and a Where over the vocabulary
+ * (the rule itself runs on the few hundred classes), next to a forward pass
+ * (BENCHMARKS.md has the measured cost). The tables are
  * initializers of the outer graph (a few MB), read by the body from outer scope.
  *
  * Inputs of the fused model: `grammar_state` (int32 [batch, 1], FREE_STATE = 1
@@ -83,11 +84,11 @@ export function grammarMaskParts(
     bodyConsts: [negInf],
     before: [
       node('Gather', ['grammar/next', names.stateIn], ['grammar/rows'], [{ name: 'axis', type: 2, i: 0 }]),
-      node('Gather', ['grammar/rows', 'grammar/token_class'], ['grammar/tok_next'], [{ name: 'axis', type: 2, i: 2 }]),
-      node('Gather', ['grammar/dist', 'grammar/tok_next'], ['grammar/tok_dist'], [{ name: 'axis', type: 2, i: 0 }]),
+      node('Gather', ['grammar/dist', 'grammar/rows'], ['grammar/class_dist'], [{ name: 'axis', type: 2, i: 0 }]),
       node('Cast', [names.iter], ['grammar/iter32'], [{ name: 'to', type: 2, i: INT32 }]),
       node('Sub', [GRAMMAR_INPUT_REMAINING, 'grammar/iter32'], ['grammar/left']),
-      node('Less', ['grammar/tok_dist', 'grammar/left'], ['grammar/ok']),
+      node('Less', ['grammar/class_dist', 'grammar/left'], ['grammar/class_ok']),
+      node('Gather', ['grammar/class_ok', 'grammar/token_class'], ['grammar/ok'], [{ name: 'axis', type: 2, i: 2 }]),
       node('Where', ['grammar/ok', names.logits, 'grammar/neg_inf'], [names.masked]),
     ],
     after: [
