@@ -250,6 +250,8 @@ export class TransformersEngine implements Engine {
     } catch (error) {
       const e = error instanceof ModelLoadError ? error : new ModelLoadError(error instanceof Error ? error.message : String(error), { cause: error });
       this.log.error({ model: this.source, error: e.message }, 'model failed to load');
+      // What leaves the engine (the pipeline's model_unavailable message, a retry's fast failure) names the folder, not where it is.
+      e.message = this.redact(e.message);
       throw e;
     }
   }
