@@ -13,12 +13,66 @@
  * line. Pure, no mermaid import.
  */
 
-/** A `---` fenced block at the very start (indentation allowed, the same on both fences), and the blank lines after it. */
-const FRONT_MATTER = /^([^\S\n\r]*)---\s*[\n\r]([\s\S]*?)[\n\r]\1---\s*[\n\r]+/;
+/**
+ * A `---` fenced block at the very start (indentation allowed, the same on
+ * both fences), and the blank lines after it: what mermaid's
+ * `/^([^\S\n\r]*)-{3}\s*[\n\r](.*?)[\n\r]\1-{3}\s*[\n\r]+/s` matches, found by
+ * a scan because that pattern is cubic on `---` and thousands of blank lines
+ * (tests/redos). Returns the match as [start, end) or nothing.
+ */
+export function frontMatter(text: string): Array<[number, number]> {
+  const open = /^([^\S\n\r]*)---/.exec(text);
+  if (!open) return [];
+  const fence = open[1]! + '---';
+  const isSpace = (c: string) => /\s/.test(c);
+  const isBreak = (c: string | undefined) => c === '\n' || c === '\r';
+  /** After a fence at `from`: `\s*[\n\r]+` ends after the last line break of the whitespace run; -1 if it has none. */
+  const afterRun = (from: number) => {
+    let lastBreak = -1;
+    for (let i = from; i < text.length && isSpace(text[i]!); i++) if (isBreak(text[i])) lastBreak = i;
+    return lastBreak === -1 ? -1 : lastBreak + 1;
+  };
+  /** A closing fence: a line break at k, then the indented `---`, then whitespace holding a line break. */
+  const closesAt = (k: number) => isBreak(text[k]) && text.startsWith(fence, k + 1) && afterRun(k + 1 + fence.length) !== -1;
+  // `\s*[\n\r]` after the opening fence: greedy, so the body starts after the
+  // run's last line break; the run holds no `---`, so a shorter `\s*` can only
+  // win when that last break is itself the closing fence's line break.
+  const breaks: number[] = [];
+  for (let i = fence.length; i < text.length && isSpace(text[i]!); i++) if (isBreak(text[i])) breaks.push(i);
+  if (breaks.length === 0) return [];
+  const last = breaks[breaks.length - 1]!;
+  for (let k = last + 1; k < text.length; k++) {
+    if (closesAt(k)) return [[0, afterRun(k + 1 + fence.length)]];
+  }
+  if (breaks.length >= 2 && closesAt(last)) return [[0, afterRun(last + 1 + fence.length)]];
+  return [];
+}
 /** `%%{` … `}%%`, possibly over several lines; an unclosed one runs to the end of the text. */
 const DIRECTIVE = /%%\{(?:(?!\}%%)[\s\S])*(?:\}%%)?/g;
-/** A `%%` comment line (not a directive), with the blank lines before it and its newline. */
-const COMMENT_LINE = /^\s*%%(?!\{)[^\n]+\n?/gm;
+/**
+ * `%%` comment lines (not directives), each with the blank lines before it
+ * and its newline: the matches of `/^\s*%%(?!\{)[^\n]+\n?/gm`, found by a
+ * scan because that pattern is quadratic on thousands of blank lines.
+ */
+export function commentLines(text: string): Array<[number, number]> {
+  const found: Array<[number, number]> = [];
+  const isLineStart = (i: number) => i === 0 || /[\n\r\u2028\u2029]/.test(text[i - 1]!);
+  let runStart = -1; // the first line start of the current whitespace run, at or after the last match
+  for (let i = 0; i < text.length; i++) {
+    if (runStart === -1 && isLineStart(i)) runStart = i;
+    const c = text[i]!;
+    if (runStart !== -1 && c === '%' && text[i + 1] === '%' && text[i + 2] !== '{' && i + 2 < text.length && text[i + 2] !== '\n') {
+      const newline = text.indexOf('\n', i + 2);
+      const end = newline === -1 ? text.length : newline + 1;
+      found.push([runStart, end]);
+      runStart = -1;
+      i = end - 1;
+      continue;
+    }
+    if (!/\s/.test(c)) runStart = -1;
+  }
+  return found;
+}
 
 /** Text plus, for each character, the 0-based source line it came from. */
 interface Tracked {
@@ -36,21 +90,23 @@ function track(code: string): Tracked {
   return { text: code, lines };
 }
 
-/** Like String.replace with a regex, but deletion only (what mermaid does). */
-function remove(t: Tracked, re: RegExp): Tracked {
+/** The matches of a global regex as [start, end) ranges. */
+function matches(re: RegExp): (text: string) => Array<[number, number]> {
+  return (text) => [...text.matchAll(re)].map((m) => [m.index, m.index + m[0].length]);
+}
+
+/** Like String.replace, but deletion only (what mermaid does), of the ranges `find` returns (in order, not overlapping). */
+function remove(t: Tracked, find: (text: string) => Array<[number, number]>): Tracked {
   let text = '';
-  const lines: number[] = [];
+  let lines: number[] = [];
   let last = 0;
-  const global = re.flags.includes('g');
-  re.lastIndex = 0;
-  for (let m = re.exec(t.text); m; m = global ? re.exec(t.text) : null) {
-    text += t.text.slice(last, m.index);
-    lines.push(...t.lines.slice(last, m.index));
-    last = m.index + m[0].length;
-    if (m[0].length === 0) re.lastIndex++;
+  for (const [start, end] of find(t.text)) {
+    text += t.text.slice(last, start);
+    lines = lines.concat(t.lines.slice(last, start));
+    last = end;
   }
   text += t.text.slice(last);
-  lines.push(...t.lines.slice(last));
+  lines = lines.concat(t.lines.slice(last));
   return { text, lines };
 }
 
@@ -63,9 +119,9 @@ export function sourceLine(code: string, parsedLine: number): number {
   const normalized = code.replace(/\r\n?/g, '\n');
   const sourceLines = normalized.split('\n').length;
   let t = track(normalized);
-  t = remove(t, FRONT_MATTER);
-  t = remove(t, DIRECTIVE);
-  t = remove(t, COMMENT_LINE);
+  t = remove(t, frontMatter);
+  t = remove(t, matches(DIRECTIVE));
+  t = remove(t, commentLines);
   const lead = t.text.length - t.text.trimStart().length;
   t = { text: t.text.slice(lead), lines: t.lines.slice(lead) };
 

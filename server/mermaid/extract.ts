@@ -44,7 +44,7 @@ export function extractDiagram(text: string, options: ExtractOptions = {}): Extr
 
 /** Removes reasoning. Returns null while a stream is still inside `<think>`. */
 function withoutThinking(text: string, partial: boolean): string | null {
-  let out = text.replace(/<think>[\s\S]*?<\/think>/gi, '\n');
+  let out = withoutClosedThinkBlocks(text);
   // A chat template may open <think> itself: the answer then starts after a lone </think>.
   const lone = out.search(/<\/think>/i);
   if (lone >= 0) out = out.slice(lone + '</think>'.length).replace(/<\/think>/gi, '\n');
@@ -55,6 +55,29 @@ function withoutThinking(text: string, partial: boolean): string | null {
     out = out.slice(0, open) + '\n' + out.slice(open + '<think>'.length);
   }
   return out;
+}
+
+/**
+ * `text.replace(/<think>[\s\S]*?<\/think>/gi, '\n')` as a scan: that lazy
+ * pattern is quadratic on many `<think>` without a `</think>` (each one
+ * scans to the end). Once a `<think>` has no `</think>` after it, no later one has.
+ */
+function withoutClosedThinkBlocks(text: string): string {
+  const open = /<think>/gi;
+  const close = /<\/think>/gi;
+  let out = '';
+  let at = 0;
+  for (;;) {
+    open.lastIndex = at;
+    const o = open.exec(text);
+    if (!o) break;
+    close.lastIndex = o.index + o[0].length;
+    const c = close.exec(text);
+    if (!c) break;
+    out += text.slice(at, o.index) + '\n';
+    at = c.index + c[0].length;
+  }
+  return out + text.slice(at);
 }
 
 /** While streaming, a last line such as "``" may become a closing fence: not diagram text. */
@@ -69,15 +92,26 @@ interface Fence {
   closed: boolean;
 }
 
-const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})\s*([^\s`]*)[^`]*$/;
+/**
+ * An opening fence: up to 3 spaces, ``` or ~~~ (or longer), then an info
+ * string without backticks whose first word is the language. A scan rather
+ * than one pattern: `~{3,}\s*([^\s`]*)[^`]*$` backtracks cubically.
+ */
+function fenceOpen(line: string): { indent: number; marker: string; lang: string; info: string } | null {
+  const start = /^( {0,3})(`{3,}|~{3,})/.exec(line);
+  if (!start) return null;
+  const rest = line.slice(start[0].length);
+  if (rest.includes('`')) return null;
+  const lang = /^\s*(\S*)/.exec(rest)!;
+  return { indent: start[1]!.length, marker: start[2]!, lang: lang[1]!, info: rest.slice(lang[0].length).trim() };
+}
 
 function scanFences(lines: string[]): Fence[] {
   const fences: Fence[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = FENCE_OPEN.exec(lines[i]!);
+    const open = fenceOpen(lines[i]!);
     if (!open) continue;
-    const marker = open[2]!;
-    const indent = open[1]!.length;
+    const { marker, indent } = open;
     const fenceChar = marker[0] === '`' ? '`' : '~';
     const close = new RegExp(`^ {0,3}${fenceChar}{${marker.length},}\\s*$`);
     // Small models sometimes glue the closing fence to the last line: "C --> D```".
@@ -85,8 +119,7 @@ function scanFences(lines: string[]): Fence[] {
     const dedent = new RegExp(`^ {0,${indent}}`);
     const body: string[] = [];
     // …or put the header on the fence line: "```mermaid flowchart TD".
-    const info = lines[i]!.slice(open[0].indexOf(open[3]!) + open[3]!.length).trim();
-    if (info && isDiagramHeader(info)) body.push(info);
+    if (open.info && isDiagramHeader(open.info)) body.push(open.info);
     let j = i + 1;
     let closed = false;
     for (; j < lines.length; j++) {
@@ -102,7 +135,7 @@ function scanFences(lines: string[]): Fence[] {
       }
       body.push(lines[j]!.replace(dedent, ''));
     }
-    fences.push({ lang: open[3]!.toLowerCase(), body, closed });
+    fences.push({ lang: open.lang.toLowerCase(), body, closed });
     i = j;
   }
   return fences;
@@ -123,7 +156,7 @@ function fromFences(lines: string[]): Extracted | null {
  */
 function withoutLeadingNoise(body: string[]): string[] {
   let i = 0;
-  while (i < body.length && (body[i]!.trim() === '' || /^\s*(?:mermaid|mmd|(?:`{3,}|~{3,})\s*(?:mermaid|mmd)?)\s*$/i.test(body[i]!))) i++;
+  while (i < body.length && (body[i]!.trim() === '' || /^(?:mermaid|mmd|(?:`{3,}|~{3,})(?:\s*(?:mermaid|mmd))?)$/i.test(body[i]!.trim()))) i++;
   return i < body.length && isDiagramHeader(body[i]!) ? body.slice(i) : body;
 }
 
@@ -203,7 +236,7 @@ function tidy(body: string[]): string {
   let to = body.length;
   while (from < to && body[from]!.trim() === '') from++;
   while (to > from && body[to - 1]!.trim() === '') to--;
-  const kept = body.slice(from, to).map((l) => l.replace(/\s+$/, ''));
+  const kept = body.slice(from, to).map((l) => l.trimEnd());
   const indents = kept.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)![0].length);
   const common = indents.length ? Math.min(...indents) : 0;
   return kept.map((l) => l.slice(Math.min(common, /^[ \t]*/.exec(l)![0].length))).join('\n');

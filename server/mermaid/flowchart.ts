@@ -41,10 +41,77 @@ const SHAPES: Array<[string, string[]]> = [
   ['>', [']']],
 ];
 
-/** What may follow a node's closing bracket: end, space, `;`, `&`, `:::`, an arrow. */
-const AFTER_NODE = /^(?:$|\s|;|&|:::|[-=.~<ox]?[-=.~]|@\{)/;
-/** A node id right before the opener (ids may contain '-', but not end with it: `A-->`). */
-const NODE_ID = /[\p{L}\p{N}_](?:[\p{L}\p{N}_-]*[\p{L}\p{N}_])?$/u;
+/** What may follow a node's closing bracket: end, space, `;`, `&`, `:::`, an arrow (sticky: set lastIndex). */
+const AFTER_NODE = /(?:$|\s|;|&|:::|[-=.~<ox]?[-=.~]|@\{)/y;
+
+function followsNode(line: string, at: number): boolean {
+  AFTER_NODE.lastIndex = at;
+  return AFTER_NODE.test(line);
+}
+
+/**
+ * A node id ends right before `at` (ids may contain '-', but not end with it:
+ * `A-->`): the character before is a letter, digit or `_`. Looked at directly:
+ * a `…$` pattern on the text before each character is quadratic per line.
+ */
+function idEndsAt(line: string, at: number): boolean {
+  if (at === 0) return false;
+  const low = line.charCodeAt(at - 1);
+  const char = low >= 0xdc00 && low <= 0xdfff && at >= 2 ? line.slice(at - 2, at) : line[at - 1]!;
+  return /^[\p{L}\p{N}_]$/u.test(char);
+}
+
+/** The text before `at` ends with an edge (`--`, `-->`, `==>`, `-.->`, `~~~`…) and optional spaces: a `|label|` may start. */
+function edgeEndsAt(line: string, at: number): boolean {
+  let k = at;
+  while (k > 0 && /\s/.test(line[k - 1]!)) k--;
+  const before = line.slice(Math.max(0, k - 4), k);
+  return /(?:--[->ox]?|==[=>]?|-\.->?|~~~)$/.test(before);
+}
+
+const EDGE_TEXT_CLOSERS = ['-->', '---', '==>', '===', '.->', '-.-', '--o', '--x'];
+
+/**
+ * `A -- text --> B` style edge text starting at `i`: what
+ * `^(\s(?:--|==|-\.)\s+)(.+?)(\s+(?:-->|---|==>|===|\.->|-\.-|--[ox]))(?=\s|$|\w)`
+ * matches on `line.slice(i)`, as lengths, found by a scan (that pattern is
+ * cubic on long runs of spaces). Null when it does not match.
+ */
+export function edgeTextAt(line: string, i: number): { open: number; label: number; close: number } | null {
+  const isSpace = (k: number) => k < line.length && /\s/.test(line[k]!);
+  if (!isSpace(i) || !/^(?:--|==|-\.)/.test(line.slice(i + 1, i + 3)) || !isSpace(i + 3)) return null;
+  let s = i + 3;
+  while (isSpace(s)) s++;
+  /** The closing arrow at `b` (after a whitespace run), with what may follow it; its length or 0. */
+  const arrowAt = (b: number) => {
+    for (const arrow of EDGE_TEXT_CLOSERS) {
+      if (!line.startsWith(arrow, b)) continue;
+      const after = b + arrow.length;
+      if (after === line.length || /[\s\w]/.test(line[after]!)) return arrow.length;
+    }
+    return 0;
+  };
+  // Lazy label from the first non-space: the first whitespace run after it that ends at an arrow.
+  // `.` stops at line terminators, so the label cannot cross one.
+  for (let k = s; k < line.length; k++) {
+    const c = line[k]!;
+    if (k > s && isSpace(k) && !isSpace(k - 1)) {
+      let b = k;
+      while (isSpace(b)) b++;
+      const arrow = arrowAt(b);
+      if (arrow) return { open: s - i, label: k - s, close: b - k + arrow };
+    }
+    if (/[\n\r\u2028\u2029]/.test(c)) break;
+  }
+  // Backtracking into the opening spaces: a one-space label between them and the
+  // arrow, the last one that is not a line terminator, keeping one space each side.
+  const arrow = arrowAt(s);
+  if (!arrow) return null;
+  for (let q = s - 2; q >= i + 4; q--) {
+    if (!/[\n\r\u2028\u2029]/.test(line[q]!)) return { open: q - i, label: 1, close: s - q - 1 + arrow };
+  }
+  return null;
+}
 
 export interface Label {
   /** Offsets of the text between the brackets / pipes / edge dashes. */
@@ -59,7 +126,7 @@ export function findLabels(line: string): Label[] {
   let i = 0;
   while (i < line.length) {
     const ch = line[i]!;
-    if (ch === '|' && /(?:--[->ox]?|==[=>]?|-\.->?|~~~)\s*$/.test(line.slice(0, i))) {
+    if (ch === '|' && edgeEndsAt(line, i)) {
       const close = line.indexOf('|', i + 1);
       if (close === -1) {
         labels.push({ start: i + 1, end: line.length, kind: 'edge' });
@@ -69,14 +136,14 @@ export function findLabels(line: string): Label[] {
       i = close + 1;
       continue;
     }
-    const edgeText = /^(\s(?:--|==|-\.)\s+)(.+?)(\s+(?:-->|---|==>|===|\.->|-\.-|--[ox]))(?=\s|$|\w)/.exec(line.slice(i));
-    if (edgeText && i > 0 && !/[-=.]/.test(line[i - 1]!)) {
-      const start = i + edgeText[1]!.length;
-      labels.push({ start, end: start + edgeText[2]!.length, kind: 'edge' });
-      i = start + edgeText[2]!.length + edgeText[3]!.length;
+    const edgeText = i > 0 && !/[-=.]/.test(line[i - 1]!) ? edgeTextAt(line, i) : null;
+    if (edgeText) {
+      const start = i + edgeText.open;
+      labels.push({ start, end: start + edgeText.label, kind: 'edge' });
+      i = start + edgeText.label + edgeText.close;
       continue;
     }
-    let shape = NODE_ID.test(line.slice(0, i)) ? SHAPES.find(([open]) => line.startsWith(open, i)) : undefined;
+    let shape = idEndsAt(line, i) ? SHAPES.find(([open]) => line.startsWith(open, i)) : undefined;
     // `A[/api/orders]`: a label starting with a slash, not a parallelogram (no `/]` closes it).
     if (shape && (shape[0] === '[/' || shape[0] === '[\\') && findCloser(line, i + 2, shape[1]) === -1 && findCloser(line, i + 1, [']']) !== -1) {
       shape = ['[', [']']];
@@ -115,7 +182,7 @@ function findCloser(line: string, from: number, closers: string[]): number {
   for (let k = from; k < line.length; k++) {
     for (const c of closers) {
       if (!line.startsWith(c, k)) continue;
-      if (!AFTER_NODE.test(line.slice(k + c.length))) continue;
+      if (!followsNode(line, k + c.length)) continue;
       if (quoted && line[k - 1] !== '"') {
         if (candidate === -1) candidate = k; // a fallback if the quotes are broken
         continue;

@@ -45,18 +45,35 @@ const PLAIN = ['mindmap', 'timeline', 'journey', 'gantt', 'kanban', 'sankey', 'p
 const escape = (s: string) => s.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&');
 
 const HEADER_PATTERNS: RegExp[] = [
-  // flowchart / graph with any single direction-like word (typos included: repair fixes them),
-  // optionally followed by `;` and statements on the same line.
-  /^\s*(?:flowchart-elk|flowchart|graph)(?:\s+[A-Za-z]{1,12})?\s*(?:;.*)?$/,
   new RegExp(`^\\s*(?:${DISTINCTIVE.map(escape).join('|')})(?![\\w-])`),
   new RegExp(`^\\s*(?:${PLAIN.map(escape).join('|')})\\s*$`),
-  /^\s*pie(?:\s+showData)?(?:\s+title\s+.*)?\s*$/,
   /^\s*xychart(?:-beta)?(?:\s+(?:horizontal|vertical))?\s*$/,
 ];
 
 /** True when `line` can be the first line of a Mermaid diagram (after front matter and directives). */
 export function isDiagramHeader(line: string): boolean {
-  return HEADER_PATTERNS.some((re) => re.test(line));
+  return isFlowchartHeader(line) || isPieHeader(line) || HEADER_PATTERNS.some((re) => re.test(line));
+}
+
+// The two headers below are checked in two steps because as one pattern
+// each (`…\s*(?:;.*)?$`, `…(?:\s+title\s+.*)?\s*$`) they backtrack
+// quadratically (tests/redos). Callers pass single lines.
+
+/**
+ * flowchart / graph with any single direction-like word (typos included:
+ * repair fixes them), optionally followed by `;` and statements on the same line.
+ */
+function isFlowchartHeader(line: string): boolean {
+  const semicolon = line.indexOf(';');
+  const head = semicolon === -1 ? line : line.slice(0, semicolon);
+  if (semicolon !== -1 && /[\n\r\u2028\u2029]/.test(line.slice(semicolon))) return false;
+  return /^\s*(?:flowchart-elk|flowchart|graph)(?:\s+[A-Za-z]{1,12})?\s*$/.test(head);
+}
+
+/** `pie`, `pie showData`, each optionally followed by `title …`. */
+function isPieHeader(line: string): boolean {
+  const text = line.trimStart();
+  return /^pie(?:\s+showData)?$/.test(text.trimEnd()) || /^pie(?:\s+showData)?\s+title\s/.test(text);
 }
 
 /** `%%{init: …}%%`-style directive or `%%` comment line. */
