@@ -17,6 +17,7 @@ import {
   DEFAULT_PORT,
   DEFAULT_QUEUE_LENGTH,
 } from '../common/limits.ts';
+import { trimEndChar } from '../common/text.ts';
 
 export const DEFAULT_MODEL_ID = 'onnx-community/Qwen3-4B-Instruct-2507-ONNX';
 export const DEVICES = ['auto', 'cuda', 'cpu'] as const;
@@ -124,7 +125,7 @@ const schema = z.object({
     .optional()
     .transform((v, ctx) => {
       if (v === undefined) return undefined;
-      const s = v.trim().replace(/\/+$/, '');
+      const s = trimEndChar(v.trim(), '/');
       if (!/^https?:\/\/[^/\s]+/.test(s)) {
         ctx.addIssue({ code: 'custom', message: `expected an http(s) URL such as https://huggingface.co, got "${v}"` });
         return z.NEVER;

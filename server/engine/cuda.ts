@@ -101,7 +101,7 @@ export async function explainCudaFailure(
       : await missingSharedLibraries(path.join(pre.binDir, CUDA_PROVIDER_FILES[0]));
   if (missing && missing.length > 0) {
     const driver = missing.some((l) => l.startsWith('libcuda.so'));
-    const cudaMajor = /lib(?:cublas|cudart)\S*\.so\.(\d+)/.exec(missing.join(' '))?.[1];
+    const cudaMajor = missing.map((l) => /^lib(?:cublas|cudart)[^.\s]*\.so\.(\d+)/.exec(l)?.[1]).find(Boolean);
     const parts = [
       `CUDA is not available: the CUDA provider in ${pre.binDir} cannot find ${missing.join(', ')}.`,
     ];

@@ -12,6 +12,7 @@ import type { ConcreteDtype, ResolvedDevice } from './files.ts';
 import type { FusedGenerator } from './fused/generate.ts';
 import type { LoadedTables } from './grammar/cache.ts';
 import type { Neutraliser } from './special-tokens.ts';
+import { trimEndChar } from '../../common/text.ts';
 
 export interface TransformersEngineOptions {
   /** Hub id, used when `modelPath` is null. */
@@ -60,7 +61,7 @@ export function resolveOptions(o: TransformersEngineOptions): ResolvedOptions {
     dtype: o.dtype ?? 'auto',
     cacheDir: o.cacheDir ?? path.resolve('.cache/models'),
     maxNewTokens: o.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS,
-    hubUrl: (o.hubUrl ?? 'https://huggingface.co').replace(/\/+$/, ''),
+    hubUrl: trimEndChar(o.hubUrl ?? 'https://huggingface.co', '/'),
     warmup: o.warmup ?? true,
     fused: o.fused ?? 'auto',
     fusedChunk: o.fusedChunk ?? 'auto',

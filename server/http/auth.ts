@@ -25,8 +25,9 @@ export function createKeyChecker(apiKey: string | undefined): ((headers: Headers
       const v = headers.get(name);
       if (!v) continue;
       for (const part of v.split(',')) {
-        const m = /^\s*Bearer\s+(.+?)\s*$/i.exec(part);
-        if (m?.[1]) candidates.push(m[1]);
+        // `^\s*Bearer\s+(.+?)\s*$` in two steps: as one pattern it is cubic on long runs of spaces.
+        const token = /^Bearer\s([^]*)$/i.exec(part.trim())?.[1]!.trim();
+        if (token && !/[\n\r\u2028\u2029]/.test(token)) candidates.push(token);
       }
     }
     // Check every candidate (no early exit on the first mismatch).

@@ -3,6 +3,7 @@
  * parser error at the right line: messages (`A->>+B: text`), participants,
  * activations. Pure, no mermaid import; line-based.
  */
+import { trimEndSemicolon } from '../../common/text.ts';
 
 /** Mermaid's message arrows, longest first; an optional `+`/`-` activation mark follows. */
 const ARROW = /(<<-->>|<<->>|-->>|->>|--x|-x|--\)|-\)|-->|->)([+-]?)/;
@@ -44,14 +45,43 @@ export function formatMessage(m: Message): string {
   return `${m.indent}${m.from}${m.arrow}${m.mark}${m.to}:${m.text ?? ''}`;
 }
 
-/** `participant X`, `actor X as Label` → the id X (with spaces, as written). */
-export const PARTICIPANT = /^(\s*)(participant|actor)\s+(.+?)(?:\s+as\s+(.*))?\s*$/i;
+/**
+ * `participant X`, `actor X as Label` → the id X (with spaces, as written):
+ * the groups of `^(\s*)(participant|actor)\s+(.+?)(?:\s+as\s+(.*))?\s*$/i`
+ * ([whole, indent, keyword, id, alias]), found by a scan because that
+ * pattern is polynomial on runs of spaces (tests/redos).
+ */
+export function parseParticipant(line: string): [string, string, string, string, string | undefined] | null {
+  const head = /^(\s*)(participant|actor)(?=\s)/i.exec(line);
+  if (!head) return null;
+  const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+  const n = line.length;
+  let w = head[0].length;
+  while (w < n && isSpace(line[w])) w++;
+  if (w === n) {
+    // Only spaces after the keyword: the id is the last of them (when there are two or more).
+    return n - head[0].length >= 2 ? [line, head[1]!, head[2]!, line[n - 1]!, undefined] : null;
+  }
+  // The id ends at the first run of spaces that is followed by `as` and a space, or by the end.
+  for (let e = w + 1; e < n; e++) {
+    if (!isSpace(line[e]) || isSpace(line[e - 1])) continue;
+    let x = e;
+    while (x < n && isSpace(line[x])) x++;
+    if (x === n) return [line, head[1]!, head[2]!, line.slice(w, e), undefined];
+    if (/^as$/i.test(line.slice(x, x + 2)) && isSpace(line[x + 2])) {
+      let y = x + 2;
+      while (y < n && isSpace(line[y])) y++;
+      return [line, head[1]!, head[2]!, line.slice(w, e), line.slice(y)];
+    }
+  }
+  return [line, head[1]!, head[2]!, line.slice(w), undefined];
+}
 
 /** Ids of the participants: declared ones and both ends of every message. */
 export function participants(lines: readonly string[]): Set<string> {
   const ids = new Set<string>();
   for (const line of lines) {
-    const p = PARTICIPANT.exec(line);
+    const p = parseParticipant(line);
     if (p) {
       ids.add(p[3]!.trim());
       continue;
@@ -76,9 +106,9 @@ export function firstBadDeactivation(lines: readonly string[]): { index: number;
   const bump = (actor: string, by: number) => active.set(actor, (active.get(actor) ?? 0) + by);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const statement = /^\s*(activate|deactivate)\s+(.+?)\s*;?\s*$/i.exec(line);
+    const statement = activation(line);
     if (statement) {
-      const actor = statement[2]!;
+      const actor = statement[2];
       if (statement[1]!.toLowerCase() === 'activate') bump(actor, 1);
       else if ((active.get(actor) ?? 0) < 1) return { index: i, actor, shorthand: false };
       else bump(actor, -1);
@@ -93,4 +123,17 @@ export function firstBadDeactivation(lines: readonly string[]): { index: number;
     }
   }
   return null;
+}
+
+/**
+ * `activate X` / `deactivate X;` → [line, keyword, X]: what
+ * `^\s*(activate|deactivate)\s+(.+?)\s*;?\s*$/i` matched, without its
+ * polynomial backtracking (a line of only spaces after the keyword is no statement).
+ */
+function activation(line: string): [string, string, string] | null {
+  const head = /^\s*(activate|deactivate)(?=\s)/i.exec(line);
+  if (!head) return null;
+  const rest = line.slice(head[0].length).trim();
+  if (rest === '') return null;
+  return [line, head[1]!, trimEndSemicolon(rest) || rest];
 }

@@ -297,7 +297,7 @@ function describeRenderProblem(code: string, problem: string): { line?: number; 
   // A keyword with a colon (`title: Plan`) is read as a task with no dates: the usual cause.
   const keyword = lines.findIndex((l) => /^\s*(?:title|dateFormat|axisFormat|tickInterval|section|excludes|includes|todayMarker|weekday)\s*:/.test(l));
   if (keyword !== -1) {
-    const word = lines[keyword]!.trim().split(/\s*:/)[0];
+    const word = lines[keyword]!.trim().split(':')[0]!.trimEnd();
     return { line: keyword + 1, message: `Gantt chart cannot be drawn: line ${keyword + 1} is read as a task; write "${word} …" without a colon.` };
   }
   return { message: `Gantt chart cannot be drawn: ${detail}. Every task needs Task name :id, start date or after id, duration (e.g. 3d).` };

@@ -42,6 +42,7 @@ import { buildMessages, buildRetryMessages } from './prompt.ts';
 import type { GenerationQueue, Slot } from './queue.ts';
 import type { MermaidTools } from './tools.ts';
 import { Latest, abortable } from './wait.ts';
+import { trimEndChar } from '../../common/text.ts';
 
 export { ADD_HEADER, CANDIDATE_GRACE_MS, NO_DIAGRAM_ERROR } from './pass.ts';
 
@@ -206,7 +207,7 @@ async function* loadModel(engine: Engine, signal: AbortSignal): AsyncGenerator<S
         continue;
       }
       if (!next.error) return null;
-      const reason = (next.error instanceof Error ? next.error.message : String(next.error)).trim().replace(/\.+$/, '');
+      const reason = trimEndChar((next.error instanceof Error ? next.error.message : String(next.error)).trim(), '.');
       return apiError('model_unavailable', `The model could not be loaded: ${reason}. Try again later.`, 10);
     }
   } catch (error) {

@@ -97,7 +97,7 @@ export function planPrompt(input: PromptInput): PromptPlan {
   let direction: Direction = input.direction === 'LR' ? 'LR' : 'TD';
   if (refinement && current === 'flowchart') {
     // A refinement keeps the current direction; the instruction changes it ("make it left to right").
-    const match = /^\s*(?:flowchart|graph)\s+(LR|RL|TD|TB|BT)\b/im.exec(input.currentDiagram!);
+    const match = input.currentDiagram!.split('\n').map((l) => /^(?:flowchart|graph)\s+(LR|RL|TD|TB|BT)\b/i.exec(l.trimStart())).find(Boolean);
     direction = match?.[1] === 'LR' || match?.[1] === 'RL' ? 'LR' : 'TD';
   }
   const language = detectLanguage(refinement ? `${input.description} ${input.instruction}` : input.description);

@@ -8,8 +8,9 @@ const { check } = await import('recheck');
 for (const { key, source, flags } of workerData.jobs) {
   let diagnostics = await check(source, flags, workerData.params);
   // The automaton checker gives up ("unknown: timeout") on some large
-  // alternations; the fuzzing checker then decides.
-  if (diagnostics.status === 'unknown') diagnostics = await check(source, flags, { ...workerData.params, checker: 'fuzz' });
+  // alternations; the fuzzing checker then decides, with more time (a busy
+  // 2-core machine is slow).
+  if (diagnostics.status === 'unknown') diagnostics = await check(source, flags, { ...workerData.params, checker: 'fuzz', timeout: 40_000 });
   const verdict =
     diagnostics.status === 'vulnerable'
       ? { status: 'vulnerable', detail: diagnostics.complexity.summary, attack: diagnostics.attack?.pattern ?? '' }

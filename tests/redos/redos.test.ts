@@ -20,8 +20,8 @@ import { collectRegexes, regexesIn, type FoundRegex } from './collect.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const RECHECK_VERSION: string = createRequire(import.meta.url)('recheck/package.json').version;
-/** recheck's own per-pattern limit is 10 s; the fallback fuzz run has the same. */
-const PARAMS = { timeout: 10_000 };
+/** recheck's own per-pattern limit is 10 s; the fallback fuzz run (check-worker.mjs) gets 40 s. */
+const PARAMS = { timeout: 10_000, fallback: 'fuzz-40s' };
 const CACHE_FILE = join(ROOT, 'node_modules', '.cache', 'redos', `verdicts-${RECHECK_VERSION}.json`);
 
 interface Verdict {
@@ -55,7 +55,7 @@ async function checkAll(patterns: FoundRegex[]): Promise<Map<string, Verdict>> {
     Array.from({ length: workers }, (_, w) => {
       const share = jobs.filter((_, i) => i % workers === w);
       return new Promise<void>((resolve, reject) => {
-        const worker = new Worker(new URL('./check-worker.mjs', import.meta.url), { workerData: { jobs: share, params: PARAMS } });
+        const worker = new Worker(new URL('./check-worker.mjs', import.meta.url), { workerData: { jobs: share, params: { timeout: PARAMS.timeout } } });
         worker.on('message', ({ key, verdict }: { key: string; verdict: Verdict }) => {
           verdicts.set(key, verdict);
           cache[key] = verdict;

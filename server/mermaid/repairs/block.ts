@@ -1,10 +1,11 @@
 import { mapBody } from '../body.ts';
 import { quoted, unquote } from './text.ts';
 import type { Repair } from './types.ts';
+import { trimChar } from '../../../common/text.ts';
 
 /** An id made from a title: letters and digits of any script, `_` for the rest. */
 function slug(text: string): string {
-  return text.replace(/[^\p{L}\p{N}_]+/gu, '_').replace(/^_+|_+$/g, '') || 'group';
+  return trimChar(text.replace(/[^\p{L}\p{N}_]+/gu, '_'), '_') || 'group';
 }
 
 /**

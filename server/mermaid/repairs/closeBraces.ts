@@ -33,7 +33,7 @@ export const closeBraces: Repair = {
     const out = balanceBlocks(lines, body.header, {
       opens: (l) => /\{\s*$/.test(l) && !/^\s*%%/.test(l),
       middle: (l) => kind === 'state' && /^\s*--\s*$/.test(l),
-      closes: (l) => /^\s*\}\s*;?\s*$/.test(l),
+      closes: (l) => /^\}(?:\s*;)?$/.test(l.trim()),
       closer: (indent) => `${indent}}`,
     });
     return out ?? (changed ? lines.join('\n') : code);

@@ -9,10 +9,10 @@ export const closeSubgraphs: Repair = {
     mapFlowchartLines(code, (line) => {
       const m = /^(\s*)subgraph\b/.exec(line);
       if (m) open.push(m[1]!);
-      else if (/^\s*end\s*;?\s*$/.test(line) && open.length > 0) open.pop();
+      else if (/^end(?:\s*;)?$/.test(line.trim()) && open.length > 0) open.pop();
       return line;
     });
     if (open.length === 0) return code;
-    return code.replace(/\s+$/, '') + '\n' + open.reverse().map((indent) => `${indent}end`).join('\n');
+    return code.trimEnd() + '\n' + open.reverse().map((indent) => `${indent}end`).join('\n');
   },
 };

@@ -18,7 +18,7 @@ const GANTT_DATA = /\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\b\d+\s?
 export const dropBrokenTail: Repair = {
   name: 'drop-broken-tail',
   apply(code) {
-    const lines = code.replace(/\s+$/, '').split('\n');
+    const lines = code.trimEnd().split('\n');
     // Look past closers (`end`, `}`) another repair may have appended.
     let last = lines.length - 1;
     while (last > 0 && /^\s*(?:end|\})\s*$/.test(lines[last]!)) last--;

@@ -1,5 +1,6 @@
 import { mapBody } from '../body.ts';
 import type { Repair } from './types.ts';
+import { trimEndSemicolon } from '../../../common/text.ts';
 
 /**
  * Entity-relationship diagrams: `KUNDE ||--o{ BESTELLUNG : "gibt auf"`.
@@ -72,7 +73,7 @@ export const erCardinality: Repair = {
       const r = erRelation(line);
       if (!r) return line;
       // Left side: a UML range (`0..1`) or glyphs; then the line (`--`, `-`, `..`); then the right side.
-      const split = /^(\d\.\.[\d*nNmM]|[^-.]*)(-+|\.{2,})(.*)$/.exec(r.card.replace(/\s+/g, ''));
+      const split = /^(\d\.\.[\d*nNmM]|[^-.]*)(-+|\.{2,})([^]*)$/.exec(r.card.replace(/\s+/g, ''));
       if (!split) return line;
       const l = side(split[1]!, true);
       const rt = side(split[3]!, false);
@@ -97,7 +98,7 @@ export const erLabels: Repair = {
       if (!r) return line;
       let label = r.label;
       if (label === null) return formatRelation({ ...r, label: '""' });
-      label = label.replace(/\s*;\s*$/, '');
+      label = trimEndSemicolon(label);
       const single = /^'(.*)'$/.exec(label);
       if (single) label = `"${single[1]}"`;
       if (!/^"[^"]*"$/.test(label) && !/^[\p{L}\p{N}_]+$/u.test(label)) label = `"${label.replace(/^"|"$/g, '').replace(/"/g, '#quot;')}"`;
@@ -134,9 +135,10 @@ export const erAttributes: Repair = {
       if (erRelation(line)) depth = 0; // a relation: the block was left open
       if (depth === 0 || line.trim() === '') return line;
       let s = line;
-      const colon = /^(\s*)([\p{L}_][\p{L}\p{N}_.-]*)\s*:\s*(\S+)(.*)$/u.exec(s);
+      const colon = /^(\s*)([\p{L}_][\p{L}\p{N}_.-]*)\s*:\s*(\S+)([^]*)$/u.exec(s);
       if (colon) s = `${colon[1]}${colon[3]} ${colon[2]}${colon[4]}`;
-      s = s.replace(/^([^"]*?)\b(?:primary\s+key)\b/i, '$1PK').replace(/^([^"]*?)\b(?:foreign\s+key)\b/i, '$1FK').replace(/^([^"]*?\S\s+\S+\s+)unique(?:\s+key)?\b/i, '$1UK');
+      s = s.replace(/^([^"]*?)\b(?:primary\s+key)\b/i, '$1PK').replace(/^([^"]*?)\b(?:foreign\s+key)\b/i, '$1FK');
+      s = uniqueToUK(s);
       const m = ATTRIBUTE.exec(s);
       if (m && /^[\p{L}\p{N}_-]+(?:\s+[\p{L}\p{N}_-]+)+$/u.test(m[3]!)) s = `${m[1]}${m[2]} ${m[3]!.split(/\s+/).join('_')}${m[4]}${m[5]}`;
       return s;
@@ -155,8 +157,13 @@ export const erEntityNames: Repair = {
   apply(code) {
     const quote = (name: string) => (/\s/.test(name) && !/^".*"$/.test(name) ? `"${name.replace(/"/g, '')}"` : name);
     return mapBody(code, 'er', (line) => {
-      const block = /^(\s*)([^"{}:|]+?)\s*\{\s*$/.exec(line);
-      if (block) return /\s/.test(block[2]!) ? `${block[1]}${quote(block[2]!)} {` : line;
+      // `^(\s*)([^"{}:|]+?)\s*\{\s*$` in steps (as one pattern it is cubic on spaces).
+      const opened = line.trimEnd();
+      const name = opened.endsWith('{') ? opened.slice(0, -1).trim() : '';
+      if (name !== '' && !/["{}:|]/.test(name)) {
+        const indent = line.slice(0, line.length - line.trimStart().length);
+        return /\s/.test(name) ? `${indent}${quote(name)} {` : line;
+      }
       const r = erRelation(line);
       if (!r) return line;
       const left = quote(r.left);
@@ -165,3 +172,33 @@ export const erEntityNames: Repair = {
     });
   },
 };
+
+/**
+ * `s.replace(/^([^"]*?\S\s+\S+\s+)unique(?:\s+key)?\b/i, '$1UK')` by hand
+ * (quadratic as a pattern): the first `unique` (or `unique key`) word that
+ * follows a type and a name, before any quote.
+ */
+export function uniqueToUK(s: string): string {
+  const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+  const quote = s.indexOf('"');
+  for (const m of s.matchAll(/unique/gi)) {
+    const k = m.index;
+    // before: \S \s+ \S+ \s+
+    let j = k;
+    if (!isSpace(s[j - 1])) continue;
+    while (j > 0 && isSpace(s[j - 1])) j--;
+    const wordEnd = j;
+    while (j > 0 && !isSpace(s[j - 1])) j--;
+    if (j === wordEnd || !isSpace(s[j - 1])) continue;
+    while (j > 0 && isSpace(s[j - 1])) j--;
+    if (j === 0 || (quote !== -1 && quote < j - 1)) continue; // a non-space must come before, and no quote before that
+    let end = k + 6;
+    let e = end;
+    while (isSpace(s[e])) e++;
+    const word = (c: string | undefined) => c !== undefined && /\w/.test(c);
+    if (e > end && /^key$/i.test(s.slice(e, e + 3)) && !word(s[e + 3])) end = e + 3;
+    else if (word(s[end])) continue;
+    return `${s.slice(0, k)}UK${s.slice(end)}`;
+  }
+  return s;
+}

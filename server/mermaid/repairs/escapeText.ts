@@ -3,6 +3,7 @@ import { formatMessage, parseMessage } from '../sequence.ts';
 import { formatTask, ganttTask } from './gantt.ts';
 import { parseTransition } from './state.ts';
 import type { Repair } from './types.ts';
+import { trimEndSemicolon } from '../../../common/text.ts';
 
 /**
  * Characters that are syntax where the model put text become Mermaid entity
@@ -33,15 +34,15 @@ export const escapeText: Repair = {
       case 'journey':
         return mapBody(code, 'journey', (line) => {
           if (/^\s*(?:title|section)\b/.test(line)) return line;
-          const m = /^(\s*)([^:]+)(:.*)$/.exec(line);
-          return m && needsEscape(m[2]!) ? `${m[1]}${escape(m[2]!)}${m[3]}` : line;
+          const m = atFirstColon(line);
+          return m && needsEscape(m.text) ? `${m.indent}${escape(m.text)}${m.rest}` : line;
         });
       case 'timeline':
         return mapBody(code, 'timeline', (line) => (/^\s*(?:title|section)\b/.test(line) ? line : line.replace(/(\d):(?=\d)/g, `$1${entity(':')}`)));
       case 'gantt':
         return mapBody(code, 'gantt', (line) => {
           // `Call supplier :a1, …` / `Click test :…`: the task name starts with a keyword.
-          const keyword = /^(\s*)(c)(all|lick)(\s.*:.*)$/i.exec(line);
+          const keyword = /^(\s*)(c)(all|lick)(\s[^]*:[^]*)$/i.exec(line);
           if (keyword && !/^\s*click\s+\S+\s+(?:href|call)\b/i.test(line)) return `${keyword[1]}${entity(keyword[2]!)}${keyword[3]}${keyword[4]}`;
           const task = ganttTask(line);
           return task && task.name.includes(':') ? formatTask({ ...task, name: task.name.replace(/:/g, entity) }) : line;
@@ -56,19 +57,32 @@ export const escapeText: Repair = {
 const escape = (text: string) => text.replace(/(#[A-Za-z0-9]+;)|[;#]/g, (m, code: string | undefined) => code ?? entity(m));
 
 /** `;` or `#` inside the text; a `;` ending it is a statement terminator, valid as it is. */
-const needsEscape = (text: string) => /[;#]/.test(text.replace(/#[A-Za-z0-9]+;/g, '').replace(/\s*;\s*$/, ''));
+const needsEscape = (text: string) => /[;#]/.test(trimEndSemicolon(text.replace(/#[A-Za-z0-9]+;/g, '')));
+
+/**
+ * `^(\s*)([^:]+)(:.*)$` by hand (as a pattern it is quadratic on spaces):
+ * the indentation, the text before the first colon (at least one character),
+ * and the rest from the colon.
+ */
+function atFirstColon(line: string): { indent: string; text: string; rest: string } | null {
+  const colon = line.indexOf(':');
+  if (colon < 1) return null;
+  const before = line.slice(0, colon);
+  const indent = Math.min(before.length - before.trimStart().length, colon - 1);
+  return { indent: line.slice(0, indent), text: line.slice(indent, colon), rest: line.slice(colon) };
+}
 
 function escapeSequence(line: string): string {
-  const note = /^(\s*note\s+[^:]+:)(.*)$/i.exec(line);
-  if (note) return needsEscape(note[2]!) ? note[1] + escape(note[2]!.replace(/\s*;\s*$/, '')) : line;
+  const note = /^(\s*note\s[^:]+:)([^]*)$/i.exec(line);
+  if (note) return needsEscape(note[2]!) ? note[1] + escape(trimEndSemicolon(note[2]!)) : line;
   const m = parseMessage(line);
-  if (m && m.text !== null && needsEscape(m.text)) return formatMessage({ ...m, text: escape(m.text.replace(/\s*;\s*$/, '')) });
+  if (m && m.text !== null && needsEscape(m.text)) return formatMessage({ ...m, text: escape(trimEndSemicolon(m.text)) });
   return line;
 }
 
 function escapeState(line: string): string {
   if (!line.includes(';') || /^\s*(?:classDef|class|style|click|state\s)\b/.test(line) || line.includes('%%')) return line;
-  const trimmed = line.replace(/\s*;\s*$/, '');
+  const trimmed = trimEndSemicolon(line);
   const t = parseTransition(trimmed);
   const semicolons = (text: string) => text.replace(/(#[A-Za-z0-9]+;)|;/g, (m, code: string | undefined) => code ?? entity(m));
   if (t && t.label) return `${trimmed.slice(0, trimmed.length - t.label.length)}${semicolons(t.label)}`;

@@ -20,9 +20,9 @@ export const fixComments: Repair = {
     if (!kind || !SLASH_COMMENTS.includes(kind)) return code;
     const hash = HASH_COMMENTS.includes(kind);
     return mapBody(code, kind, (line) => {
-      const m = /^(\s*)(?:\/\/+|#+(?=\s))\s?(.*)$/.exec(line);
+      const m = /^(\s*)(?:\/\/+|#+(?=\s))\s?([^]*)$/.exec(line);
       if (!m || (!hash && !/^\s*\/\//.test(line))) return line;
-      return `${m[1]}%% ${m[2]}`.replace(/\s+$/, '');
+      return `${m[1]}%% ${m[2]}`.trimEnd();
     });
   },
 };

@@ -24,7 +24,7 @@ export function formatTask(task: GanttTask): string {
 export function ganttTask(line: string): GanttTask | null {
   if (KEYWORD.test(line) || /^\s*%%/.test(line)) return null;
   const at = line.indexOf('%%');
-  const text = at === -1 ? line : line.slice(0, at).replace(/\s+$/, '');
+  const text = at === -1 ? line : line.slice(0, at).trimEnd();
   const comment = line.slice(text.length);
   for (let i = text.length - 1; i >= 0; i--) {
     if (text[i] !== ':' || (/\d/.test(text[i - 1] ?? '') && /\d/.test(text[i + 1] ?? ''))) continue;
@@ -95,7 +95,11 @@ export const ganttDateFormat: Repair = {
     const declared = formatLine === -1 ? 'YYYY-MM-DD' : lines[formatLine]!.replace(/^\s*dateFormat\s+/, '').trim();
     if (declared === format) return code;
     if (formatLine === -1) lines.splice(header + 1, 0, `${/^\s*/.exec(lines[header + 1] ?? '')![0] || '    '}dateFormat ${format}`);
-    else lines[formatLine] = lines[formatLine]!.replace(/dateFormat\s+.*$/, `dateFormat ${format}`);
+    else {
+      const line = lines[formatLine]!;
+      const at = line.search(/dateFormat\s/);
+      if (at !== -1) lines[formatLine] = `${line.slice(0, at)}dateFormat ${format}`;
+    }
     return lines.join('\n');
   },
 };
@@ -142,7 +146,7 @@ export const ganttTaskIds: Repair = {
       const items = task.items.map((item) => {
         const t = item.trim();
         if (ids.has(t)) return item.replace(t, ids.get(t)!);
-        const ref = /^(after|until)\s+(.+)$/.exec(t);
+        const ref = /^(after|until)\s([^]+)$/.exec(t);
         if (ref && ids.has(ref[2]!.trim())) return item.replace(ref[2]!.trim(), ids.get(ref[2]!.trim())!);
         return item;
       });

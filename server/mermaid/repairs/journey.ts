@@ -57,7 +57,7 @@ export function fixTask(line: string): string {
   if (parts.length >= 3 && SCORE.test(trimmed[parts.length - 1]!)) scoreAt = parts.length - 1;
   else if (parts.length >= 4 && SCORE.test(trimmed[parts.length - 2]!)) scoreAt = parts.length - 2;
   if (scoreAt >= 2) {
-    const name = parts.slice(0, scoreAt).join(':').replace(/\s+$/, '');
+    const name = parts.slice(0, scoreAt).join(':').trimEnd();
     if (name.trim() === '') return line;
     const tail = line.slice(indent.length + parts.slice(0, scoreAt).join(':').length);
     const spaces = parts.slice(0, scoreAt).join(':').slice(name.length);

@@ -15,7 +15,7 @@ function parsePoint(line: string): Point | null {
   const open = line.lastIndexOf('[');
   const close = line.indexOf(']', open);
   if (open === -1 || close === -1) return null;
-  const head = line.slice(0, open).replace(/\s+$/, '');
+  const head = line.slice(0, open).trimEnd();
   if (!head.endsWith(':')) return null;
   const coords = line.slice(open + 1, close).split(',');
   if (coords.length !== 2) return null;

@@ -33,7 +33,11 @@ function quote(text: string): string {
 function quoteSubgraphTitle(line: string): string | null {
   const withId = /^(\s*subgraph\s+[\p{L}\p{N}_-]+\s*\[)(.*)(\]\s*)$/u.exec(line);
   if (withId) return `${withId[1]}${quote(withId[2]!)}${withId[3]}`;
-  const bare = /^(\s*subgraph\s+)(.*?)(\s*)$/.exec(line);
-  if (!bare || bare[2] === '' || isCleanQuoted(bare[2]!)) return bare ? line : null;
-  return `${bare[1]}${quote(bare[2]!)}${bare[3]}`;
+  // `^(\s*subgraph\s+)(.*?)(\s*)$` in steps (as one pattern it is cubic on spaces).
+  const keyword = /^\s*subgraph\s+/.exec(line);
+  if (!keyword) return null;
+  const rest = line.slice(keyword[0].length);
+  const title = rest.trimEnd();
+  if (title === '' || isCleanQuoted(title)) return line;
+  return `${keyword[0]}${quote(title)}${rest.slice(title.length)}`;
 }

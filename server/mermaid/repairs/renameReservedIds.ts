@@ -8,7 +8,8 @@ import type { Repair } from './types.ts';
  * so the picture shows the same word. `end` closing a subgraph is left alone.
  */
 const RESERVED = ['end', 'style', 'class', 'subgraph', 'graph', 'flowchart', 'click', 'classDef', 'linkStyle'];
-const LINK_BEFORE = /(?:-->|---|==>|===|-\.->|-\.-|--[ox]|<-->|~~~|\|\s*|&)\s*$/;
+/** A link ends the text (spaces after it allowed); looked at on the trimmed tail: `…\s*$` on the whole text is quadratic. */
+const linkBefore = (text: string) => /(?:-->|---|==>|===|-\.->|-\.-|--[ox]|<-->|~~~|\||&)$/.test(text.trimEnd().slice(-4));
 const LINK_AFTER = /^\s*(?:-->|---|==>|===|-\.->|-\.-|--|==|-\.|~~~|<-->|&|:::)/;
 const SHAPE_AFTER = /^\s*[[({>]/;
 
@@ -43,7 +44,7 @@ export const renameReservedIds: Repair = {
         const statementStart = left.trim() === '';
         // `style A fill:…` / `class A x` are statements; `style --> B` and `A --> style` are nodes.
         const isNode =
-          LINK_BEFORE.test(left) || LINK_AFTER.test(right) || ((word === 'end' || !statementStart) && SHAPE_AFTER.test(right));
+          linkBefore(left) || LINK_AFTER.test(right) || ((word === 'end' || !statementStart) && SHAPE_AFTER.test(right));
         if (!isNode) return whole;
         const entry = renamed.get(word) ?? { name: nameFor(word), labelled: false, firstLine: index, firstAt: -1 };
         if (/^\s*[[({>]/.test(right)) entry.labelled = true;

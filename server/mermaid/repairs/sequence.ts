@@ -1,6 +1,7 @@
 import { bodyOf, indentOf, mapBody } from '../body.ts';
-import { PARTICIPANT, firstBadDeactivation, formatMessage, parseMessage, participants } from '../sequence.ts';
+import { firstBadDeactivation, parseParticipant, formatMessage, parseMessage, participants } from '../sequence.ts';
 import type { Repair } from './types.ts';
+import { replaceSpaced } from '../../../common/text.ts';
 
 const KEYWORD = /^\s*(?:participant|actor|note|loop|alt|else|opt|par|and|critical|option|break|rect|box|end|activate|deactivate|autonumber|title|create|destroy)\b/i;
 
@@ -20,10 +21,10 @@ export const sequenceArrows: Repair = {
       let h = head
         .replace(/-->>>+/g, '-->>')
         .replace(/(^|[^-])->>>+/g, '$1->>')
-        .replace(/\s*(?:==?>>?|[→⟶⇒])\s*/g, '->>')
-        .replace(/\s*(?<!<)<(--?)>(?!>)\s*/g, '<<$1>>');
-      const back = /^(\s*)(.+?)\s*<<?(--?)\s*([+-]?)(.+?)\s*$/.exec(h);
-      if (back && !/<<--?>>/.test(h)) h = `${back[1]}${back[5]}${back[3]}>>${back[4]}${back[2]}`;
+      h = replaceSpaced(h, /==?>>?|[→⟶⇒]/, () => '->>');
+      h = replaceSpaced(h, /(?<!<)<(--?)>(?!>)/, (m) => `<<${m[1]}>>`);
+      const back = reversedMessage(h);
+      if (back && !/<<--?>>/.test(h)) h = `${back.indent}${back.to}${back.dashes}>>${back.mark}${back.from}`;
       return h === head ? line : h + rest;
     });
   },
@@ -43,7 +44,7 @@ export const sequenceMessages: Repair = {
     if (!body) return code;
     const known = new Set<string>();
     for (const line of body.lines) {
-      const p = PARTICIPANT.exec(line);
+      const p = parseParticipant(line);
       if (p) known.add(p[3]!.trim());
       const m = parseMessage(line);
       if (m) {
@@ -75,7 +76,7 @@ export const sequenceNotes: Repair = {
     if (!body) return code;
     const known = participants(body.lines);
     return mapBody(code, 'sequence', (line) => {
-      const m = /^(\s*)(note)\s+(right of|left of|over|right|left|on)\s+(.*)$/i.exec(line);
+      const m = /^(\s*)(note)\s+(right of|left of|over|right|left|on)\s+([^]*)$/i.exec(line);
       if (!m) return line;
       const [, indent, note, where, rest] = m as unknown as [string, string, string, string, string];
       const place = /^(?:right|left)$/i.test(where) ? `${where} of` : /^on$/i.test(where) ? 'over' : where;
@@ -91,9 +92,9 @@ export const sequenceNotes: Repair = {
         who = id;
         fixed = true;
       }
-      const pair = /^(.+?)\s*(?:\s|\band\b|&)\s*(.+)$/.exec(who);
-      if (/^over$/i.test(place) && !who.includes(',') && pair && known.has(pair[1]!) && known.has(pair[2]!) && !known.has(who)) {
-        who = `${pair[1]},${pair[2]}`;
+      const pair = participantPair(who);
+      if (/^over$/i.test(place) && !who.includes(',') && pair && known.has(pair[0]) && known.has(pair[1]) && !known.has(who)) {
+        who = `${pair[0]},${pair[1]}`;
         fixed = true;
       }
       return fixed ? `${indent}${note} ${place} ${who}:${text}` : line;
@@ -118,9 +119,9 @@ export const sequenceParticipants: Repair = {
       if (m) used.add(m.from).add(m.to);
     }
     return mapBody(code, 'sequence', (line) => {
-      const p = PARTICIPANT.exec(line);
+      const p = parseParticipant(line);
       if (!p) return line;
-      const [, indent, keyword, id, alias] = p as unknown as [string, string, string, string, string | undefined];
+      const [, indent, keyword, id, alias] = p;
       if (alias !== undefined && /\s/.test(id.trim()) && /^\S+$/.test(alias.trim()) && used.has(alias.trim()) && !used.has(id.trim())) {
         return `${indent}${keyword} ${alias.trim()} as ${id.trim()}`;
       }
@@ -184,7 +185,7 @@ export const sequenceBlocks: Repair = {
     const out = balanceBlocks(body.lines, body.header, {
       opens: (l) => OPENER.test(l),
       middle: (l) => MIDDLE.test(l),
-      closes: (l) => /^\s*end\s*;?\s*$/.test(l),
+      closes: (l) => /^end(?:\s*;)?$/.test(l.trim()),
       closer: (indent) => `${indent}end`,
     });
     return out === null ? (normalized === code ? code : normalized) : out;
@@ -255,4 +256,74 @@ function insertBeforeBlanks(out: string[], line: string): void {
   let at = out.length;
   while (at > 0 && out[at - 1]!.trim() === '') at--;
   out.splice(at, 0, line);
+}
+
+// The two scanners below replace patterns that backtracked polynomially on
+// runs of spaces (tests/redos); tests/redos/equivalence.test.ts checks them
+// against those patterns.
+const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+
+/**
+ * `B <-- A` read as `^(\s*)(.+?)\s*<<?(--?)\s*([+-]?)(.+?)\s*$`: the
+ * first `<` (or `<<`) followed by one or two dashes, the sender before it and
+ * the receiver after.
+ */
+export function reversedMessage(h: string): { indent: string; from: string; dashes: string; mark: string; to: string } | null {
+  const start = h.length - h.trimStart().length;
+  const tail = (d: number): { mark: string; to: string } | null => {
+    const rest = h.slice(d);
+    if (rest === '') return null;
+    const r = rest.trimEnd();
+    if (r === '') return { mark: '', to: rest[rest.length - 1]! };
+    const lead = r.length - r.trimStart().length;
+    const c = r[lead]!;
+    if (c !== '+' && c !== '-') return { mark: '', to: r.slice(lead) };
+    if (r.length > lead + 1) return { mark: c, to: r.slice(lead + 1) };
+    return rest.length > r.length ? { mark: c, to: rest[r.length]! } : { mark: '', to: c };
+  };
+  for (let q = 0; q < h.length; q++) {
+    if (h[q] !== '<') continue;
+    let indent = start;
+    let ws = q;
+    while (ws > start && isSpace(h[ws - 1])) ws--;
+    if (ws === start) {
+      if (q !== start || start === 0) continue;
+      indent = start - 1; // the sender is then the last space of the indentation
+      ws = q;
+    }
+    for (const lt of h[q + 1] === '<' ? [2, 1] : [1]) {
+      const p = q + lt;
+      if (h[p] !== '-') continue;
+      for (const dashes of h[p + 1] === '-' ? ['--', '-'] : ['-']) {
+        const t = tail(p + dashes.length);
+        if (t) return { indent: h.slice(0, indent), from: h.slice(indent, ws), dashes, ...t };
+      }
+    }
+  }
+  return null;
+}
+
+/** `A and B`, `A & B`, `A B` as `^(.+?)\s*(?:\s|\band\b|&)\s*(.+)$` splits them. */
+export function participantPair(who: string): [string, string] | null {
+  const n = who.length;
+  const word = (c: string | undefined) => c !== undefined && /\w/.test(c);
+  for (let k = 1; k < n; k++) {
+    let w = k;
+    while (w < n && isSpace(who[w])) w++;
+    let after = -1;
+    if (who.startsWith('and', w) && !word(who[w - 1]) && !word(who[w + 3])) after = w + 3;
+    else if (who[w] === '&') after = w + 1;
+    if (after !== -1) {
+      let a = after;
+      while (a < n && isSpace(who[a])) a++;
+      if (a < n) return [who.slice(0, k), who.slice(a)];
+      if (n > after) return [who.slice(0, k), who[n - 1]!];
+    }
+    if (w > k) {
+      if (w < n) return [who.slice(0, k), who.slice(w)];
+      if (w - k >= 2) return [who.slice(0, k), who[n - 1]!];
+      k = w - 1;
+    }
+  }
+  return null;
 }

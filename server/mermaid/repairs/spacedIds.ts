@@ -2,7 +2,62 @@ import { mapFlowchartLines, maskLabels } from '../flowchart.ts';
 import type { Repair } from './types.ts';
 
 /** A link between two nodes, with its label masked: `-->`, `-.->`, `==>`, `-->|…|`, `-- … -->`, `&`. */
-const LINK = /(\s*(?:--\s+\u0000\d+\u0000\s+(?:-->|---|==>|-\.->)|<?(?:-{2,}|={2,}|-\.+-)[>ox]?(?:\|\u0000\d+\u0000\|)?|~~~|&)\s*)/;
+/** `-- label -->` with the label masked. */
+const LABELLED = /--\s+\u0000\d+\u0000\s+(?:-->|---|==>|-\.->)/y;
+/** The masked `|label|` right after an arrow. */
+const PIPE_LABEL = /\|\u0000\d+\u0000\|/y;
+
+/**
+ * The link starting at `i`, as its end, or -1: `-- label -->` (label masked),
+ * an arrow (`-->`, `==>`, `-.->`, `<-->`, `---o`…), `~~~` or `&`. A scan
+ * rather than a pattern: recheck finds the pattern quadratic.
+ */
+function linkAt(s: string, i: number): number {
+  const c = s[i];
+  if (s.startsWith('--', i)) {
+    LABELLED.lastIndex = i;
+    if (LABELLED.test(s)) return LABELLED.lastIndex;
+  }
+  let k = c === '<' ? i + 1 : i;
+  let e = -1;
+  if ((s[k] === '-' || s[k] === '=') && s[k + 1] === s[k]) {
+    e = k + 2;
+    while (s[e] === s[k]) e++;
+  } else if (s[k] === '-' && s[k + 1] === '.') {
+    let d = k + 1;
+    while (s[d] === '.') d++;
+    if (s[d] === '-') e = d + 1;
+  }
+  if (e !== -1) return e < s.length && '>ox'.includes(s[e]!) ? e + 1 : e;
+  if (s.startsWith('~~~', i)) return i + 3;
+  return c === '&' ? i + 1 : -1;
+}
+
+/**
+ * `s.split(/(\s*(?:LINK)\s*)/)` with the `|label|` after an arrow part of the
+ * link: texts and links (with their spaces) alternating. By hand, because as
+ * one pattern (spaces, arrow, optional label, spaces) it backtracks quadratically.
+ */
+export function splitLinks(s: string): string[] {
+  const parts: string[] = [];
+  let last = 0;
+  for (let i = 0; i < s.length; i++) {
+    let end = linkAt(s, i);
+    if (end === -1) continue;
+    let start = i;
+    while (start > last && /\s/.test(s[start - 1]!)) start--;
+    if (s[i] !== '&' && !s.startsWith('~~~', i) && !/^--\s/.test(s.slice(i, i + 3))) {
+      PIPE_LABEL.lastIndex = end;
+      if (PIPE_LABEL.test(s)) end = PIPE_LABEL.lastIndex;
+    }
+    while (end < s.length && /\s/.test(s[end]!)) end++;
+    parts.push(s.slice(last, start), s.slice(start, end));
+    last = end;
+    i = end - 1;
+  }
+  parts.push(s.slice(last));
+  return parts;
+}
 const ENDPOINT = /^([\p{L}\p{N}_]+(?: +[\p{L}\p{N}_]+)+)((?:[[({>]+\u0000\d+\u0000[\])}]+)?)(\s*;?)$/u;
 
 /**
@@ -20,7 +75,7 @@ export const spacedIds: Repair = {
       mapFlowchartLines(code, (line) => {
         if (/^\s*(?:subgraph|end|style|classDef|class|click|linkStyle|direction)\b/.test(line)) return line;
         const { masked, unmask } = maskLabels(line);
-        const parts = masked.split(LINK);
+        const parts = splitLinks(masked);
         if (parts.length < 3) return line;
         let changed = false;
         for (let k = 0; k < parts.length; k += 2) {

@@ -1,5 +1,6 @@
 import { bodyOf, indentOf, mapBody } from '../body.ts';
 import type { Repair } from './types.ts';
+import { trimChar } from '../../../common/text.ts';
 
 /** State-diagram lines that are not transitions. */
 const NOT_TRANSITION = /^\s*(?:state\s|note\s|end note|direction\s|classDef\s|class\s|style\s|click\s|--\s*$|\}|%%)/;
@@ -13,14 +14,23 @@ export interface Transition {
   label: string;
 }
 
+const TRANSITION_ARROW = /--?>?\|[^|]*\||<-{1,2}|-{1,3}>{1,2}|={1,2}>{1,2}|[→⟶⇒]/g;
+
 export function parseTransition(line: string): Transition | null {
   // A trailing `%% comment` is left to the caller: lines carrying one are not rewritten.
   if (NOT_TRANSITION.test(line) || line.includes(':::') || line.includes('%%')) return null;
   const colon = line.indexOf(':');
   const head = colon === -1 ? line : line.slice(0, colon);
-  const m = /^(\s*)(.+?)\s*(--?>?\|[^|]*\||<-{1,2}|-{1,3}>{1,2}|={1,2}>{1,2}|[→⟶⇒])\s*(.+?)\s*$/.exec(head);
-  if (!m) return null;
-  return { indent: m[1]!, from: m[2]!, arrow: m[3]!, to: m[4]!, label: colon === -1 ? '' : line.slice(colon) };
+  // The first arrow after some text, with text after it: the pattern
+  // `^(\s*)(.+?)\s*(ARROW)\s*(.+?)\s*$` did this with cubic backtracking on spaces.
+  const start = head.length - head.trimStart().length;
+  for (const m of head.matchAll(TRANSITION_ARROW)) {
+    if (m.index <= start) continue;
+    const to = head.slice(m.index + m[0].length).trim();
+    if (to === '') continue;
+    return { indent: head.slice(0, start), from: head.slice(start, m.index).trimEnd(), arrow: m[0], to, label: colon === -1 ? '' : line.slice(colon) };
+  }
+  return null;
 }
 
 function formatTransition(t: Transition): string {
@@ -58,11 +68,30 @@ export const stateArrows: Repair = {
 
 /** A state id made from a name: `Waiting for payment` → `Waiting_for_payment`. */
 function slug(name: string): string {
-  return name.trim().replace(/[^\p{L}\p{N}_]+/gu, '_').replace(/^_+|_+$/g, '') || 'state';
+  return trimChar(name.trim().replace(/[^\p{L}\p{N}_]+/gu, '_'), '_') || 'state';
 }
 
 const PLAIN_ID = /^(?:\[\*\]|[\p{L}\p{N}_.'’]+)$/u;
-const SHAPED = /^([\p{L}\p{N}_]+)\s*(?:\[\[?|\(\(?|\{\{?)\s*"?(.*?)"?\s*(?:\]\]?|\)\)?|\}\}?)$/u;
+/**
+ * `A[Waiting]`, `A(("Paid"))` → [text, id, label]: the groups of
+ * `^([\p{L}\p{N}_]+)\s*(?:\[\[?|\(\(?|\{\{?)\s*"?(.*?)"?\s*(?:\]\]?|\)\)?|\}\}?)$`, found in
+ * steps (as one pattern it is cubic on runs of spaces).
+ */
+export function shapedState(text: string): [string, string, string] | null {
+  const head = /^([\p{L}\p{N}_]+)\s*(?:\[\[?|\(\(?|\{\{?)/u.exec(text);
+  if (!head) return null;
+  let end = text.length;
+  const last = text[end - 1];
+  if (last !== ']' && last !== ')' && last !== '}' ) return null;
+  end -= end - 2 >= head[0].length && text[end - 2] === last ? 2 : 1;
+  while (end > head[0].length && /\s/.test(text[end - 1]!)) end--;
+  let start = head[0].length;
+  while (start < end && /\s/.test(text[start]!)) start++;
+  if (text[start] === '"' && start < end) start++;
+  if (end > start && text[end - 1] === '"') end--;
+  if (/[\n\r\u2028\u2029]/.test(text.slice(start, end))) return null;
+  return [text, head[1]!, text.slice(start, Math.max(start, end))];
+}
 
 /**
  * State names Mermaid cannot take as ids: with spaces (`Waiting for payment
@@ -109,7 +138,7 @@ export const stateIds: Repair = {
     const endpoint = (end: string, at: number, indent: string): string => {
       const text = end.trim();
       if (PLAIN_ID.test(text)) return end;
-      const shaped = SHAPED.exec(text);
+      const shaped = shapedState(text);
       if (shaped) {
         return fresh(shaped[2]!.trim() || shaped[1]!, at, indent, shaped[1]!);
       }
@@ -131,9 +160,9 @@ export const stateIds: Repair = {
         }
         continue;
       }
-      const composite = /^(\s*)state\s+([^"{]*?[\s-][^"{]*?)\s*\{\s*$/.exec(line);
-      if (composite && /[\s-]/.test(composite[2]!.trim())) {
-        const name = composite[2]!.trim();
+      const composite = compositeState(line);
+      if (composite && /[\s-]/.test(composite[2])) {
+        const name = composite[2];
         const id = idFor.get(name) ?? slug(name);
         idFor.set(name, id);
         lines[i] = `${composite[1]}state "${name}" as ${id} {`;
@@ -166,3 +195,12 @@ export const stateAlias: Repair = {
     });
   },
 };
+
+/** `state Name with spaces {` → [line, indent, trimmed name]; `^(\s*)state\s+([^"{]*?[\s-][^"{]*?)\s*\{\s*$` in steps (quartic as one pattern). */
+function compositeState(line: string): [string, string, string] | null {
+  const head = /^(\s*)state\s/.exec(line);
+  const opened = line.trimEnd();
+  if (!head || !opened.endsWith('{') || opened.length - 1 < head[0].length) return null;
+  const name = opened.slice(head[0].length, -1).trim();
+  return /["{]/.test(name) ? null : [line, head[1]!, name];
+}

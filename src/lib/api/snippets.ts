@@ -4,6 +4,7 @@
  * own JSON/SSE routes). The key is never pasted in: snippets read it from an
  * API_KEY environment variable.
  */
+import { trimEndChar } from '../../../common/text.ts';
 
 export interface SnippetOptions {
   origin: string;
@@ -28,7 +29,7 @@ const pyString = (s: string) => JSON.stringify(s);
 const shellWord = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 export function snippets({ origin, description, withKey, space }: SnippetOptions): Snippet[] {
-  const base = (space?.url ?? origin).replace(/\/+$/, '');
+  const base = trimEndChar(space?.url ?? origin, '/');
   // Gradio's clients take a Space id and find its host themselves (private Spaces then use the HF token).
   const target = space?.id ?? base;
   const body = JSON.stringify({ description });
