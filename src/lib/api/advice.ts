@@ -22,8 +22,15 @@ export interface Advice {
 export function adviceFor(e: ApiError): Advice {
   if (e.code === 'model_unavailable') {
     // The server's sentence may end in "Try again later.", which cannot help a load that failed for good.
-    return { message: e.message.replace(/\s*Try again later\.?\s*$/i, ''), hint: null, modelHelp: true };
+    return { message: withoutTryAgain(e.message), hint: null, modelHelp: true };
   }
   if (e.code === 'network') return { message: e.message, hint: 'Check that the server is running, then try again.', modelHelp: false };
   return { message: e.message, hint: TRANSIENT.has(e.code) ? retryHint(e) : null, modelHelp: false };
+}
+
+/** `message.replace(/\s*Try again later\.?\s*$/i, '')`, without that pattern's quadratic runs of spaces. */
+function withoutTryAgain(message: string): string {
+  const t = message.trimEnd();
+  const m = /Try again later\.?$/i.exec(t);
+  return m ? t.slice(0, m.index).trimEnd() : message;
 }

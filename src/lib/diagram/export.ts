@@ -14,6 +14,7 @@
  * embedded style sheet.
  */
 import { sanitizeSvgElement } from './sanitize.ts';
+import { trimEndChar } from '../../../common/text.ts';
 
 export type PngBackground = 'transparent' | 'white';
 export const PNG_SCALES = [1, 2, 4] as const;
@@ -142,7 +143,7 @@ export function markdownBlock(code: string): string {
   // A fence longer than any backtick run inside the code, so the block cannot end early.
   const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
-  return `${fence}mermaid\n${code.replace(/\n+$/, '')}\n${fence}\n`;
+  return `${fence}mermaid\n${trimEndChar(code, '\n')}\n${fence}\n`;
 }
 
 /**

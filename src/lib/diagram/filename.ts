@@ -10,18 +10,18 @@ const MAX_STEM = 48;
 
 /** The title or the first label of a diagram, '' when it has neither. */
 export function diagramName(code: string): string {
-  const fm = /^\s*---\s*\n([\s\S]*?)\n---/.exec(code);
-  const fmTitle = fm ? /^title:\s*(.+)$/m.exec(fm[1]!) : null;
+  const fm = frontMatter(code);
+  const fmTitle = fm ? /^title:\s*(.+)$/m.exec(fm.body) : null;
   if (fmTitle) return unquote(fmTitle[1]!);
-  const body = fm ? code.slice(fm[0].length) : code;
-  const titleLine = /^\s*(?:pie\s+)?title\s+(.+)$/m.exec(body);
+  const body = fm ? code.slice(fm.end) : code;
+  const titleLine = body.split('\n').map((l) => /^\s*(?:pie\s+)?title\s+([^]+)$/.exec(l)).find(Boolean);
   if (titleLine) return unquote(titleLine[1]!);
   const lines = body.split('\n').filter((l) => l.trim() && !l.trim().startsWith('%%'));
   for (const line of lines.slice(1)) {
     // `A[label]`, `A("label")`, `A{label}`, `participant X as Label`, `state "Label" as X`, `"Slice" : 3`
     const m =
       /[\w-]\s*(?:\[\[|\[\(|\(\[|\(\(|\[|\(|\{\{|\{)\s*"?([^"\]\)\}|]+)"?/.exec(line) ??
-      /^\s*(?:participant|actor)\s+\S+\s+as\s+(.+)$/.exec(line) ??
+      /^\s*(?:participant|actor)\s+\S+\s+as\s+([^]+)$/.exec(line) ??
       /^\s*state\s+"([^"]+)"/.exec(line) ??
       /^\s*"([^"]+)"\s*:/.exec(line);
     if (m?.[1]?.trim()) return m[1].replace(/<br\s*\/?>/gi, ' ').trim();
@@ -57,4 +57,22 @@ export function fileStem(text: string, max = MAX_STEM): string {
 export function exportStem(code: string, description: string): string {
   const name = diagramName(code);
   return fileStem(name || description || 'diagram');
+}
+
+/**
+ * What `/^\s*---\s*\n([\s\S]*?)\n---/` matched (body and end), as a scan:
+ * that pattern is quadratic on `---` followed by many newlines.
+ */
+function frontMatter(code: string): { body: string; end: number } | null {
+  const open = /^\s*---/.exec(code);
+  if (!open) return null;
+  const breaks: number[] = [];
+  for (let i = open[0].length; i < code.length && /\s/.test(code[i]!); i++) if (code[i] === '\n') breaks.push(i);
+  if (breaks.length === 0) return null;
+  const last = breaks[breaks.length - 1]!;
+  const close = code.indexOf('\n---', last + 1);
+  if (close !== -1) return { body: code.slice(last + 1, close), end: close + 4 };
+  // A shorter run of spaces: the run's last newline closes an empty block.
+  if (breaks.length >= 2 && code.startsWith('\n---', last)) return { body: '', end: last + 4 };
+  return null;
 }
