@@ -56,3 +56,14 @@ export function replaceSpaced(s: string, core: RegExp, replace: (match: RegExpEx
   }
   return out + s.slice(last);
 }
+
+/** The first `X` (one character) with the spaces around it replaced, as `\s*X\s*` would: without quadratic runs of spaces. */
+export function replaceFirstSpaced(s: string, ch: string, replacement: string): string {
+  const at = s.indexOf(ch);
+  if (at === -1) return s;
+  let start = at;
+  while (start > 0 && /\s/.test(s[start - 1]!)) start--;
+  let end = at + 1;
+  while (end < s.length && /\s/.test(s[end]!)) end++;
+  return s.slice(0, start) + replacement + s.slice(end);
+}

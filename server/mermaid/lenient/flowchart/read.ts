@@ -27,6 +27,7 @@ import {
   readStyle,
   readSubgraphHead,
 } from './statements.ts';
+import { replaceFirstSpaced } from '../../../../common/text.ts';
 
 export interface FlowchartRead {
   chart: Flowchart;
@@ -179,7 +180,7 @@ export function readFlowchart(input: string): FlowchartRead | null {
     for (const piece of pieces) {
       if (styling && isStylePiece(piece) && last && 'style' in (last as Statement)) {
         const s = last as Statement & { style: string };
-        s.style = `${s.style},${piece.trim().replace(/\s*=\s*/, ':').replace(/\s*:\s*/, ':')}`;
+        s.style = `${s.style},${replaceFirstSpaced(replaceFirstSpaced(piece.trim(), '=', ':'), ':', ':')}`;
         continue;
       }
       const kw = keywordOf(piece);

@@ -79,7 +79,7 @@ export function readClassDef(rest: string, line: number): ClassDef | null {
 
 /** `class A,B name`, `class B, C name`, `class "A" "name"`: the last word is the class. */
 export function readClass(rest: string, line: number): ClassStmt | null {
-  const words = rest.replace(/,\s+/g, ',').replace(/\s+,/g, ',').trim().split(/\s+/);
+  const words = rest.replace(/,\s+/g, ',').split(',').map((w, i, all) => (i < all.length - 1 ? w.trimEnd() : w)).join(',').trim().split(/\s+/);
   if (words.length < 2) return null;
   const name = unquote(words[words.length - 1]!);
   const ids = words.slice(0, -1).join(',').split(',').map(unquote).filter((s) => s !== '');
