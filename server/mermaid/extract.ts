@@ -34,12 +34,45 @@ export interface ExtractOptions {
 }
 
 export function extractDiagram(text: string, options: ExtractOptions = {}): Extracted | null {
+  const found = extractFrom(String(text ?? ''), options);
+  if (found !== null || options.partial === true) return found;
+  // An answer sent as a JSON string (`"flowchart TD\n  A --> B"`) or object (`{"diagram": "…"}`).
+  const decoded = fromJson(String(text ?? ''));
+  return decoded === null ? null : extractFrom(decoded, options);
+}
+
+function extractFrom(text: string, options: ExtractOptions): Extracted | null {
   const partial = options.partial === true;
-  const answer = withoutThinking(String(text ?? '').replace(/\r\n?/g, '\n'), partial);
+  const answer = withoutThinking(text.replace(/\r\n?/g, '\n'), partial);
   if (answer === null) return null;
-  const lines = answer.split('\n');
+  const lines = answer.split('\n').map(withoutMermaidWord);
   if (partial) dropHalfWrittenFence(lines);
   return fromFences(lines) ?? fromBareText(lines, partial);
+}
+
+/** `mermaid graph LR`: the language name written in front of the header line. */
+function withoutMermaidWord(line: string): string {
+  const m = /^(\s*)mermaid[ \t]+(\S.*)$/i.exec(line);
+  return m && isDiagramHeader(m[2]!) ? m[1]! + m[2]! : line;
+}
+
+/** The text inside a JSON string, or the first string value of a JSON object that holds a diagram; else null. */
+function fromJson(text: string): string | null {
+  const t = text.trim();
+  if (!t.includes('\\n') || (t[0] !== '"' && t[0] !== '{')) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(t);
+  } catch {
+    return t[0] === '"' ? t.slice(1, t.endsWith('"') ? -1 : undefined).replace(/\\n/g, '\n').replace(/\\"/g, '"') : null;
+  }
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value as Record<string, unknown>)) {
+      if (typeof v === 'string' && v.split('\n').some((l) => isDiagramHeader(l))) return v;
+    }
+  }
+  return null;
 }
 
 /** Removes reasoning. Returns null while a stream is still inside `<think>`. */

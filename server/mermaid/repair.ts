@@ -28,6 +28,8 @@
 import type { DiagramChange, RepairResult } from '../../common/protocol.ts';
 import { applyFixes, polish, tidy } from './fixes.ts';
 import { isDiagramHeader, isDirectiveOrComment } from './keywords.ts';
+import { flowchartBody } from './lenient/flowchart/body.ts';
+import { flowchartFormat } from './lenient/flowchart/index.ts';
 import { lenientFormatFor } from './lenient/index.ts';
 import { checkContent } from './lenient/invariants.ts';
 import type { LenientFormat, Rewrite } from './lenient/types.ts';
@@ -72,6 +74,16 @@ export async function repair(input: string): Promise<RepairResult> {
     if (lenient.missing.length === 0) return finish(lenient);
     candidates.push(lenient);
   }
+  // A flowchart body under another type's header (`sequenceDiagram` over `A[x] --> B`): drawn as the flowchart it is.
+  const body = lenient ? null : flowchartBody(code);
+  if (body !== null) {
+    const converted = await tryRewrite(flowchartFormat, body.code, repairs, changes, code);
+    if (converted) {
+      converted.changes.push({ kind: 'converted-type', message: `The ${body.header} header stood over flowchart statements: drawn as a flowchart.`, line: body.line });
+      if (converted.missing.length === 0) return finish(converted);
+      candidates.push(converted);
+    }
+  }
   const fixed = await applyFixes(code, repairs, changes);
   if (fixed.valid && fixed.diagramType !== null) {
     // The line-local fixes write syntax words of their own (`state`, `dateFormat`): only what they lose counts.
@@ -85,7 +97,7 @@ export async function repair(input: string): Promise<RepairResult> {
 }
 
 /** The lenient rewrite as a candidate: valid and inventing nothing, or null. */
-async function tryRewrite(format: LenientFormat, code: string, repairs: string[], changes: DiagramChange[]): Promise<Candidate | null> {
+async function tryRewrite(format: LenientFormat, code: string, repairs: string[], changes: DiagramChange[], original = code): Promise<Candidate | null> {
   let rewrite: Rewrite | null;
   try {
     rewrite = format.rewrite(code);
@@ -96,7 +108,7 @@ async function tryRewrite(format: LenientFormat, code: string, repairs: string[]
   const v = await validate(rewrite.code);
   if (!v.ok) return null;
   const skip = new Set([...(rewrite.notDiagram ?? []), ...rewrite.changes.flatMap((c) => (c.line === undefined ? [] : [c.line]))]);
-  const check = checkContent(code, rewrite.code, skip, rewrite.undrawn);
+  const check = checkContent(original, rewrite.code, skip, rewrite.undrawn);
   if (check.invented.length > 0) return null;
   return {
     code: rewrite.code,

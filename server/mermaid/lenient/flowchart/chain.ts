@@ -37,7 +37,16 @@ export function readChain(s: string, allowSpaced = true): ChainRead {
     i = g.end;
     if (g.unclosed) return { groups, links, leftover: '', unfinished: true };
     const l = readLink(s, i);
-    if (!l) return { groups, links, leftover: s.slice(i).trim(), unfinished };
+    if (!l) {
+      const rest = s.slice(i).trim();
+      // `A ->> B: text`, `A --> B : text`: a message-style label after the target.
+      if (rest.startsWith(':') && links.length > 0 && rest.slice(1).trim() !== '') {
+        const last = links[links.length - 1]!;
+        links[links.length - 1] = { ...last, label: joinLabels(last.label, rest.slice(1)) };
+        return { groups, links, leftover: '', unfinished };
+      }
+      return { groups, links, leftover: rest, unfinished };
+    }
     if (l.dangling !== undefined) {
       const text = l.dangling.replace(/^"|"$/g, '').trim();
       const oddQuotes = (l.dangling.split('"').length - 1) % 2 === 1;

@@ -8,6 +8,7 @@
 import type { DiagramChange } from '../types.ts';
 import { labelText } from '../text.ts';
 import type { NodeRef, Shape } from './model.ts';
+import { isReservedId } from './reserved.ts';
 import { isPlainId } from './scan.ts';
 
 export interface Version {
@@ -136,11 +137,12 @@ export class IdTable {
   }
 }
 
-/** An ASCII id from the text when it has one (`Check stock` → `Check_stock`), else null. */
+/** An id from the text when it makes one Mermaid reads (`Check stock` → `Check_stock`), else null. */
 function slug(text: string): string | null {
-  const s = trimUnderscores(text.replace(/[^A-Za-z0-9_]+/g, '_'));
-  if (s === '' || s.length > 40 || s.replace(/_/g, '').length < text.replace(/\s/g, '').length / 2) return null;
-  return /^[A-Za-z]/.test(s) ? s : `n_${s}`;
+  const s = trimUnderscores(text.replace(/[^\p{L}0-9_]+/gu, '_'));
+  // A keyword (`end`) is kept as the base: fresh() makes it `end_`.
+  if (s === '' || s.length > 40 || !(isPlainId(s) || isReservedId(s))) return null;
+  return /^[0-9]/.test(s) ? `n_${s}` : s;
 }
 
 function trimUnderscores(s: string): string {

@@ -5,6 +5,7 @@
 import { labelText } from '../text.ts';
 import type { LenientFormat, Rewrite } from '../types.ts';
 import { sameText } from './ids.ts';
+import { normalizeFullWidth } from './lines.ts';
 import type { Statement } from './model.ts';
 import { printFlowchart } from './print.ts';
 import { readFlowchart } from './read.ts';
@@ -19,10 +20,17 @@ export const flowchartFormat: LenientFormat = {
     return { code: printed.code, changes: [...read.changes, ...printed.changes], notDiagram: read.notDiagram, undrawn: printed.undrawn };
   },
   misread(code: string): boolean {
+    // Full-width brackets or pipes used as syntax: Mermaid reads `A［x］` as one id.
+    if (code.split('\n').some((l) => normalizeFullWidth(l) !== l)) return true;
     const read = readFlowchart(code);
-    return read !== null && hasTwoLabels(read.chart.body, new Map());
+    return read !== null && (hasTwoLabels(read.chart.body, new Map()) || hasMixedLink(read.chart.body));
   },
 };
+
+/** `B == text --> C`: Mermaid parses it and loses the target. */
+function hasMixedLink(body: Statement[]): boolean {
+  return body.some((s) => (s.kind === 'subgraph' ? hasMixedLink(s.body) : s.kind === 'chain' && s.links.some((l) => l.mixed)));
+}
 
 /** An id written with two different labels: Mermaid draws one node, one label is lost. */
 function hasTwoLabels(body: Statement[], seen: Map<string, string>): boolean {

@@ -3,7 +3,7 @@
  * trailing comments (`%% …`, `// …`) and splitting at `;`, all outside
  * quotes, brackets and `|edge labels|`. One forward pass per line.
  */
-import { linkStartsAt, skipSpaces } from './scan.ts';
+import { isIdChar, linkStartsAt, skipSpaces } from './scan.ts';
 
 /** `- A --> B`, `* A`, `1. A`, `2) A`: a list marker before a statement. */
 export function stripBullet(line: string): string {
@@ -56,4 +56,47 @@ export function splitStatements(line: string): string[] {
     else out.push(p);
   }
   return out;
+}
+
+const FULL_OPEN: Record<string, string> = { '［': '[', '（': '(', '｛': '{' };
+const FULL_CLOSE: Record<string, string> = { '［': '］', '（': '）', '｛': '｝' };
+
+/**
+ * Full-width brackets and pipes used as syntax (`A［申請］`, `-->｜否｜`) →
+ * ASCII. Only where syntax stands: an opener right after an id character,
+ * outside any ASCII label, with its full-width closer; a pipe right after an
+ * arrow, with the next full-width pipe. Full-width text inside labels stays.
+ */
+export function normalizeFullWidth(line: string): string {
+  if (!/[［（｛｜]/.test(line)) return line;
+  const out = line.split('');
+  let depth = 0;
+  let quote = false;
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i]!;
+    if (c === '"') quote = !quote;
+    if (quote) continue;
+    if (c === '[' || c === '(' || c === '{') depth++;
+    else if ((c === ']' || c === ')' || c === '}') && depth > 0) depth--;
+    if (depth > 0) continue;
+    if (c in FULL_OPEN && i > 0 && isIdChar(out[i - 1]) && !(out[i - 1]! in FULL_OPEN)) {
+      const close = out.indexOf(FULL_CLOSE[c]!, i + 1);
+      if (close === -1) continue;
+      out[i] = FULL_OPEN[c]!;
+      out[close] = c === '［' ? ']' : c === '（' ? ')' : '}';
+      i = close;
+      continue;
+    }
+    if (c === '｜') {
+      let k = i - 1;
+      while (k >= 0 && out[k] === ' ') k--;
+      if (k < 1 || (out[k] !== '>' && out[k] !== '-' && out[k] !== '=')) continue;
+      const close = out.indexOf('｜', i + 1);
+      if (close === -1) continue;
+      out[i] = '|';
+      out[close] = '|';
+      i = close;
+    }
+  }
+  return out.join('');
 }

@@ -50,6 +50,8 @@ export interface Link {
   label?: string;
   /** `A <-- B`: Mermaid has no one-way backward arrow; the printer swaps the ends. */
   reversed?: boolean;
+  /** `B == text --> C`: the text opened with one line type and closed with another (Mermaid drops C). */
+  mixed?: boolean;
 }
 
 /** `A & B --> C --> D`: groups joined by links. One group and no links is a node declaration. */

@@ -14,7 +14,7 @@ import type { DiagramChange } from '../types.ts';
 import { isDiagramHeader } from '../../keywords.ts';
 import { readChain, type ChainRead } from './chain.ts';
 import { readHeader } from './header.ts';
-import { splitStatements, stripBullet } from './lines.ts';
+import { normalizeFullWidth, splitStatements, stripBullet } from './lines.ts';
 import type { Chain, Flowchart, Statement, Subgraph } from './model.ts';
 import { linkStartsAt } from './scan.ts';
 import {
@@ -173,7 +173,7 @@ export function readFlowchart(input: string): FlowchartRead | null {
       for (let n = lineNo; n <= lines.length; n++) notDiagram.push(n);
       break;
     }
-    const body = stripBullet(t);
+    const body = normalizeFullWidth(stripBullet(t));
     const pieces = splitStatements(body);
     let ok = true;
     let styling = false;

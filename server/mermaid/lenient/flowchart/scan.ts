@@ -226,6 +226,7 @@ export function readLink(s: string, i: number): LinkRead | null {
   const first = readArrow(s, i);
   let end = first.end;
   let label: string | undefined;
+  let mixed = false;
   // `-- text -->`, `== text ==>`, `-. text .->` (and the mixed `== ok -->`).
   if (first.open) {
     const close = findClosingArrow(s, end);
@@ -235,6 +236,7 @@ export function readLink(s: string, i: number): LinkRead | null {
     }
     label = s.slice(end, close.start).trim();
     end = close.end;
+    if (close.arrow.line !== first.arrow.line) mixed = true;
     first.arrow = close.arrow;
   }
   const p = skipSpaces(s, end);
@@ -252,6 +254,7 @@ export function readLink(s: string, i: number): LinkRead | null {
   const link: Link = { arrow: first.arrow };
   if (label !== undefined && label.trim() !== '') link.label = label.trim();
   if (first.reversed) link.reversed = true;
+  if (mixed) link.mixed = true;
   return { link, end };
 }
 
@@ -287,6 +290,7 @@ function readArrow(s: string, i: number): ArrowRead {
   if (s[j] === '>') {
     head = '>';
     j++;
+    while (s[j] === '>') j++; // `->>`, `-->>`: a sequence arrow in a flowchart
   } else if ((s[j] === 'o' || s[j] === 'x') && !isIdChar(s[j + 1])) {
     head = s[j] as Head;
     j++;
