@@ -5,9 +5,8 @@
  * return their outcome, so describe() reads as one stream (`yield*`).
  */
 import type { ParseError, RepairResult, StreamEvent } from '../../common/protocol.ts';
-import type { ChatMessage, Engine } from '../engine/types.ts';
+import type { ChatMessage, Engine, TokenChunk } from '../engine/types.ts';
 import type { ConstraintSpec } from '../engine/grammar/types.ts';
-import { tokenStream, type TokenChunk } from './engine-stream.ts';
 import type { MermaidTools } from './tools.ts';
 import { typeOfHeader } from './types.ts';
 import { sleep } from './wait.ts';
@@ -81,7 +80,8 @@ export async function* generatePass(engine: Engine, messages: ChatMessage[], o: 
   };
 
   let end: PassOutput | null = null;
-  for await (const chunk of tokenStream(engine, { messages, maxNewTokens: o.maxNewTokens, deadline: o.deadline, ...(o.constraint ? { constraint: o.constraint } : {}) }, o.signal)) {
+  // Leaving this loop early (return()) stops the generation and waits until the model has let go.
+  for await (const chunk of engine.generate({ messages, maxNewTokens: o.maxNewTokens, deadline: o.deadline, ...(o.constraint ? { constraint: o.constraint } : {}) }, o.signal)) {
     if (chunk.type === 'end') {
       end = chunk;
       break;
