@@ -75,6 +75,7 @@ export class WorkerEngine implements Engine {
     const forget = () => {
       signal?.removeEventListener('abort', abort);
       this.calls.delete(id);
+      this.holdIfBusy();
     };
     // The listener and the call entry go when the stream ends, however it ends.
     const tracked: AsyncIterable<TokenChunk> = {
@@ -88,6 +89,7 @@ export class WorkerEngine implements Engine {
     };
     if (signal?.aborted) Atomics.store(flag, 0, 1);
     this.ensureWorker().postMessage({ type: 'generate', id, request, abortFlag: flag.buffer as SharedArrayBuffer } satisfies ToWorker);
+    this.holdIfBusy();
     return tracked;
   }
 
@@ -107,6 +109,7 @@ export class WorkerEngine implements Engine {
     return new Promise<void>((resolve, reject) => {
       this.replies.set(id, { resolve, reject });
       this.ensureWorker().postMessage({ type, id } satisfies ToWorker);
+      this.holdIfBusy();
     });
   }
 
@@ -114,11 +117,26 @@ export class WorkerEngine implements Engine {
     if (this.worker) return this.worker;
     const data: WorkerData = { options: this.options, logLevel: this.log.level === 'silent' ? 'silent' : this.log.level };
     const w = new Worker(new URL('./boot.mjs', import.meta.url), { workerData: data });
-    w.on('message', (m: FromWorker) => this.onMessage(m));
+    w.on('message', (m: FromWorker) => {
+      this.onMessage(m);
+      this.holdIfBusy();
+    });
     w.on('error', (error: Error) => this.onExit(w, `the engine thread failed: ${error.message}`));
     w.on('exit', (code) => this.onExit(w, `the engine thread stopped (exit code ${code})`));
     this.worker = w;
     return w;
+  }
+
+  /**
+   * An idle worker never keeps the process alive (a CLI or bench that forgot
+   * dispose() still exits); one with calls in flight does (nothing else may
+   * hold the event loop while a generation runs).
+   */
+  private holdIfBusy(): void {
+    const w = this.worker;
+    if (!w) return;
+    if (this.calls.size + this.replies.size > 0) w.ref();
+    else w.unref();
   }
 
   private onMessage(m: FromWorker): void {
