@@ -156,11 +156,15 @@ describe('server/main.ts with a tape model (real engine, real Mermaid)', () => {
     const t0 = Date.now();
     proc.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 100));
-    const refused = await fetch(`${proc.url}/api/generate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ description: 'late' }) });
+    // both at once: the server no longer waits for the model, so after the grace period it closes quickly
+    const [refused, ready] = await Promise.all([
+      fetch(`${proc.url}/api/generate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ description: 'late' }) }),
+      fetch(`${proc.url}/api/ready`),
+    ]);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBeTruthy();
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('shutting_down');
-    expect((await fetch(`${proc.url}/api/ready`)).status).toBe(503);
+    expect(ready.status).toBe(503);
     expect(await proc.exited).toBe(0);
     expect(Date.now() - t0).toBeLessThan(8_000);
     const log = proc.lines.join('\n');
