@@ -98,7 +98,7 @@ export class IdTable {
   private create(ref: NodeRef, label: string | undefined, base?: string): Version {
     let id: string;
     if (base !== undefined) id = this.fresh(base, true);
-    else if (!ref.needsId && isPlainId(ref.raw)) id = this.claim(ref.raw);
+    else if (isPlainId(ref.raw)) id = this.claim(ref.raw); // `"Début"`: the quoted text is an id Mermaid reads
     else id = this.fresh(slug(ref.raw) ?? 'n');
     const v: Version = { id, defined: false, subgraph: false, explicit: label !== undefined && label !== '' };
     const shown = v.explicit ? label : id === ref.raw || ref.raw === '' ? undefined : labelText(ref.raw);
