@@ -24,7 +24,7 @@ import { ensureUiBuilt } from './http/static.ts';
 import type { HttpConfig } from './http/types.ts';
 import { createLogger, type Logger } from './log.ts';
 import { closeValidator, validate, warmUp as warmUpValidator } from './mermaid/validate.ts';
-import { repair } from './mermaid/repair.ts';
+import { closeRepairThread, repairOffThread, warmUpRepairThread } from './mermaid/repair-thread.ts';
 import { createPipeline } from './pipeline/index.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -74,6 +74,8 @@ export async function start(config: Config, logger: Logger, options: { buildUi?:
   let parserReady = false;
   let parserError: string | null = null;
   const tParser = Date.now();
+  // The repair thread loads its own parser: start it too (a failure is retried on use).
+  warmUpRepairThread().catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'repair thread failed to start; retried on use'));
   warmUpValidator().then(
     () => {
       parserReady = true;
@@ -91,7 +93,8 @@ export async function start(config: Config, logger: Logger, options: { buildUi?:
     status: () => engine.status(),
     queue: () => ({ running: queue.running, waiting: queue.waiting }),
     validate,
-    repair,
+    // Off the event loop, with a time limit: /api/repair takes 20,000 characters of anyone's text.
+    repair: (code) => repairOffThread(code),
     config: httpConfigFrom(config),
     logger: logger.child({ component: 'http' }),
     metrics,
@@ -138,7 +141,7 @@ export async function start(config: Config, logger: Logger, options: { buildUi?:
         server.close(() => done());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
-      await Promise.race([Promise.allSettled([engine.dispose(), closeValidator()]), sleep(3_000)]);
+      await Promise.race([Promise.allSettled([engine.dispose(), closeValidator(), closeRepairThread()]), sleep(3_000)]);
       logger.info({ ms: Date.now() - t0, cancelled }, 'shut down');
     })());
 

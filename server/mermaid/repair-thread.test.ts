@@ -1,0 +1,60 @@
+/**
+ * repairOffThread: the same answers as repair(), a time limit that returns
+ * the text as written (sanitised), and an event loop that stays free while
+ * the worst inputs at the size limit are repaired (issue 12, item 4).
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORST_CASES } from '../../bench/mermaid/worst-inputs.ts';
+import { extractDiagram } from './extract.ts';
+import { repair } from './repair.ts';
+import { closeRepairThread, mainThreadMaxMs, repairOffThread, warmUpRepairThread } from './repair-thread.ts';
+import { closeValidator } from './validate.ts';
+
+beforeAll(() => warmUpRepairThread(), 120_000);
+afterAll(async () => {
+  await closeRepairThread();
+  await closeValidator();
+});
+
+describe('repairOffThread', () => {
+  it.each([
+    ['valid, unchanged', 'flowchart TD\n  A --> B'],
+    ['reserved id and parentheses', 'flowchart TD\n  A[Pay (card)] --> end'],
+    ['configuration and a click', '%%{init: {"securityLevel": "loose"}}%%\nflowchart TD\n  A-->B; click A href "https://evil.example"'],
+    ['a sequence diagram with a missing colon', 'sequenceDiagram\n  Alice->>Bob Hello'],
+  ])('%s: the same result as repair() on this thread', async (_name, code) => {
+    expect(await repairOffThread(code)).toEqual(await repair(code));
+  }, 60_000);
+
+  it('a repair past its time limit is stopped: the text comes back sanitised and as written, and the next repair works', async () => {
+    const slow = '%%{init: {"theme": "dark"}}%%\n' + WORST_CASES.find((w) => w.name.includes('deep subgraphs'))!.text;
+    const r = await repairOffThread(slow, { timeoutMs: 1 });
+    expect(r.valid).toBe(false);
+    expect(r.error?.message).toMatch(/took longer than .* and was stopped/);
+    expect(r.code).not.toContain('%%{init');
+    expect(r.code).toContain('subgraph S0 [Group 0]');
+    expect(await repairOffThread('flowchart TD\n  A --> B')).toMatchObject({ valid: true, code: 'flowchart TD\n  A --> B' });
+  }, 120_000);
+
+  it('the worst inputs at the size limit never hold the event loop: only a post and an answer run on it', async () => {
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    let extractMax = 0;
+    for (const { text } of WORST_CASES) {
+      const t0 = performance.now();
+      const found = extractDiagram(text); // the pipeline extracts on its thread, then repairs off it
+      extractMax = Math.max(extractMax, performance.now() - t0);
+      if (found) await repairOffThread(found.code);
+    }
+    delay.disable();
+    // Our own work on the event loop per repair: structured-cloning ≤ 20,000 characters each way, about
+    // 1 ms on a quiet machine (bench/mermaid/worst-case.ts; the target is 20 ms). Twice that bound here, for a
+    // test machine that is busy with other test files (17.6 ms was seen at load average 25 on 2 cores).
+    expect(mainThreadMaxMs()).toBeLessThan(40);
+    expect(extractMax).toBeLessThan(20 * 5); // linear, a few ms quiet; generous for a busy machine
+    // Whole-loop delay includes the machine's other load: on this thread the same inputs block 0.4–7 s.
+    expect(delay.max / 1e6).toBeLessThan(250);
+    console.log(`event loop: own work max ${mainThreadMaxMs().toFixed(1)} ms, extract max ${extractMax.toFixed(1)} ms, delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
+  }, 600_000);
+});

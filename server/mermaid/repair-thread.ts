@@ -1,0 +1,174 @@
+/**
+ * `repair()` beside the parser, off the HTTP event loop, with a time limit:
+ *
+ *   await repairOffThread(code)   // same RepairResult as repair(code)
+ *
+ * The lenient readers and line fixes are linear (tests/redos), but a 20,000
+ * character diagram still costs tens to hundreds of milliseconds of our own
+ * code between Mermaid parses, and a pathological one (deep unclosed
+ * subgraphs) seconds of re-parsing. On the server's thread that time would
+ * hold every other request, /api/health included. So the whole repair runs
+ * in a worker thread of its own (which starts Mermaid's parser worker beside
+ * it); the main thread only posts the text and awaits the answer.
+ *
+ * A repair that outlasts `timeoutMs` is stopped: the worker is terminated
+ * (and started again on the next call) and the answer is the text as the
+ * model wrote it, sanitised, marked invalid with an error that says so. A
+ * worker that cannot start falls back to repairing on this thread, so the
+ * server never loses repair altogether.
+ *
+ * The worker runs TypeScript through tsx's loader, registered inside it (a
+ * loader registered on the main thread does not reach worker threads on
+ * every Node version we support).
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RepairResult } from '../../common/protocol.ts';
+import { sanitize } from './sanitize.ts';
+
+/** Far above a normal repair (tens of ms) and below the request's budget: a repair past it is stuck on its input. */
+export const REPAIR_TIMEOUT_MS = 10_000;
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const { register } = await import(workerData.tsxApi);
+  register();
+  const { repair } = await import(workerData.repairModule);
+  parentPort.on('message', async ({ id, code }) => {
+    try {
+      parentPort.postMessage({ id, result: await repair(code) });
+    } catch (err) {
+      parentPort.postMessage({ id, error: String((err && err.message) || err) });
+    }
+  });
+  parentPort.postMessage({ ready: true });
+})().catch((err) => parentPort.postMessage({ fatal: String((err && err.stack) || err) }));
+`;
+
+interface Pending {
+  resolve: (r: RepairResult) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface Thread {
+  worker: Worker;
+  ready: Promise<void>;
+  pending: Map<number, Pending>;
+}
+
+let thread: Thread | null = null;
+let nextId = 1;
+
+/** The longest stretch the event loop spent in this module's own work (posting a job, taking an answer), for tests and benches. */
+const own = { maxMs: 0 };
+export function mainThreadMaxMs(): number {
+  return own.maxMs;
+}
+function timed<T>(fn: () => T): T {
+  const t0 = performance.now();
+  try {
+    return fn();
+  } finally {
+    own.maxMs = Math.max(own.maxMs, performance.now() - t0);
+  }
+}
+
+function startThread(): Thread {
+  const require = createRequire(import.meta.url);
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: {
+      tsxApi: pathToFileURL(require.resolve('tsx/esm/api')).href.replace(/index\.cjs$/, 'index.mjs'),
+      repairModule: new URL('./repair.ts', import.meta.url).href,
+    },
+  });
+  worker.unref(); // an idle repair thread never keeps the process alive
+  const pending = new Map<number, Pending>();
+  let markReady: () => void = () => undefined;
+  let failReady: (e: Error) => void = () => undefined;
+  const ready = new Promise<void>((ok, fail) => {
+    markReady = ok;
+    failReady = fail;
+  });
+  ready.catch(() => undefined);
+  const t: Thread = { worker, ready, pending };
+  worker.on('message', (m: { ready?: true; fatal?: string; id?: number; result?: RepairResult; error?: string }) =>
+    timed(() => {
+    if (m.ready) return markReady();
+    if (m.fatal) return failReady(new Error(`repair thread failed to start: ${m.fatal}`));
+    const p = m.id === undefined ? undefined : pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id!);
+    clearTimeout(p.timer);
+    if (m.error !== undefined) p.reject(new Error(m.error));
+    else p.resolve(m.result!);
+    }),
+  );
+  const fail = (err: Error) => {
+    failReady(err);
+    for (const [id, p] of pending) {
+      clearTimeout(p.timer);
+      pending.delete(id);
+      p.reject(err);
+    }
+    if (thread === t) thread = null;
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`repair thread exited (${code})`)));
+  return t;
+}
+
+/** The model's text, sanitised and otherwise as written, when repair could not finish. */
+function unrepaired(code: string, message: string): RepairResult {
+  const clean = sanitize(code);
+  return {
+    code: clean.code,
+    valid: false,
+    diagramType: null,
+    repairs: clean.removed.length > 0 ? ['strip-directives'] : [],
+    changes: [],
+    error: { message },
+  };
+}
+
+/** repair(code) in the repair thread; see the file comment. */
+export async function repairOffThread(code: string, options: { timeoutMs?: number } = {}): Promise<RepairResult> {
+  const timeoutMs = options.timeoutMs ?? REPAIR_TIMEOUT_MS;
+  thread ??= startThread();
+  const t = thread;
+  try {
+    await t.ready;
+  } catch {
+    // No thread (a broken install, a platform without workers): repair here rather than not at all.
+    const { repair } = await import('./repair.ts');
+    return repair(code);
+  }
+  const id = nextId++;
+  return new Promise<RepairResult>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      // Stuck on this input: stop the thread (every repair in it ends) and answer with the text as written.
+      t.pending.delete(id);
+      resolve(unrepaired(code, `Repairing took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; the diagram is shown as written.`));
+      void stopThread(t);
+    }, timeoutMs);
+    t.pending.set(id, { resolve, reject, timer });
+    timed(() => t.worker.postMessage({ id, code }));
+  }).catch((err: unknown) => unrepaired(code, `Repair failed: ${err instanceof Error ? err.message : String(err)}`));
+}
+
+async function stopThread(t: Thread): Promise<void> {
+  if (thread === t) thread = null;
+  await t.worker.terminate();
+}
+
+/** Starts the repair thread and its parser now (Mermaid loads in ~2 s), not on the first repair. */
+export async function warmUpRepairThread(): Promise<void> {
+  await repairOffThread('flowchart TD\n  A --> B', { timeoutMs: 60_000 });
+}
+
+export async function closeRepairThread(): Promise<void> {
+  if (thread) await stopThread(thread);
+}
