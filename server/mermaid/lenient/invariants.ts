@@ -27,16 +27,21 @@ const SYNTAX = new Set([
   'elk', 'v2', 'beta', 'default', 'br',
   // Words other notations use for what Mermaid draws as a symbol (`extends` → `<|--`, `primary key` → PK).
   'extends', 'implements', 'primary', 'foreign', 'key', 'unique', 'pk', 'fk', 'uk',
+  // Keywords the sequence, state and class printers write (`Note over A`, `state "x" as y`, `class A["x"]`).
+  'over', 'of', 'as', 'state', 'note', 'participant', 'actor', 'class', 'namespace',
 ]);
 const STYLING = /^\s*(?:style|classDef|class|linkStyle|click|%%)\b/;
+/** In a class diagram `class X` declares a class (its label and members are content), it styles nothing. */
+const CLASS_STYLING = /^\s*(?:style|classDef|cssClass|linkStyle|click|%%)\b/;
 
 export function contentWords(code: string, skip: ReadonlySet<number> = new Set()): Set<string> {
   const words = new Set<string>();
   const lines = code.split('\n');
+  const styling = lines.some((l) => /^\s*classDiagram/.test(l)) ? CLASS_STYLING : STYLING;
   for (let k = 0; k < lines.length; k++) {
     if (skip.has(k + 1)) continue;
     const line = lines[k]!;
-    if (STYLING.test(line) || isDiagramHeader(line)) continue;
+    if (styling.test(line) || isDiagramHeader(line)) continue;
     for (const w of wordsOf(stripComment(decodeEntityCodes(line)))) words.add(w);
   }
   return words;
@@ -102,7 +107,7 @@ function labelWords(code: string): Set<string> {
 
 /** Ids the printer makes up (`n12`, `sg3`) and the shapes' `_2` suffix parts. */
 function isGenerated(w: string): boolean {
-  return /^(?:n|sg)\d+$/.test(w);
+  return /^(?:n|sg|p)\d+$/.test(w);
 }
 
 /** A trailing `%% …` or ` // …` comment is not drawn. */

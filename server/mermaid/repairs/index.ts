@@ -25,6 +25,7 @@ import { keywordColons } from './keywordColons.ts';
 import { listMarkers } from './listMarkers.ts';
 import { mindmapBullets, mindmapIndent, mindmapText } from './mindmap.ts';
 import { pieSlices } from './pie.ts';
+import { proseAfter } from './proseAfter.ts';
 import { quadrantPoints } from './quadrant.ts';
 import { quoteLabels } from './quoteLabels.ts';
 import { removeHtml } from './removeHtml.ts';
@@ -44,6 +45,7 @@ export const REPAIRS: readonly Repair[] = [
   // What is not diagram (list markers first: the prose cut would take the marked lines).
   listMarkers,
   dropTrailingProse,
+  proseAfter,
   dropBrokenTail,
   fixComments,
   // Header and keywords.

@@ -164,7 +164,7 @@ describe('REPAIRS order', () => {
       [
         'fix-comments', 'keyword-colons', 'state-arrows', 'class-relations', 'escape-text', 'mindmap-text', 'mindmap-bullets',
         'sequence-notes', 'sequence-participants', 'sequence-blocks', 'state-ids', 'class-generics', 'class-bodies', 'er-attributes', 'er-entity-names',
-        'gantt-durations', 'gantt-task-ids', 'mindmap-indent', 'list-markers', 'timeline-events',
+        'gantt-durations', 'gantt-task-ids', 'mindmap-indent', 'list-markers', 'timeline-events', 'prose-after',
       ].sort(),
     );
   });
@@ -173,6 +173,7 @@ describe('REPAIRS order', () => {
     expect(REPAIRS.map((r) => r.name)).toEqual([
       'list-markers',
       'drop-trailing-prose',
+      'prose-after',
       'drop-broken-tail',
       'fix-comments',
       'fix-direction',

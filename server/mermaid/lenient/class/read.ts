@@ -52,6 +52,19 @@ export interface ReadResult {
   changes: DiagramChange[];
 }
 
+/** `Cliente one --> many Factura`: Mermaid draws a class "Clienteone"; multiplicities must be quoted. For misread(). */
+export function wordMultiplicity(code: string): boolean {
+  const source = sourceLines(code);
+  if (!source) return false;
+  return source.lines.some((l) => {
+    const tokens = l.text.split(':')[0]!.trim().split(/\s+/);
+    const at = tokens.findIndex((t, i) => i > 0 && i < tokens.length - 1 && ARROWS.some(([a]) => a === t));
+    if (at === -1) return false;
+    const word = (t: string | undefined) => t !== undefined && /^\p{L}+$/u.test(t) && MULTIPLICITY.test(t);
+    return (at >= 2 && word(tokens[at - 1])) || (at <= tokens.length - 3 && word(tokens[at + 1]));
+  });
+}
+
 export function readClass(code: string): ReadResult | null {
   const source = sourceLines(code);
   if (!source || !/^classDiagram(?:-v2)?\b/i.test(source.header)) return null;

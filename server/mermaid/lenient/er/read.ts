@@ -72,6 +72,19 @@ export interface ReadResult {
   changes: DiagramChange[];
 }
 
+/** `A ||--o{ B : betreut den Kunden`: Mermaid draws "den" and "Kunden" as entities; a label with spaces must be quoted. For misread(). */
+export function unquotedLabel(code: string): boolean {
+  const source = sourceLines(code);
+  return (
+    source?.lines.some((l) => {
+      const colon = l.text.indexOf(':');
+      if (colon === -1 || relation(l.text) === null) return false;
+      const label = l.text.slice(colon + 1).trim();
+      return /\s/.test(label) && !/^".*"$/.test(label);
+    }) ?? false
+  );
+}
+
 export function readEr(code: string): ReadResult | null {
   const source = sourceLines(code);
   if (!source || !/^erDiagram\b/i.test(source.header)) return null;

@@ -51,6 +51,7 @@ export const sankeyFormat: LenientFormat = {
     if (header === -1) return null;
     const flows: Array<[string, string, string]> = [];
     const changes: DiagramChange[] = [];
+    const notDiagram: number[] = [];
     const body = lines.slice(header + 1);
     for (let i = 0; i < body.length; i++) {
       const line = body[i]!.trim();
@@ -65,8 +66,11 @@ export const sankeyFormat: LenientFormat = {
         continue;
       }
       const value = plainNumber(unquote(f[2]!));
-      // A header row (`source,target,value`): not a flow.
-      if (value === null && flows.length === 0) continue;
+      // A header row (`source,target,value`): not a flow, not drawn.
+      if (value === null && flows.length === 0) {
+        notDiagram.push(header + i + 2);
+        continue;
+      }
       if (value === null || f[0] === '' || f[1] === '') return null;
       flows.push([unquote(f[0]!), unquote(f[1]!), value]);
     }
@@ -85,6 +89,7 @@ export const sankeyFormat: LenientFormat = {
     }
     return {
       code: out.join('\n'),
+      notDiagram,
       changes: [
         ...changes,
         { kind: 'converted-type', message: 'Mermaid cannot draw sankey names outside ASCII: the flows are drawn as a flowchart, each edge labelled with its value.' },

@@ -89,6 +89,22 @@ function lastPair(statements: readonly SequenceStatement[]): string[] {
   return first?.kind === 'participant' ? [first.id] : [];
 }
 
+/**
+ * `participant Propriétaire as P` while the messages use P (and never
+ * Propriétaire): Mermaid draws a participant "P" labelled Propriétaire and
+ * another one, P, for the messages. A mistake of shape, for misread().
+ */
+export function swappedAlias(code: string): boolean {
+  const source = sourceLines(code);
+  if (!source) return false;
+  const used = new Set<string>();
+  for (const l of source.lines) {
+    const m = messageParts(l.text);
+    if (m) used.add(m.from).add(m.to);
+  }
+  return source.lines.some((l) => participantParts(l.text)?.some((p) => p.label !== null && used.has(p.label) && !used.has(p.id)) ?? false);
+}
+
 export function readSequence(code: string): ReadResult | null {
   const source = sourceLines(code);
   if (!source || !/^sequenceDiagram\b/i.test(source.header)) return null;
@@ -128,7 +144,7 @@ export function readSequence(code: string): ReadResult | null {
       }
       // A sentence among the statements ("설명: …", "Note: this shows …") is not drawn.
       if (isProseLine(l.text)) {
-        if (i < lines.length - 1 || lines.length === 1) changes.push({ kind: 'dropped-line', message: `Left out a line of prose: ${l.text}`, line: l.line });
+        changes.push({ kind: 'dropped-line', message: `Left out a line of prose: ${l.text}`, line: l.line });
         continue;
       }
       return null;

@@ -6,6 +6,8 @@ import { readState } from './read.ts';
 export const stateFormat: LenientFormat = {
   name: 'state',
   headers: ['statediagram', 'statediagram-v2'],
+  // `stateDiagram v2` draws a state named v2.
+  misread: (code) => /^\s*stateDiagram\s+v2\s*$/im.test(code),
   rewrite(code) {
     const read = readState(code);
     return read === null ? null : { code: printState(read.diagram), changes: read.changes };
