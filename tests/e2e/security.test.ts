@@ -69,3 +69,29 @@ describe.skipIf(skipE2e)('untrusted diagrams in the browser', () => {
     expect(w.dialogs).toEqual([]);
   });
 });
+
+describe.skipIf(skipE2e)('entity codes in labels', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let w: Watched;
+
+  beforeAll(async () => {
+    ({ server, browser } = await startApp(() => startServer({ text: TAPE })));
+    w = await openPage(browser, `${server.url}/`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('#quot; and #9829; typed in a label draw as the characters, not as &quot;', async () => {
+    const app = new AppPage(w.page);
+    await app.setEditor('flowchart LR\n  A["Say #quot;hi#quot; #9829;"] --> B["Tom #amp; Jerry"]');
+    await app.waitForSvgText('Jerry');
+    const text = await w.page.evaluate(() => [...document.querySelectorAll('[data-testid=diagram] svg text')].map((t) => t.textContent).join(' | '));
+    expect(text).toContain('Say "hi"');
+    expect(text).toContain('♥');
+    expect(text).toContain('Tom & Jerry');
+    expect(text).not.toMatch(/&(quot|amp|#\d+);/);
+  });
+});

@@ -91,3 +91,12 @@ describe('sanitizeSvg: links', () => {
     expect(standaloneSvg(link('https://evil.example/x'))).not.toContain('evil.example');
   });
 });
+
+describe('sanitizeSvg: entity codes in labels', () => {
+  it('text that Mermaid left as entities draws as the characters, and stays text', () => {
+    const out = sanitizeSvg(wrap('<text><tspan>Say &amp;quot;hi&amp;quot; &amp;#9829; &amp;lt;b&amp;gt;</tspan></text>'));
+    const doc = new DOMParser().parseFromString(out, 'image/svg+xml');
+    expect(doc.querySelector('tspan')!.textContent).toBe('Say "hi" ♥ <b>');
+    expect(doc.querySelector('b')).toBeNull();
+  });
+});

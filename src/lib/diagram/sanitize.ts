@@ -37,12 +37,36 @@ function dropUnconfirmedLinks(root: Element, allowed: readonly string[]): void {
   }
 }
 
+const NAMED: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'", nbsp: '\u00a0' };
+const ENTITY = /&(#[0-9]{1,7}|#x[0-9a-f]{1,6}|quot|amp|lt|gt|apos|nbsp);/gi;
+
+/**
+ * Mermaid turns a label's entity codes (`#quot;`, `#9829;`) into HTML entities,
+ * which with SVG text labels (htmlLabels off) reach the text nodes as the
+ * literal characters "&quot;". Decoding them in text nodes draws what the
+ * person meant; it is text content, never markup, so nothing becomes a tag.
+ */
+function decodeEntityText(root: Element): void {
+  const walker = root.ownerDocument.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const value = node.nodeValue ?? '';
+    if (!value.includes('&')) continue;
+    node.nodeValue = value.replace(ENTITY, (whole, name: string) => {
+      const lower = name.toLowerCase();
+      if (!lower.startsWith('#')) return NAMED[lower] ?? whole;
+      const code = lower.startsWith('#x') ? parseInt(lower.slice(2), 16) : parseInt(lower.slice(1), 10);
+      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : whole;
+    });
+  }
+}
+
 /** Sanitises an SVG document and returns its <svg> element (null if there is none). */
 export function sanitizeSvgElement(svg: string, options: SvgOptions = {}): SVGSVGElement | null {
   const fragment = DOMPurify.sanitize(svg, { ...CONFIG, RETURN_DOM_FRAGMENT: true });
   const el = fragment.firstElementChild;
   if (!el || el.tagName.toLowerCase() !== 'svg') return null;
   dropUnconfirmedLinks(el, options.allowedUrls ?? []);
+  decodeEntityText(el);
   return el as unknown as SVGSVGElement;
 }
 
