@@ -67,3 +67,14 @@ export function replaceFirstSpaced(s: string, ch: string, replacement: string): 
   while (end < s.length && /\s/.test(s[end]!)) end++;
   return s.slice(0, start) + replacement + s.slice(end);
 }
+
+/**
+ * The first `max` UTF-16 units of `s` (the unit every limit counts in), one
+ * unit fewer when the cut would split a surrogate pair: half an emoji is a
+ * lone surrogate, which the request rules refuse as invalid text.
+ */
+export function cutUtf16(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const last = s.charCodeAt(max - 1);
+  return s.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}

@@ -208,7 +208,11 @@ async function* loadModel(engine: Engine, signal: AbortSignal): AsyncGenerator<S
       }
       if (!next.error) return null;
       const reason = trimEndChar((next.error instanceof Error ? next.error.message : String(next.error)).trim(), '.');
-      return apiError('model_unavailable', `The model could not be loaded: ${reason}. Try again later.`, 10);
+      // Say when the engine tries again (its backoff), not "try again later": a wrong MODEL_PATH or no network
+      // does not heal by waiting, and the reason already says what to change.
+      const retryAt = Date.parse(engine.status().retryAt ?? '');
+      const wait = Number.isFinite(retryAt) ? Math.max(1, Math.ceil((retryAt - Date.now()) / 1000)) : undefined;
+      return apiError('model_unavailable', `The model could not be loaded: ${reason}.${wait === undefined ? '' : ` The server tries again in ${wait} s.`}`, wait);
     }
   } catch (error) {
     if (signal.aborted) return cancelled();

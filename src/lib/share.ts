@@ -8,6 +8,7 @@
 // Default import: lz-string is CommonJS, and Node (the bench) has no named exports for it.
 import LZString from 'lz-string';
 import { MAX_DESCRIPTION_CHARS, MAX_DIAGRAM_CHARS } from '../../common/limits.ts';
+import { cutUtf16 } from '../../common/text.ts';
 import { compactThread, expandThread, type ThreadTurn } from './state/thread.ts';
 
 export interface SharePayload {
@@ -47,7 +48,7 @@ export function decodeShare(hash: string): SharePayload | null {
   }
   const v = value as { v?: unknown; c?: unknown; d?: unknown; t?: unknown };
   if (!v || v.v !== 1 || typeof v.c !== 'string' || v.c.length > MAX_DIAGRAM_CHARS) return null;
-  const description = typeof v.d === 'string' ? v.d.slice(0, MAX_DESCRIPTION_CHARS) : '';
+  const description = typeof v.d === 'string' ? cutUtf16(v.d, MAX_DESCRIPTION_CHARS) : '';
   const thread = expandThread(v.t, Date.now());
   return thread.length ? { code: v.c, description, thread } : { code: v.c, description };
 }

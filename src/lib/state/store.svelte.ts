@@ -18,6 +18,7 @@
  * the editor is partial or broken.
  */
 import { MAX_DESCRIPTION_CHARS, type DiagramType, type Direction } from '../../../common/limits.ts';
+import { cutUtf16 } from '../../../common/text.ts';
 import type { ParseError } from '../../../common/protocol.ts';
 import { streamGenerate } from '../api/stream.ts';
 import { parseDiagram } from '../diagram/mermaid.ts';
@@ -148,7 +149,7 @@ export function loadSaved(): void {
     (s) => {
       s.history = history;
       if (draft) {
-        if (typeof draft.description === 'string') s.description = draft.description.slice(0, MAX_DESCRIPTION_CHARS);
+        if (typeof draft.description === 'string') s.description = cutUtf16(draft.description, MAX_DESCRIPTION_CHARS);
         if (typeof draft.diagramType === 'string') s.diagramType = draft.diagramType as DiagramType;
         if (draft.direction === 'TD' || draft.direction === 'LR') s.direction = draft.direction;
         if (typeof draft.code === 'string') s.code = draft.code;
@@ -181,7 +182,7 @@ export function reloadHistory(): void {
 
 export function setDescription(text: string): void {
   update((s) => {
-    s.description = text.slice(0, MAX_DESCRIPTION_CHARS);
+    s.description = cutUtf16(text, MAX_DESCRIPTION_CHARS);
   });
 }
 
