@@ -85,7 +85,6 @@ function startThread(): Thread {
       repairModule: new URL('./repair.ts', import.meta.url).href,
     },
   });
-  worker.unref(); // an idle repair thread never keeps the process alive
   const pending = new Map<number, Pending>();
   let markReady: () => void = () => undefined;
   let failReady: (e: Error) => void = () => undefined;
@@ -97,12 +96,16 @@ function startThread(): Thread {
   const t: Thread = { worker, ready, pending };
   worker.on('message', (m: { ready?: true; fatal?: string; id?: number; result?: RepairResult; error?: string }) =>
     timed(() => {
-    if (m.ready) return markReady();
+    if (m.ready) {
+      if (pending.size === 0) worker.unref();
+      return markReady();
+    }
     if (m.fatal) return failReady(new Error(`repair thread failed to start: ${m.fatal}`));
     const p = m.id === undefined ? undefined : pending.get(m.id);
     if (!p) return;
     pending.delete(m.id!);
     clearTimeout(p.timer);
+    if (pending.size === 0) worker.unref();
     if (m.error !== undefined) p.reject(new Error(m.error));
     else p.resolve(m.result!);
     }),
@@ -118,6 +121,8 @@ function startThread(): Thread {
   };
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`repair thread exited (${code})`)));
+  // An idle repair thread never keeps the process alive (a CLI run ends when its work does): it is
+  // held while it starts and while a caller awaits an answer, and let go after (see the handlers).
   return t;
 }
 
@@ -155,6 +160,7 @@ export async function repairOffThread(code: string, options: { timeoutMs?: numbe
       void stopThread(t);
     }, timeoutMs);
     t.pending.set(id, { resolve, reject, timer });
+    t.worker.ref();
     timed(() => t.worker.postMessage({ id, code }));
   }).catch((err: unknown) => unrepaired(code, `Repair failed: ${err instanceof Error ? err.message : String(err)}`));
 }
