@@ -12,9 +12,9 @@
 # Secrets (HF_TOKEN, API_KEY) are never build args or ENV: at build time HF_TOKEN
 # is a BuildKit secret mount; at run time the platform passes them as environment.
 
-# Node 20: the suite passes on it. Node 24 LTS is the goal (Node 20's support ended 2026-04-30), but
-# fp16/q4f16 models (the CUDA default) fail on Node 24 in this project's tests: README, "What does not work yet".
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS: the production runtime (Node 20's support ended 2026-04-30). Its native Float16Array
+# trips onnxruntime-node's float16 inputs; server/engine/float16.ts hides it from ONNX Runtime.
+ARG NODE_IMAGE=node:24-bookworm-slim
 ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04
 
 # ---- deps: production node_modules + onnxruntime-node's CUDA 12 provider ----
@@ -46,7 +46,7 @@ RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
-# ---- runtime: CUDA 12 + cuDNN 9 user-space libraries, Node 20, uid 1000 -------
+# ---- runtime: CUDA 12 + cuDNN 9 user-space libraries, Node 24, uid 1000 -------
 FROM ${CUDA_IMAGE} AS runtime
 # The official Node binary (glibc >= 2.28) runs on Ubuntu 22.04 as is.
 COPY --from=build /usr/local/bin/node /usr/local/bin/node

@@ -18,6 +18,8 @@ export default defineConfig({
           environment: 'node',
           include: ['common/**/*.test.ts', 'server/**/*.test.ts', 'tests/**/*.test.ts', 'bench/**/*.test.ts', 'deploy/**/*.test.ts'],
           exclude: ['tests/e2e/**'],
+          // Node 24's Float16Array hidden before any test file imports ONNX Runtime.
+          setupFiles: ['server/engine/float16.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

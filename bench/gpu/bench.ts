@@ -16,6 +16,7 @@
  * tokens (EOS ignored); the engine path stops on EOS like production (random
  * weights rarely emit it) and reports the tokens it made.
  */
+import '../../server/engine/float16.ts'; // first: hides Node 24's Float16Array from ONNX Runtime (see there)
 import { spawn } from 'node:child_process';
 import { appendFile, readFile, stat, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

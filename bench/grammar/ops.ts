@@ -4,6 +4,7 @@
  * adds (mask-graph.ts) plus the ArgMax, against a graph with the ArgMax alone,
  * on one logits row of the vocabulary's width. Runs interleaved; medians.
  */
+import '../../server/engine/float16.ts'; // first: hides Node 24's Float16Array from ONNX Runtime (see there)
 import ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
 import { grammarMaskParts } from '../../server/engine/grammar/mask-graph.ts';

@@ -10,6 +10,7 @@
  * past the cache). Between pieces the policy is checked, so a budget, an abort
  * or a shutdown acts within one piece instead of after a whole long prompt.
  */
+import './float16.ts'; // first: hides Node 24's Float16Array from ONNX Runtime (see there)
 import {
   BaseStreamer,
   LogitsProcessor,

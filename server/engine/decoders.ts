@@ -9,6 +9,7 @@
  * checks), whose session is released as soon as the fused one loads. The
  * step-by-step session is created only when the fused path fails.
  */
+import './float16.ts'; // first: hides Node 24's Float16Array from ONNX Runtime (see there)
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';

@@ -8,6 +8,7 @@
  * slower Hub diagnosis, so the status never shows "loading" for a load that
  * has already failed).
  */
+import './float16.ts'; // first: hides Node 24's Float16Array from ONNX Runtime (see there)
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AutoConfig, AutoTokenizer, env } from '@huggingface/transformers';

@@ -8,6 +8,7 @@
  *
  * Batch size 1; stops after n tokens (no EOS handling: it compares raw streams).
  */
+import '../engine/float16.ts'; // first: hides Node 24's Float16Array from ONNX Runtime (see there)
 import * as ort from 'onnxruntime-node';
 // The same host argmax (fp16-aware) as the engine's step-by-step reference.
 import { argmaxLast } from './stepwise.ts';

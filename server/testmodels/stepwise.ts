@@ -7,6 +7,7 @@
  *   const s = await ort.InferenceSession.create('DIR/onnx/model.onnx');
  *   const { ids, stopReason } = await stepwiseGenerate(s, promptIds, { maxNewTokens, eosTokenIds });
  */
+import '../engine/float16.ts'; // first: hides Node 24's Float16Array from ONNX Runtime (see there)
 import ort from 'onnxruntime-node';
 
 export interface StepwiseOptions {

@@ -20,6 +20,7 @@
  * on an empty cache each chunk (no cache crosses to the host at all: where the
  * host round trip is slower than a prefill, as with onnxruntime-node + CUDA).
  */
+import '../float16.ts'; // first: hides Node 24's Float16Array from ONNX Runtime (see there)
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import ort from 'onnxruntime-node';

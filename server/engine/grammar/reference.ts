@@ -7,6 +7,7 @@
  *
  *   const out = await hostConstrainedGreedy(session, promptIds, { maxNewTokens, eosTokenIds, constraint })
  */
+import '../float16.ts'; // first: hides Node 24's Float16Array from ONNX Runtime (see there)
 import ort from 'onnxruntime-node';
 import { halfToFloat } from '../../testmodels/stepwise.ts';
 import type { TokenConstraint } from './constraint.ts';

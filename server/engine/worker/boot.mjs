@@ -3,4 +3,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// Before anything imports ONNX Runtime or transformers.js (see float16.ts).
+await import('../float16.ts');
 await import('./thread.ts');
