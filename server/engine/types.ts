@@ -71,7 +71,12 @@ export interface Engine {
    * next attempt may start) and retried by a later call after its backoff.
    */
   load(): Promise<void>;
-  /** Greedy generation from chat messages, through the model's own chat template. */
+  /**
+   * Greedy generation from chat messages, through the model's own chat template.
+   * An engine that applies a template owns the control-token rule: it defuses the
+   * tokenizer's added tokens in user and assistant text first (special-tokens.ts);
+   * the prompt does not.
+   */
   generate(request: EngineRequest, signal?: AbortSignal): AsyncIterable<TokenChunk>;
   /** Release the model (tests, shutdown); generations in progress end as `aborted`. */
   dispose(): Promise<void>;

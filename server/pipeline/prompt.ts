@@ -9,6 +9,11 @@
  *   goes into the user message between tags, and the tags themselves are
  *   neutralised inside that text, so nothing in it can close the block and
  *   speak as us. The system prompt says the tagged text is data.
+ * - The chat template's control tokens (`<|im_start|>`, `</think>`, …) are not
+ *   this module's rule: the engine defuses every token the loaded tokenizer
+ *   adds, in every user and assistant message, right before the template
+ *   (server/engine/special-tokens.ts). A fixed pattern here would miss the
+ *   tokens that are not spelled `<|…|>` and would depend on one model.
  * - Labels in the description's language: named explicitly when
  *   `detectLanguage` is confident ("write every label in French").
  * - Refinement sends the current diagram and the instruction and asks for the
@@ -49,33 +54,19 @@ export const TAGS = ['description', 'current_diagram', 'instruction', 'parser_er
 type Tag = (typeof TAGS)[number];
 
 const TAG_PATTERN = new RegExp(`<(\\s*/?\\s*)(${TAGS.join('|')})`, 'giu');
-/**
- * The chat template's control tokens (`<|im_start|>`, `<|im_end|>`, `<|endoftext|>`, …):
- * the tokenizer turns these strings into the special tokens themselves, so in user text
- * they would end the user turn and open a `system` or `assistant` turn of the user's making.
- */
-const SPECIAL_TOKEN_PATTERN = /<(\|[A-Za-z0-9_]+\|>)/g;
 
 /**
  * Makes text safe to put between our tags: any `<tag`/`</tag` spelling of one
  * of our tag names (any case, spaces allowed) loses its `<` to a look-alike
  * `‹`, so it reads the same to a person but can no longer open or close a
- * block; so do the chat template's control tokens (`<|im_end|>` → `‹|im_end|>`),
- * which would otherwise close the whole user turn. Carriage returns and
- * NUL/control characters (except tab/newline) are dropped; nothing else changes.
+ * block. Carriage returns and NUL/control characters (except tab/newline) are
+ * dropped; nothing else changes. (Control tokens: the engine's rule, above.)
  */
 export function neutralise(text: string): string {
-  return neutraliseSpecialTokens(
-    text
-      .replace(/\r\n?/g, '\n')
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-      .replace(TAG_PATTERN, '‹$1$2'),
-  );
-}
-
-/** Only the chat template's control tokens lose their `<` (for text that is not between our tags). */
-export function neutraliseSpecialTokens(text: string): string {
-  return text.replace(SPECIAL_TOKEN_PATTERN, '‹$1');
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    .replace(TAG_PATTERN, '‹$1$2');
 }
 
 function wrap(tag: Tag, text: string): string {
@@ -221,8 +212,8 @@ export function buildRetryMessages(
   const message = error.message.length > 600 ? `${error.message.slice(0, 600)}…` : error.message;
   return [
     ...first,
-    // The model's own text, re-encoded: spelled-out control tokens in it must not become real ones.
-    { role: 'assistant', content: neutraliseSpecialTokens(code.trim() ? `\`\`\`mermaid\n${code.trim()}\n\`\`\`` : rawAnswer.trim().slice(0, 4_000)) },
+    // The model's own text; the engine defuses control tokens spelled out in it, as in user text.
+    { role: 'assistant', content: code.trim() ? `\`\`\`mermaid\n${code.trim()}\n\`\`\`` : rawAnswer.trim().slice(0, 4_000) },
     {
       role: 'user',
       content: [
