@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureTestModel } from '../../server/testmodels/index.ts';
-import { percentile, probeHealth, startServer, waitReady } from '../../tests/engine/server-process.ts';
+import { percentile, probeHealth, startServer, waitReady } from '../../tests/support/server-process.ts';
 
 const { values } = parseArgs({ options: { repo: { type: 'string' }, new: { type: 'string', default: '20' } } });
 const repo = resolve(values.repo ?? process.cwd());
@@ -42,7 +42,7 @@ function summary({ ms, failed }: { ms: number[]; failed: number }) {
 async function main(): Promise<void> {
   const model = await ensureTestModel({ kind: 'qwen3-4b', layers: 1, dtype: 'q4f16' });
   const env = { MODEL_PATH: model, SHUTDOWN_GRACE_MS: '0' };
-  const proc = await startServer(env, repo);
+  const proc = await startServer(env, { cwd: repo });
   try {
     const t0 = Date.now();
     await waitReady(proc.url, 600_000);

@@ -12,13 +12,13 @@
  *
  * Exit status 1 when any request failed or got a non-2xx answer.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { ensureTestModel } from '../../server/testmodels/index.ts';
+import { percentile, startServer, waitReady, type ServerProcess } from '../../tests/support/server-process.ts';
 
 /** A typical answer: a 12-node flowchart in a fenced block (~150 tokens). */
 export const TAPE_TEXT = [
@@ -67,74 +67,10 @@ function args(): Args {
   return { connections: Number(values.connections), amount: Number(values.amount), timeoutS: Number(values.timeout), out: values.out ?? null, fused };
 }
 
-interface Server {
-  url: string;
-  stop(): Promise<number | null>;
-}
-
-async function startServer(modelDir: string, queueLength: number, fused: Args['fused']): Promise<Server> {
-  const ui = mkdtempSync(join(os.tmpdir(), 'ui-'));
-  writeFileSync(join(ui, 'index.html'), '<!doctype html>');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: {
-      ...process.env,
-      MODEL_PATH: modelDir,
-      DEVICE: 'cpu',
-      DTYPE: 'fp32',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      UI_DIR: ui,
-      LOG_LEVEL: 'info',
-      RATE_LIMIT_PER_MINUTE: '0',
-      QUEUE_LENGTH: String(queueLength),
-      ENGINE: 'transformers',
-      FUSED: fused,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  // The port (PORT=0) comes from the server's 'listening' log line; later lines are drained and dropped.
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    let found = false;
-    const timer = setTimeout(() => reject(new Error('server did not start in 120 s')), 120_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      if (found) return;
-      buf += d.toString();
-      const m = /"msg":"listening"[^\n]*"url":"([^"]+)"|"url":"([^"]+)"[^\n]*"msg":"listening"/.exec(buf);
-      if (m) {
-        found = true;
-        buf = '';
-        clearTimeout(timer);
-        resolve((m[1] ?? m[2])!);
-      }
-    });
-    void exited.then((code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
-
-async function waitReady(url: string): Promise<void> {
-  const t0 = Date.now();
-  for (;;) {
-    // A keep-alive socket the server is closing can reset; just ask again.
-    const r = await fetch(`${url}/api/ready`).catch(() => null);
-    if (r?.status === 200) return;
-    if (!r) {
-      await new Promise((res) => setTimeout(res, 100));
-      continue;
-    }
-    const body = (await r.json()) as { state: string; error?: string };
-    if (body.state === 'error') throw new Error(`model load failed: ${body.error}`);
-    if (Date.now() - t0 > 120_000) throw new Error('model not ready in 120 s');
-    await new Promise((res) => setTimeout(res, 200));
-  }
+/** The real server process (tests/support/server-process.ts) on the tape model, sized for the load. */
+function startLoadServer(modelDir: string, queueLength: number, fused: Args['fused']): Promise<ServerProcess> {
+  const env = { MODEL_PATH: modelDir, DTYPE: 'fp32', QUEUE_LENGTH: String(queueLength), ENGINE: 'transformers', FUSED: fused };
+  return startServer(env, { listenTimeoutMs: 120_000, echoStderr: true });
 }
 
 /** Server memory from its own /metrics (prom-client default metrics). */
@@ -151,10 +87,10 @@ async function main(): Promise<void> {
   process.stderr.write(`building the tape model…\n`);
   const modelDir = await ensureTestModel({ kind: 'tape', text: TAPE_TEXT });
   // Every connection may wait: one runs, the others queue. Size the queue for it.
-  const server = await startServer(modelDir, Math.max(32, a.connections), a.fused);
+  const server = await startLoadServer(modelDir, Math.max(32, a.connections), a.fused);
   let failed = false;
   try {
-    await waitReady(server.url);
+    await waitReady(server.url, 120_000);
     // One warm request outside the measurement (first-call JIT, Mermaid worker start).
     const warm = await fetch(`${server.url}/api/generate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ description: 'warm-up' }) });
     const warmResult = (await warm.json()) as { valid?: boolean; tokens?: number; tokensPerSecond?: number };
@@ -176,7 +112,7 @@ async function main(): Promise<void> {
     tracker.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
     const result = await tracker;
     latencies.sort((x, y) => x - y);
-    const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]! : NaN);
+    const pct = (p: number) => percentile(latencies, p);
     const after = await serverMemory(server.url);
     const non2xx = result.non2xx;
     const errors = result.errors + result.timeouts + non2xx;

@@ -2,32 +2,18 @@
  * `mermaid-flow validate|repair` on several files: one line per file in the
  * given order, units counted by Mermaid's database, exit 0/1/2.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureOutput, tempFiles } from './cli-harness.ts';
 import { run as repairRun } from './repair.ts';
 import { run as validateRun } from './validate.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'mermaid-batch-'));
-const file = (name: string, text: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-};
+const { dir, file } = tempFiles('mermaid-batch-');
+const io = captureOutput();
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-});
-afterEach(() => vi.restoreAllMocks());
-
-const lines = () => out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = () => io.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
 const good = file('good.md', 'Here:\n```mermaid\nflowchart LR\n  A[Order] --> B[Pay] --> C[Ship]\n```\nDone.');
 const fixable = file('fixable.md', '```mermaid\nflowchart TD\n  A[Pay (card)] --> end\n```');
@@ -44,7 +30,7 @@ describe('mermaid-flow repair --extract --json FILE...', () => {
     expect(c).toMatchObject({ file: hopeless, valid: false, units: { before: null, after: null } });
     expect(c!.error).toMatchObject({ message: expect.any(String) });
     expect(d).toMatchObject({ file: prose, valid: false, error: { message: `no diagram found in ${prose}` }, units: null });
-    expect(err).toBe('');
+    expect(io.err).toBe('');
   });
 
   it('exit 0 when every file is valid after repair', async () => {
@@ -62,7 +48,7 @@ describe('mermaid-flow repair --extract --json FILE...', () => {
 
   it('without --json, one summary line per file', async () => {
     expect(await repairRun(['--extract', good, fixable, hopeless])).toBe(1);
-    const text = out.trim().split('\n');
+    const text = io.out.trim().split('\n');
     expect(text).toHaveLength(3);
     expect(text[0]).toBe(`${good}: valid flowchart`);
     expect(text[1]).toMatch(new RegExp(`^${fixable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: valid flowchart \\(repairs: lenient-flowchart`));
@@ -81,7 +67,7 @@ describe('mermaid-flow validate --extract --json FILE...', () => {
   it('usage errors exit 2: no file, stdin twice', async () => {
     expect(await validateRun(['--json'])).toBe(2);
     expect(await validateRun(['--json', '-', '-'])).toBe(2);
-    expect(err).toMatch(/stdin \(-\) can be read once/);
+    expect(io.err).toMatch(/stdin \(-\) can be read once/);
   });
 });
 

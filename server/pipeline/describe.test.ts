@@ -5,7 +5,8 @@ import { GenerationQueue } from './queue.ts';
 import { ScriptedEngine, type ScriptedEngineOptions } from '../engine/scripted.ts';
 import type { ChatMessage, Engine, EngineRequest, TokenChunk } from '../engine/types.ts';
 import { describe, type DescribeDeps } from './describe.ts';
-import type { MermaidTools } from './tools.ts';
+// Fake Mermaid stages: `end` ids are repairable, BROKEN is not.
+import { fakeTools as tools } from './fake-tools.ts';
 
 /** A request as the rule book passes it on (the pipeline takes nothing else). */
 function valid(raw: GenerateRequest, maxNewTokens = 4_000): ValidRequest {
@@ -53,28 +54,6 @@ async function scripted(outputs: string[], options: ScriptedEngineOptions = {}):
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-
-/** Fake Mermaid stages: `end` ids are repairable, BROKEN is not. */
-const tools: MermaidTools = {
-  extract(text) {
-    const fenced = /```(?:mermaid)?\n([\s\S]*?)(?:```|$)/.exec(text);
-    const code = (fenced ? fenced[1]! : text).trim();
-    return code.startsWith('flowchart') ? code : null;
-  },
-  async validate(code) {
-    const lines = code.split('\n');
-    const bad = lines.findIndex((line) => /--> end\b|BROKEN/.test(line));
-    return bad < 0 ? { ok: true, diagramType: 'flowchart' } : { ok: false, line: bad + 1, message: `Parse error on line ${bad + 1}` };
-  },
-  async repair(code) {
-    const fixed = code.replace(/--> end\b/g, '--> end_');
-    const repairs = fixed === code ? [] : ['rename-reserved-ids'];
-    const v = await tools.validate(fixed);
-    return v.ok
-      ? { code: fixed, valid: true, diagramType: 'flowchart', repairs, changes: [] }
-      : { code: fixed, valid: false, diagramType: null, repairs, changes: [], error: { line: v.line, message: v.message } };
-  },
-};
 
 function deps(engine: Engine, extra: Partial<DescribeDeps> = {}): DescribeDeps {
   return { engine, queue: new GenerationQueue(), budgetMs: 5_000, tools, candidateIntervalMs: 0, ...extra };

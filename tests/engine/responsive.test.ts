@@ -21,7 +21,7 @@ import type { DiagramResult } from '../../common/protocol.ts';
 import { collectGeneration } from '../../server/engine/stream.ts';
 import { WorkerEngine } from '../../server/engine/worker/client.ts';
 import { ensureTestModel } from '../../server/testmodels/index.ts';
-import { percentile, probeHealth, startServer, waitReady, type ServerProcess } from './server-process.ts';
+import { percentile, probeHealth, startServer, waitReady, type ServerProcess } from '../support/server-process.ts';
 
 /** A long process description, just under the limit: about 1,600 prompt tokens, several prefill pieces. */
 const LONG = 'The customer places an order, then the warehouse checks the stock and ships it. '.repeat(200).slice(0, MAX_DESCRIPTION_CHARS - 100);

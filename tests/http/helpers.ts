@@ -14,33 +14,13 @@ import { createMetrics } from '../../server/http/metrics.ts';
 import type { AppDeps, HttpConfig } from '../../server/http/types.ts';
 import { createLogger } from '../../server/log.ts';
 import { createPipeline } from '../../server/pipeline/index.ts';
-import type { MermaidTools } from '../../server/pipeline/tools.ts';
+import { fakeTools } from '../../server/pipeline/fake-tools.ts';
 
 export const GOOD = '```mermaid\nflowchart TD\n    a["Order"] --> b["Ship"]\n    b --> c["Done"]\n```';
 export const GOOD_CODE = 'flowchart TD\n    a["Order"] --> b["Ship"]\n    b --> c["Done"]';
 
-/** Fake Mermaid stages (the real ones start a parser worker): BROKEN lines are invalid. */
-export const tools: MermaidTools = {
-  extract(text) {
-    const fenced = /```(?:mermaid)?\n([\s\S]*?)(?:```|$)/.exec(text);
-    const code = (fenced ? fenced[1]! : text).trim();
-    return code.startsWith('flowchart') ? code : null;
-  },
-  async validate(code) {
-    const lines = code.split('\n');
-    if (!code.trim().startsWith('flowchart')) return { ok: false, line: 1, message: 'No diagram type detected' };
-    const bad = lines.findIndex((line) => /BROKEN|--> end\b/.test(line));
-    return bad < 0 ? { ok: true, diagramType: 'flowchart' } : { ok: false, line: bad + 1, message: `Parse error on line ${bad + 1}` };
-  },
-  async repair(code) {
-    const fixed = code.replace(/--> end\b/g, '--> end_');
-    const repairs = fixed === code ? [] : ['rename-reserved-ids'];
-    const v = await tools.validate(fixed);
-    return v.ok
-      ? { code: fixed, valid: true, diagramType: 'flowchart', repairs, changes: [] }
-      : { code: fixed, valid: false, diagramType: null, repairs, changes: [], error: { line: v.line, message: v.message } };
-  },
-};
+/** Fake Mermaid stages (the real ones start a parser worker): BROKEN lines are invalid, `--> end` is repairable. */
+export const tools = fakeTools;
 
 export const baseConfig: HttpConfig = {
   corsOrigins: [],

@@ -5,7 +5,6 @@
  * SIGTERM: new work gets 503 shutting_down, the running generation is
  * cancelled after the grace period, and the process exits 0.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiagramResult } from '../../common/protocol.ts';
 import { ensureTestModel } from '../../server/testmodels/index.ts';
 import { buildIdFile } from '../../server/main.ts';
+import { startServer, waitReady, type ServerProcess } from '../support/server-process.ts';
 import { eventsOf, readFrames } from './helpers.ts';
 
 const DIAGRAM = ['flowchart TD', '    a["Order received"] --> b{"In stock?"}', '    b -->|"yes"| c["Ship"]', '    b -->|"no"| d["Refund"]'].join('\n');
@@ -21,77 +21,8 @@ const TAPE = '```mermaid\n' + DIAGRAM + '\n```';
 /** Long enough to still be generating when SIGTERM arrives. */
 const LONG_TAPE = '```mermaid\nflowchart TD\n' + Array.from({ length: 400 }, (_, i) => `    n${i}["Step ${i}"] --> n${i + 1}["Step ${i + 1}"]`).join('\n') + '\n```';
 
-interface Proc {
-  child: ChildProcess;
-  url: string;
-  lines: string[];
-  exited: Promise<number | null>;
-}
-
-async function startServer(modelDir: string, env: Record<string, string> = {}): Promise<Proc> {
-  const ui = mkdtempSync(join(tmpdir(), 'ui-'));
-  writeFileSync(join(ui, 'index.html'), '<!doctype html><title>ui</title>');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: {
-      ...process.env,
-      MODEL_PATH: modelDir,
-      DEVICE: 'cpu',
-      DTYPE: 'fp32',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      UI_DIR: ui,
-      LOG_LEVEL: 'info',
-      RATE_LIMIT_PER_MINUTE: '0',
-      SHUTDOWN_GRACE_MS: '1500',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let buf = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not listen:\n${lines.join('\n')}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        lines.push(line);
-        try {
-          const j = JSON.parse(line) as { msg?: string; url?: string };
-          if (j.msg === 'listening' && j.url) {
-            clearTimeout(timer);
-            resolve(j.url);
-          }
-        } catch {
-          /* not JSON */
-        }
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => lines.push(d.toString()));
-    void exited.then((code) => reject(new Error(`server exited (${code}):\n${lines.join('\n')}`)));
-  });
-  return { child, url, lines, exited };
-}
-
-async function waitReady(url: string, timeoutMs = 90_000): Promise<void> {
-  const t0 = Date.now();
-  for (;;) {
-    // A keep-alive socket the server is closing can reset; just ask again.
-    const r = await fetch(`${url}/api/ready`).catch(() => null);
-    if (r?.status === 200) return;
-    if (!r) {
-      await new Promise((res) => setTimeout(res, 100));
-      continue;
-    }
-    const body = (await r.json()) as { state: string; error?: string };
-    if (body.state === 'error') throw new Error(`load failed: ${body.error}`);
-    if (Date.now() - t0 > timeoutMs) throw new Error('not ready in time');
-    await new Promise((res) => setTimeout(res, 100));
-  }
-}
+/** The tape model on the CPU in fp32, a short grace period for the SIGTERM tests. */
+const start = (modelDir: string, env: Record<string, string> = {}) => startServer({ MODEL_PATH: modelDir, DTYPE: 'fp32', SHUTDOWN_GRACE_MS: '1500', ...env });
 
 describe('server/main.ts with a tape model (real engine, real Mermaid)', () => {
   let modelDir: string;
@@ -101,13 +32,13 @@ describe('server/main.ts with a tape model (real engine, real Mermaid)', () => {
     longDir = await ensureTestModel({ kind: 'tape', text: LONG_TAPE });
   });
 
-  let proc: Proc | null = null;
+  let proc: ServerProcess | null = null;
   afterAll(() => {
     if (proc && proc.child.exitCode === null) proc.child.kill('SIGKILL');
   });
 
   it('answers health at once, ready after load, generates via JSON, SSE and @gradio/client, and exits 0 on SIGTERM', async () => {
-    proc = await startServer(modelDir);
+    proc = await start(modelDir);
     expect((await fetch(`${proc.url}/api/health`)).status).toBe(200);
     await waitReady(proc.url);
 
@@ -137,7 +68,7 @@ describe('server/main.ts with a tape model (real engine, real Mermaid)', () => {
   });
 
   it('SIGTERM mid-generation: new work gets 503 shutting_down, the run is cancelled after the grace period, exit 0', async () => {
-    proc = await startServer(longDir, { SHUTDOWN_GRACE_MS: '500', MAX_NEW_TOKENS: '32768' });
+    proc = await start(longDir, { SHUTDOWN_GRACE_MS: '500', MAX_NEW_TOKENS: '32768' });
     await waitReady(proc.url);
     const stream = await fetch(`${proc.url}/api/generate/stream`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ description: 'A long process' }) });
     const frames = readFrames(stream);

@@ -5,22 +5,17 @@
  * corners: keywords, arrows, quotes, multi-byte characters), then the
  * shortest completion to an accepting state.
  */
+import { rng32 } from '../../testmodels/weights.ts';
 import { DEAD, shortestCompletion, type ByteDfa } from './dfa.ts';
 
 const enc = new TextEncoder();
 /** Words that stress the reserved-word rules, and multi-byte text (2, 3 and 4 byte characters). */
 const WORDS = ['end', 'End', 'subgraph', 'graph', 'style', 'class', 'classDef', 'click', 'call', 'href', 'default', 'ending', 'o', 'x', 'v', 'TD', ' --> ', ' -.-> ', ' ==> ', ' --- ', '|"', '"|', '["', '"]', '(["', '(("', '{"', '"))', '"])', '\n', 'é', '한국어', '😀', "'", '#', '&', '<b>', '%%', '\\', ';'].map((w) => enc.encode(w));
 
-/** mulberry32: a small seeded generator, so a failing sample can be replayed. */
+/** Floats in [0, 1) from a seeded generator (the test models' mulberry32), so a failing sample can be replayed. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = rng32(seed);
+  return () => next() / 4294967296;
 }
 
 export function sampleText(dfa: ByteDfa, from: number, steps: number, random: () => number): Uint8Array {
