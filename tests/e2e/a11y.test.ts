@@ -347,6 +347,12 @@ describe.skipIf(skipE2e)('accessibility: axe-core, live region, dialogs and the 
     await w.page.keyboard.press('Enter');
     await w.page.getByTestId('api-snippet').waitFor();
     await expectNoViolations(w.page, 'API dialog');
+    // Its notice sits inside the dialog (the page behind a modal is inert), in the line kept for it.
+    await w.page.getByTestId('api').getByRole('button', { name: 'Copy', exact: true }).click();
+    const notice = w.page.getByTestId('notices-api').getByRole('status');
+    await w.page.waitForFunction(() => document.querySelector('[data-testid=notices-api] [role=status]')?.textContent?.includes('Snippet copied'));
+    expect(await notice.isVisible()).toBe(true);
+    await expectNoViolations(w.page, 'API dialog with a notice');
     await w.page.getByRole('tab', { selected: true }).focus();
     const selected = () => w.page.getByRole('tab', { selected: true }).textContent();
     const first = await selected();

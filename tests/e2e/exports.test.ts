@@ -4,8 +4,10 @@
  * (rsvg-convert → PDF → pdftotext finds every label with its spaces), file
  * names from the first label, PNG at the chosen scale, .mmd, Markdown and PNG
  * on the clipboard; templates per type; refining as a thread of versions;
- * panning that never selects text; the undo bar covering no control at
- * 1280×900; the notice when a diagram's configuration is not applied.
+ * panning that never selects text; the notices ("Markdown copied") in their
+ * reserved line, covering and moving no control at 1280×900 and 390×844; the
+ * undo bar covering no control at 1280×900; the notice when a diagram's
+ * configuration is not applied.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -129,6 +131,45 @@ describe.skipIf(skipE2e)('exports, templates, the refine thread and the small th
     await w.page.getByRole('button', { name: 'Fit' }).click();
   });
 
+  it('notices sit in a line kept for them under the export bar: they cover no control and move none, wide and narrow', async () => {
+    const region = w.page.getByTestId('notices-export');
+    const notice = region.getByTestId('toast');
+    const copy = w.page.getByTestId('copy-markdown');
+    for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+      await w.page.setViewportSize(viewport);
+      const size = `${viewport.width}x${viewport.height}`;
+      if (await notice.count()) await notice.getByRole('button', { name: 'Dismiss' }).click();
+      await copy.scrollIntoViewIfNeeded();
+      const before = await app.controlBoxes();
+      // By keyboard: the notice comes in the polite live region, the focus stays on the button.
+      await copy.focus();
+      await w.page.keyboard.press('Enter');
+      await notice.waitFor();
+      expect(await w.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('copy-markdown');
+      await notice.hover(); // it waits while the pointer is on it
+      expect(await region.getByRole('status').textContent()).toContain('Markdown copied');
+      expect(await region.getByRole('alert').textContent()).toBe('');
+      expect(await app.controlBoxes(), `${size}: a notice moves nothing`).toEqual(before);
+      // Nothing covered: at the top, with the notice in view, at the bottom.
+      for (const y of [0, null, 10_000]) {
+        if (y === null) await notice.scrollIntoViewIfNeeded();
+        else await w.page.evaluate((top) => window.scrollTo(0, top), y);
+        expect(await app.coveredControls(), `${size}, scrolled to ${y ?? 'the notice'}`).toEqual([]);
+      }
+      const box = (await notice.boundingBox())!;
+      expect(box.x + box.width, `${size}: inside the window`).toBeLessThanOrEqual(viewport.width);
+      await notice.scrollIntoViewIfNeeded();
+      await shot(`notice-${size}`);
+      // Dismissed from the keyboard: gone, and the focus is back on the control that brought it.
+      await notice.getByRole('button', { name: 'Dismiss' }).focus();
+      await w.page.keyboard.press('Enter');
+      await w.page.waitForFunction(() => !document.querySelector('[data-testid=notices-export] [data-testid=toast]'));
+      expect(await w.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('copy-markdown');
+    }
+    await w.page.setViewportSize({ width: 1280, height: 900 });
+    await w.page.evaluate(() => window.scrollTo(0, 0));
+  });
+
   it('a template per type; the undo bar it brings covers no control at 1280×900', async () => {
     await app.setEditor(`${DIAGRAM}\n  E --> F[My own step]`); // unsaved edits: a template replaces them with undo
     await app.waitForSvgText('My own step');
@@ -153,28 +194,15 @@ describe.skipIf(skipE2e)('exports, templates, the refine thread and the small th
     await shot('undo-bar-1280x900-bottom');
     await w.page.evaluate(() => window.scrollTo(0, 0));
     await shot('undo-bar-1280x900');
-    // Toasts left by the previous test ("Markdown copied") float over the bottom-right corner for a few
-    // seconds (docs/ui.md says so); on a fast machine they are still there. Dismiss them: this checks the undo bar.
-    const dismiss = w.page.locator('.toasts button[aria-label=Dismiss]');
-    for (let i = 0; i < 10 && (await dismiss.count()) > 0; i++) await dismiss.first().click();
-    await w.page.waitForFunction(() => document.querySelectorAll('.toasts .toast').length === 0);
+    // A notice at the same time (it sits in its reserved line under the export bar, never over a control).
+    await w.page.getByTestId('copy-markdown').click();
+    const notice = w.page.getByTestId('notices-export').getByTestId('toast');
+    await notice.waitFor();
+    await notice.hover(); // it waits while the pointer is on it
     // Every control on screen is the topmost element at its centre: nothing covers it.
     for (const y of [0, 10_000]) {
       await w.page.evaluate((top) => window.scrollTo(0, top), y);
-      const covered = await w.page.evaluate(() =>
-        [...document.querySelectorAll('button, select, input, textarea, a[href]')]
-          .filter((el) => {
-            const r = el.getBoundingClientRect();
-            return r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth;
-          })
-          .filter((el) => {
-            const r = el.getBoundingClientRect();
-            const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-            return top !== el && !el.contains(top) && !(top instanceof HTMLLabelElement && top.control === el);
-          })
-          .map((el) => `${el.tagName} ${el.textContent?.trim() || el.getAttribute('aria-label')}`),
-      );
-      expect(covered, `scrolled to ${y}`).toEqual([]);
+      expect(await app.coveredControls(), `scrolled to ${y}`).toEqual([]);
     }
     await bar.getByRole('button', { name: 'Undo' }).click();
     await app.waitForSvgText('My own step');

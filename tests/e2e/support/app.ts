@@ -56,6 +56,34 @@ export class AppPage {
     await this.page.keyboard.insertText(code);
   }
 
+  /** Controls fully on screen that are not the topmost element at their centre: something covers them. */
+  async coveredControls(): Promise<string[]> {
+    return this.page.evaluate(() =>
+      [...document.querySelectorAll('button, select, input, textarea, a[href]')]
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth;
+        })
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return top !== el && !el.contains(top) && !(top instanceof HTMLLabelElement && top.control === el);
+        })
+        .map((el) => `${el.tagName} ${el.textContent?.trim() || el.getAttribute('aria-label')}`),
+    );
+  }
+
+  /** Where every visible control is in the page (document coordinates), to see that something moved nothing. */
+  async controlBoxes(): Promise<string[]> {
+    return this.page.evaluate(() =>
+      [...document.querySelectorAll('button, select, input, textarea, a[href]')]
+        .filter((el) => !el.closest('[data-testid^=notices-]'))
+        .map((el) => el.getBoundingClientRect())
+        .filter((r) => r.width > 0 && r.height > 0)
+        .map((r) => `${Math.round(r.left + scrollX)},${Math.round(r.top + scrollY)} ${Math.round(r.width)}×${Math.round(r.height)}`),
+    );
+  }
+
   async download(trigger: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
     const [dl] = await Promise.all([this.page.waitForEvent('download') as Promise<Download>, trigger()]);
     const path = await dl.path();
