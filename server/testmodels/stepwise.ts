@@ -15,6 +15,11 @@ export interface StepwiseOptions {
   eosTokenIds: number[];
   ignoreEos?: boolean;
   onToken?: (id: number, index: number) => void;
+  /**
+   * Chooses the next token from the step's logits ([1, S, V]; the last row counts), given how many
+   * tokens may still come. Default: argmaxLast. The grammar's host reference masks here (grammar/reference.ts).
+   */
+  pick?: (logits: ort.Tensor, remaining: number) => number;
 }
 
 export interface StepwiseResult {
@@ -110,7 +115,7 @@ export async function stepwiseGenerate(session: ort.InferenceSession, promptIds:
     if (L.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: s }, (_, i) => BigInt(past + i)), [1, s]);
     for (const k of L.keepInputs) feeds[k.name] = new ort.Tensor('int64', BigInt64Array.from([1n]), k.rank === 0 ? [] : [1]);
     const out = await session.run(feeds);
-    const next = argmaxLast(out.logits!);
+    const next = opts.pick ? opts.pick(out.logits!, opts.maxNewTokens - ids.length) : argmaxLast(out.logits!);
     if (ids.length === 0) firstTokenMs = performance.now() - t0;
     ids.push(next);
     opts.onToken?.(next, ids.length - 1);

@@ -2,23 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { DiagramResult } from '../../../common/protocol.ts';
 import { freshRun } from '../state/events.ts';
 import type { RunState } from '../state/types.ts';
+import { diagramResult } from '../testing/result.ts';
 import { runMessage, validationMessage } from './messages.ts';
 
 const run = (over: Partial<RunState>): RunState => ({ ...freshRun('generate'), ...over });
-const result = (over: Partial<DiagramResult> = {}): DiagramResult => ({
-  code: 'flowchart TD\n  A --> B',
-  diagramType: 'flowchart',
-  valid: true,
-  repairs: [],
-  changes: [],
-  retried: false,
-  budgetCut: false,
-  stopReason: 'eos',
-  tokens: 42,
-  tokensPerSecond: 10,
-  timings: { queueMs: 0, loadMs: 0, firstTokenMs: 10, generationMs: 2000, repairMs: 0, totalMs: 2140 },
-  ...over,
-});
+// 42 tokens in 2.14 s: what the messages below say.
+const result = (over: Partial<DiagramResult> = {}): DiagramResult =>
+  diagramResult({ tokens: 42, timings: { queueMs: 0, loadMs: 0, firstTokenMs: 10, generationMs: 2000, repairMs: 0, totalMs: 2140 }, ...over });
 
 describe('live region messages', () => {
   it('announces the start, the end and failures of a run', () => {

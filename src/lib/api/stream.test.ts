@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../common/protocol.ts';
 import { ApiKeyRequiredError, ApiRequestError } from './http.ts';
+import { diagramResult } from '../testing/result.ts';
 import { decodeEvent, StreamClosedError, streamGenerate } from './stream.ts';
 
 /** A fetch that answers with the given chunks, one per microtask, optionally never closing. */
@@ -34,22 +35,7 @@ async function collect(it: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
   return out;
 }
 
-const done: StreamEvent = {
-  type: 'done',
-  result: {
-    code: 'flowchart TD\n  A --> B',
-    diagramType: 'flowchart-v2',
-    valid: true,
-    repairs: [],
-    changes: [],
-    retried: false,
-    budgetCut: false,
-    stopReason: 'eos',
-    tokens: 9,
-    tokensPerSecond: 30,
-    timings: { queueMs: 0, loadMs: 0, firstTokenMs: 5, generationMs: 300, repairMs: 0, totalMs: 310 },
-  },
-};
+const done: StreamEvent = { type: 'done', result: diagramResult({ diagramType: 'flowchart-v2' }) };
 
 const sse = (e: StreamEvent) => `data: ${JSON.stringify(e)}\n\n`;
 

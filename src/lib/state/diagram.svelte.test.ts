@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { HISTORY_LIMIT } from '../../../common/limits.ts';
 import type { DiagramResult, GenerateRequest, StreamEvent, ValidateResult } from '../../../common/protocol.ts';
 import { ApiKeyRequiredError } from '../api/http.ts';
+import { diagramResult } from '../testing/result.ts';
 import {
   applyEvent,
   configure,
@@ -42,22 +43,7 @@ const validate = async (code: string): Promise<ValidateResult> => {
   return bad === -1 ? { ok: true, diagramType: 'flowchart-v2' } : { ok: false, line: bad + 1, message: 'Parse error' };
 };
 
-function result(code: string, extra: Partial<DiagramResult> = {}): DiagramResult {
-  return {
-    code,
-    diagramType: 'flowchart-v2',
-    valid: true,
-    repairs: [],
-    changes: [],
-    retried: false,
-    budgetCut: false,
-    stopReason: 'eos',
-    tokens: 12,
-    tokensPerSecond: 40,
-    timings: { queueMs: 1, loadMs: 0, firstTokenMs: 10, generationMs: 300, repairMs: 0, totalMs: 311 },
-    ...extra,
-  };
-}
+const result = (code: string, extra: Partial<DiagramResult> = {}): DiagramResult => diagramResult({ code, diagramType: 'flowchart-v2', ...extra });
 
 function scripted(events: StreamEvent[], seen: GenerateRequest[] = []) {
   return (req: GenerateRequest) => {

@@ -2,6 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DiagramResult, GenerateRequest, StreamEvent } from '../../../common/protocol.ts';
 import { ApiKeyRequiredError } from '../api/http.ts';
+import { diagramResult } from '../testing/result.ts';
 import { setApiKey } from '../api/apiKey.ts';
 import {
   configure,
@@ -22,23 +23,7 @@ function memoryStore() {
   return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
 }
 
-const done = (code: string, extra: Partial<DiagramResult> = {}): StreamEvent => ({
-  type: 'done',
-  result: {
-    code,
-    diagramType: 'flowchart',
-    valid: true,
-    repairs: [],
-    changes: [],
-    retried: false,
-    budgetCut: false,
-    stopReason: 'eos',
-    tokens: 5,
-    tokensPerSecond: 10,
-    timings: { queueMs: 0, loadMs: 0, firstTokenMs: 1, generationMs: 1, repairMs: 0, totalMs: 2 },
-    ...extra,
-  },
-});
+const done = (code: string, extra: Partial<DiagramResult> = {}): StreamEvent => ({ type: 'done', result: diagramResult({ code, ...extra }) });
 
 /** A stream that answers each request with the next script. */
 function answers(scripts: (StreamEvent[] | Error)[], seen: GenerateRequest[] = []) {
