@@ -50,7 +50,15 @@ export type ChangeKind =
   /** The content check found something the model wrote that the diagram does not draw (message lists it). */
   | 'lost-content'
   /** The type cannot draw what the model wrote (a sankey with names outside ASCII): redrawn as another type that can. */
-  | 'converted-type';
+  | 'converted-type'
+  /** An edge text with no target (`D -- "text"`, `D -->|text|` where an answer stops): drawn as a node the edge points to. */
+  | 'edge-text-as-node'
+  /** Comments (`%% …`) the repaired code could not keep were left out (the message lists them). */
+  | 'removed-comment'
+  /** A value the type requires and the model left out was filled in (a journey task's score: 3, neutral). */
+  | 'added-value'
+  /** A mind map written with several roots: the later roots are drawn under the first, with their branches. */
+  | 'joined-roots';
 
 export interface DiagramChange {
   kind: ChangeKind;

@@ -9,7 +9,7 @@
  */
 import type { DiagramChange, RepairResult, ValidateResult } from '../../common/protocol.ts';
 import { dropBrokenTail } from './repairs/dropBrokenTail.ts';
-import { REPAIRS } from './repairs/index.ts';
+import { REPAIRS, type Repair } from './repairs/index.ts';
 import { validate } from './validate.ts';
 
 /** Runs the fixes on invalid `code`; returns the last state reached (valid or not). */
@@ -30,11 +30,11 @@ export async function applyFixes(input: string, repairsBefore: readonly string[]
       const nextResult = await validate(next);
       if (nextResult.ok) {
         repairs.push(fix.name);
-        changes.push(...changesOf(fix.name, code, next));
+        changes.push(...changesOf(fix, code, next));
         return { code: next, valid: true, diagramType: nextResult.diagramType, repairs, changes };
       }
       if (notWorse(nextResult, next, result, code)) {
-        changes.push(...changesOf(fix.name, code, next));
+        changes.push(...changesOf(fix, code, next));
         code = next;
         result = nextResult;
         repairs.push(fix.name);
@@ -56,6 +56,7 @@ export async function polish(code: string, diagramType: string, repairs: string[
     if (next === code) continue;
     const nextResult = await validate(next);
     if (!nextResult.ok) continue;
+    if (fix.changes) changes = [...changes, ...fix.changes(code, next)];
     code = next;
     diagramType = nextResult.diagramType;
     repairs.push(fix.name);
@@ -81,9 +82,10 @@ function lineCount(code: string): number {
   return code.split('\n').length;
 }
 
-/** The content changes of a line-local fix: only dropping a cut last line changes content. */
-function changesOf(fixName: string, before: string, after: string): DiagramChange[] {
-  if (fixName !== dropBrokenTail.name) return [];
+/** The content changes of a line-local fix: its own report, or the cut last line dropBrokenTail dropped. */
+function changesOf(fix: Repair, before: string, after: string): DiagramChange[] {
+  if (fix.changes) return fix.changes(before, after);
+  if (fix.name !== dropBrokenTail.name) return [];
   const kept = new Set(after.split('\n'));
   const lines = before.split('\n');
   const index = lines.findIndex((l) => !kept.has(l));

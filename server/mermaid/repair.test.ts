@@ -165,3 +165,23 @@ describe('repair: behaviour', () => {
     expect(results.every((r) => r.valid)).toBe(true);
   });
 });
+
+describe('repair keeps what the model wrote that draws nothing or has no target', () => {
+  it.each([
+    ['state (de): whole-line and trailing comments', 'stateDiagram-v2\n  %% Ablauf\n  [*] --> Offen %% Start\n  Offen -> Zu', ['Ablauf', 'Start']],
+    ['sequence (ko): a trailing %% Mermaid would draw as message text', 'sequenceDiagram\n  A->>B: 주문 %% 첫 단계\n  B-->>A: 확인', ['첫 단계']],
+    ['ER (en): a trailing comment is a parse error there', 'erDiagram\n  CUSTOMER ||--o{ ORDER : places %% one customer, many orders', ['one customer, many orders']],
+  ])('%s', async (_name, input, comments) => {
+    const result = await repair(input);
+    expect(result.valid).toBe(true);
+    for (const c of comments) expect(result.code.split('\n').map((l) => l.trim())).toContain(`%% ${c}`);
+    expect(result.changes.filter((c) => c.kind === 'removed-comment' || c.kind === 'lost-content')).toEqual([]);
+  });
+
+  it('draws a dangling edge text at the end of a cut answer as a node (es)', async () => {
+    const result = await repair('flowchart TD\n  A[Pedido] --> B{¿Stock?}\n  B -->|Sí| C[Enviar]\n  B -- "Sin stock"');
+    expect(result.valid).toBe(true);
+    expect(result.code).toContain('B --> n1["Sin stock"]');
+    expect(result.changes.map((c) => c.kind)).toEqual(['edge-text-as-node']);
+  });
+});

@@ -31,8 +31,10 @@ import { isDiagramHeader, isDirectiveOrComment } from './keywords.ts';
 import { flowchartBody } from './lenient/flowchart/body.ts';
 import { flowchartFormat } from './lenient/flowchart/index.ts';
 import { lenientFormatFor } from './lenient/index.ts';
+import { lostComments, withComments } from './lenient/comments.ts';
 import { checkContent } from './lenient/invariants.ts';
 import type { LenientFormat, Rewrite } from './lenient/types.ts';
+import { isProseLine } from './prose.ts';
 import { sanitize } from './sanitize.ts';
 import { validate } from './validate.ts';
 
@@ -77,7 +79,8 @@ export async function repair(input: string): Promise<RepairResult> {
   // A flowchart body under another type's header (`sequenceDiagram` over `A[x] --> B`): drawn as the flowchart it is.
   const body = lenient ? null : flowchartBody(code);
   if (body !== null) {
-    const converted = await tryRewrite(flowchartFormat, body.code, repairs, changes, code);
+    // Strict: lines it left out count as lost, so the other type's own fixes win when they keep them (`block-beta` with `A[x] B[y]`).
+    const converted = await tryRewrite(flowchartFormat, body.code, repairs, changes, code, true);
     if (converted) {
       converted.changes.push({ kind: 'converted-type', message: `The ${body.header} header stood over flowchart statements: drawn as a flowchart.`, line: body.line });
       if (converted.missing.length === 0) return finish(converted);
@@ -87,7 +90,7 @@ export async function repair(input: string): Promise<RepairResult> {
   const fixed = await applyFixes(code, repairs, changes);
   if (fixed.valid && fixed.diagramType !== null) {
     // The line-local fixes write syntax words of their own (`state`, `dateFormat`): only what they lose counts.
-    const check = checkContent(code, fixed.code, skipFor(code));
+    const check = checkContent(code, fixed.code, skipFor(code, fixed));
     candidates.push({ ...fixed, diagramType: fixed.diagramType, missing: check.missing });
   }
   if (candidates.length === 0) return untouched;
@@ -97,7 +100,7 @@ export async function repair(input: string): Promise<RepairResult> {
 }
 
 /** The lenient rewrite as a candidate: valid and inventing nothing, or null. */
-async function tryRewrite(format: LenientFormat, code: string, repairs: string[], changes: DiagramChange[], original = code): Promise<Candidate | null> {
+async function tryRewrite(format: LenientFormat, code: string, repairs: string[], changes: DiagramChange[], original = code, strict = false): Promise<Candidate | null> {
   let rewrite: Rewrite | null;
   try {
     rewrite = format.rewrite(code);
@@ -105,24 +108,49 @@ async function tryRewrite(format: LenientFormat, code: string, repairs: string[]
     return null; // a reader bug must never cost the person their diagram
   }
   if (!rewrite || rewrite.code === code) return null;
-  const v = await validate(rewrite.code);
-  if (!v.ok) return null;
-  const skip = new Set([...(rewrite.notDiagram ?? []), ...rewrite.changes.flatMap((c) => (c.line === undefined ? [] : [c.line]))]);
-  const check = checkContent(original, rewrite.code, skip, rewrite.undrawn);
+  const kept = await keepComments(code, rewrite);
+  if (!kept) return null;
+  const reported = rewrite.changes.filter((c) => !(strict && c.kind === 'dropped-line'));
+  const skip = new Set([...(rewrite.notDiagram ?? []), ...reported.flatMap((c) => (c.line === undefined ? [] : [c.line]))]);
+  const check = checkContent(original, kept.code, skip, rewrite.undrawn);
   if (check.invented.length > 0) return null;
   return {
-    code: rewrite.code,
-    diagramType: v.diagramType,
+    code: kept.code,
+    diagramType: kept.diagramType,
     repairs: [...repairs, `lenient-${format.name}`],
-    changes: [...changes, ...rewrite.changes],
+    changes: [...changes, ...rewrite.changes, ...kept.changes],
     missing: check.missing,
   };
 }
 
-/** Lines the content check skips for the line-local fixes: the header, comments, and what follows a closing fence. */
-function skipFor(code: string): Set<number> {
-  const skip = new Set<number>();
+/** The rewrite, valid, with the model's comments it lost put back (lenient/comments.ts); null when not valid. */
+async function keepComments(code: string, rewrite: Rewrite): Promise<{ code: string; diagramType: string; changes: DiagramChange[] } | null> {
+  const lost = lostComments(code, rewrite.code);
+  if (lost.length > 0) {
+    const withKept = withComments(rewrite.code, lost);
+    const v = await validate(withKept);
+    if (v.ok) return { code: withKept, diagramType: v.diagramType, changes: [] };
+  }
+  const v = await validate(rewrite.code);
+  if (!v.ok) return null;
+  const changes: DiagramChange[] = lost.length === 0 ? [] : [{ kind: 'removed-comment', message: `Left out the comments: ${lost.map((c) => `%% ${c}`).join('; ')}.` }];
+  return { code: rewrite.code, diagramType: v.diagramType, changes };
+}
+
+/**
+ * Lines the content check skips for the line-local fixes: the header,
+ * comments, what follows a closing fence, lines a fix reported (a dropped cut
+ * line is not also "lost"), and prose the fixes cut off the end.
+ */
+function skipFor(code: string, fixed: RepairResult): Set<number> {
+  const skip = new Set<number>(fixed.changes.flatMap((c) => (c.line === undefined ? [] : [c.line])));
   const lines = code.split('\n');
+  const kept = new Set(fixed.code.split('\n').map((l) => l.trim()));
+  for (let k = lines.length - 1; k > 0; k--) {
+    const t = lines[k]!.trim();
+    if (t !== '' && (kept.has(t) || !isProseLine(lines[k]!))) break;
+    skip.add(k + 1);
+  }
   let fenceClosed = false;
   lines.forEach((l, k) => {
     const t = l.trim();

@@ -63,3 +63,57 @@ function group(rest: string): string {
   if (/^[\p{L}\p{N}_]+$/u.test(title)) return `block:${title}`;
   return `block:${slug(title)}[${quoted(title)}]`;
 }
+
+/**
+ * Block diagrams Mermaid accepts but draws otherwise than written:
+ * - `direction LR` (a flowchart statement) is drawn as two blocks named
+ *   "direction" and "LR": it becomes the comment `%% direction LR`;
+ * - an id with spaces, `Payment Service["Payment service"]` and `Payment
+ *   Service --> Fraud Check`, is drawn as the blocks "Payment" and
+ *   "Service": a phrase that is a whole side of an edge and also stands
+ *   right before a shape is one id, its spaces become `_`.
+ */
+export const blockMisreads: Repair = {
+  name: 'block-misreads',
+  whenValid: true,
+  apply(code) {
+    const phrases = spacedIds(code);
+    return mapBody(code, 'block', (line) => {
+      const direction = /^(\s*)(direction\s+(?:TB|TD|BT|LR|RL))\s*$/i.exec(line);
+      if (direction) return `${direction[1]}%% ${direction[2]}`;
+      let out = line;
+      for (const p of phrases) out = replaceWords(out, p, p.replace(/ +/g, '_'));
+      return out;
+    });
+  },
+};
+
+/** Multi-word edge sides (`Payment Service --> …`) that also stand right before a shape (`Payment Service[`). */
+function spacedIds(code: string): string[] {
+  const sides = new Set<string>();
+  for (const line of code.split('\n')) {
+    const at = line.indexOf('-->');
+    if (at <= 0 || line.includes('"') || line.includes('[')) continue;
+    for (const side of [line.slice(0, at), line.slice(at + 3)]) {
+      const t = side.trim().replace(/\s+/g, ' ');
+      if (/^[\p{L}\p{N}_]+(?: [\p{L}\p{N}_]+){1,4}$/u.test(t)) sides.add(t);
+    }
+  }
+  return [...sides].filter((p) => code.split('\n').some((l) => l.includes(`${p}[`) || l.includes(`${p}(`)));
+}
+
+/** `phrase` → `to` where it stands as whole words (not inside a longer name or a quoted label). */
+function replaceWords(line: string, phrase: string, to: string): string {
+  let out = '';
+  let quote = false;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '"') quote = !quote;
+    const before = i === 0 ? ' ' : line[i - 1]!;
+    const after = line[i + phrase.length] ?? ' ';
+    if (!quote && line.startsWith(phrase, i) && !/[\p{L}\p{N}_]/u.test(before) && !/[\p{L}\p{N}_]/u.test(after)) {
+      out += to;
+      i += phrase.length - 1;
+    } else out += line[i];
+  }
+  return out;
+}

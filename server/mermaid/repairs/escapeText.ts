@@ -44,6 +44,9 @@ export const escapeText: Repair = {
           // `Call supplier :a1, …` / `Click test :…`: the task name starts with a keyword.
           const keyword = /^(\s*)(c)(all|lick)(\s[^]*:[^]*)$/i.exec(line);
           if (keyword && !/^\s*click\s+\S+\s+(?:href|call)\b/i.test(line)) return `${keyword[1]}${entity(keyword[2]!)}${keyword[3]}${keyword[4]}`;
+          // `Section headings :p1, after v2, 2d`, `Title page :t1, 3d`: read as a section or the title; the task is lost.
+          const word = /^(\s*)([a-z])([a-z]+)(\s[^]*)$/i.exec(line);
+          if (word && LEXER_WORDS.has(`${word[2]}${word[3]}`.toLowerCase()) && hasTaskData(line)) return `${word[1]}${entity(word[2]!)}${word[3]}${word[4]}`;
           const task = ganttTask(line);
           return task && task.name.includes(':') ? formatTask({ ...task, name: task.name.replace(/:/g, entity) }) : line;
         });
@@ -52,6 +55,26 @@ export const escapeText: Repair = {
     }
   },
 };
+
+/** Words the gantt lexer reads as a statement at the start of a line, whatever follows (case-insensitive). */
+const LEXER_WORDS = new Set(['title', 'section', 'dateformat', 'axisformat', 'tickinterval', 'includes', 'excludes', 'todaymarker', 'accdescription']);
+
+/**
+ * After the last colon, task data: items that are all dates, durations,
+ * `after x`, tags or ids, at least one not an id (`section Phase 1: Design`
+ * is a section). The colon between two digits (`10:30`) is not it.
+ */
+function hasTaskData(line: string): boolean {
+  let at = -1;
+  for (let i = line.length - 1; i >= 0 && at === -1; i--) if (line[i] === ':' && !(/\d/.test(line[i - 1] ?? '') && /\d/.test(line[i + 1] ?? ''))) at = i;
+  if (at === -1) return false;
+  const items = line.slice(at + 1).split(',').map((x) => x.trim());
+  return items.every((x) => TASK_ITEM.test(x) || /^[\p{L}\p{N}_-]+$/u.test(x)) && items.some((x) => TASK_ITEM.test(x) && !TAG.test(x));
+}
+
+/** A date, a duration as Mermaid reads it (`3d`, `12h`), `after a1`/`until b2`, or a tag. */
+const TASK_ITEM = /^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d+(?:\.\d+)?(?:ms|[smhdwMy])|(?:after|until) [\p{L}\p{N}_ -]+|done|active|crit|milestone)$/u;
+const TAG = /^(?:done|active|crit|milestone)$/;
 
 /** `;` and `#` → entity codes; entity codes already there (`#9829;`) are kept. */
 const escape = (text: string) => text.replace(/(#[A-Za-z0-9]+;)|[;#]/g, (m, code: string | undefined) => code ?? entity(m));

@@ -7,7 +7,7 @@
  * tried on diagrams Mermaid accepts (see types.ts).
  */
 import { classBodies, classGenerics, classRelations } from './classDiagram.ts';
-import { blockSyntax } from './block.ts';
+import { blockMisreads, blockSyntax } from './block.ts';
 import { closeBraces } from './closeBraces.ts';
 import { closeSubgraphs } from './closeSubgraphs.ts';
 import { dropBrokenTail } from './dropBrokenTail.ts';
@@ -20,10 +20,10 @@ import { fixComments } from './fixComments.ts';
 import { fixDirection } from './fixDirection.ts';
 import { gitgraphSyntax } from './gitgraph.ts';
 import { ganttColons, ganttDateFormat, ganttDurations, ganttTaskIds } from './gantt.ts';
-import { journeyScores } from './journey.ts';
+import { journeyMissingScores, journeyScores } from './journey.ts';
 import { keywordColons } from './keywordColons.ts';
 import { listMarkers } from './listMarkers.ts';
-import { mindmapBullets, mindmapIndent, mindmapText } from './mindmap.ts';
+import { mindmapBullets, mindmapIndent, mindmapRoots, mindmapText } from './mindmap.ts';
 import { pieSlices } from './pie.ts';
 import { proseAfter } from './proseAfter.ts';
 import { quadrantPoints } from './quadrant.ts';
@@ -71,6 +71,7 @@ export const REPAIRS: readonly Repair[] = [
   xychartLabels,
   sankeyFlows,
   blockSyntax,
+  blockMisreads,
   gitgraphSyntax,
   requirementSyntax,
   // Ids, names, declarations.
@@ -91,8 +92,10 @@ export const REPAIRS: readonly Repair[] = [
   ganttDateFormat,
   ganttTaskIds,
   journeyScores,
+  journeyMissingScores,
   timelineEvents,
   mindmapIndent,
+  mindmapRoots,
   // Structure.
   closeSubgraphs,
   sequenceBlocks,

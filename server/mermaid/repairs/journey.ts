@@ -65,3 +65,42 @@ export function fixTask(line: string): string {
   }
   return line;
 }
+
+/** The neutral middle of the five-point scale: what a task without a score is drawn with. */
+const NEUTRAL = '3';
+
+/**
+ * A task written without a score, `待合室で待つ: 患者` or `Wait` (an error:
+ * Mermaid needs `Task: score: actors`), gets the neutral score 3 so it is
+ * drawn with its actors; every task so filled is named in `changes`
+ * (`added-value`), since the score is not the model's. Runs after
+ * journeyScores, so a score in words or out of 5 is read first.
+ */
+export const journeyMissingScores: Repair = {
+  name: 'journey-missing-scores',
+  apply(code) {
+    return mapBody(code, 'journey', addScore);
+  },
+  changes(before, after) {
+    const was = new Set(before.split('\n'));
+    return after.split('\n').flatMap((line, k) => {
+      if (was.has(line) || !line.includes(`: ${NEUTRAL}`)) return [];
+      const name = line.trim().split(':')[0]!.trim();
+      return [{ kind: 'added-value' as const, message: `The task “${name}” had no score: drawn with ${NEUTRAL} (neutral), not the model's.`, line: k + 1 }];
+    });
+  },
+};
+
+export function addScore(line: string): string {
+  const t = line.trim();
+  if (t === '' || /^(?:title|section|accTitle|accDescr)\b/i.test(t) || t.startsWith('%%')) return line;
+  const indent = /^[ \t]*/.exec(line)![0];
+  const parts = t.split(':');
+  if (parts.length === 1) return `${indent}${t}: ${NEUTRAL}`;
+  const trimmed = parts.map((p) => p.trim());
+  // `Task: actors` (no number anywhere): the score goes between the name and the actors.
+  if (parts.length === 2 && trimmed[0] !== '' && !/\d/.test(trimmed[1]!) && !(trimmed[1]!.toLowerCase() in SCORE_WORDS)) {
+    return trimmed[1] === '' ? `${indent}${trimmed[0]}: ${NEUTRAL}` : `${indent}${trimmed[0]}: ${NEUTRAL}: ${trimmed[1]}`;
+  }
+  return line;
+}

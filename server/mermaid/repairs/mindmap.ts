@@ -110,3 +110,54 @@ export const mindmapBullets: Repair = {
     return mapBody(code, 'mindmap', (line) => line.replace(/^(\s*)(?:[-*+]|#{1,6})\s+(?=\S)/, '$1'));
   },
 };
+
+/**
+ * A mind map with several roots (an error: "There can be only one root"):
+ * every line after the first root is indented one step more, so the later
+ * roots become children of the first with their branches as written; each
+ * moved root is named in `changes` (`joined-roots`). Nothing is dropped or
+ * made up (a new common root would need a name the model never wrote).
+ */
+export const mindmapRoots: Repair = {
+  name: 'mindmap-roots',
+  apply(code) {
+    const body = bodyOf(code, 'mindmap');
+    if (!body) return code;
+    const nodes = nodeLines(body.lines, body.header);
+    if (nodes.length < 2) return code;
+    const rootCol = nodes[0]!.col;
+    const lowest = Math.min(...nodes.slice(1).map((n) => n.col));
+    if (lowest > rootCol) return code;
+    const pad = ' '.repeat(rootCol - lowest + 2);
+    const lines = [...body.lines];
+    for (const n of nodes.slice(1)) lines[n.index] = pad + lines[n.index]!.replace(/^\t+/, (tabs) => '    '.repeat(tabs.length));
+    return lines.join('\n');
+  },
+  changes(before) {
+    const body = bodyOf(before, 'mindmap');
+    if (!body) return [];
+    const nodes = nodeLines(body.lines, body.header);
+    const root = nodes[0];
+    if (!root) return [];
+    return nodes
+      .slice(1)
+      .filter((n) => n.col <= root.col)
+      .map((n) => ({
+        kind: 'joined-roots' as const,
+        message: `A mind map has one root: “${body.lines[n.index]!.trim()}” and its branch are drawn under the first root, “${body.lines[root.index]!.trim()}”.`,
+        line: n.index + 1,
+      }));
+  },
+};
+
+/** The node lines after the header (not blank, not comments, not `::icon`/`:::class` lines) and their columns. */
+function nodeLines(lines: string[], header: number): Array<{ index: number; col: number }> {
+  const out: Array<{ index: number; col: number }> = [];
+  for (let i = header + 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    const t = l.trim();
+    if (t === '' || t.startsWith('%%') || t.startsWith('::') || t.startsWith('```')) continue;
+    out.push({ index: i, col: columns(/^[ \t]*/.exec(l)![0], 4) });
+  }
+  return out;
+}

@@ -164,7 +164,7 @@ describe('REPAIRS order', () => {
       [
         'fix-comments', 'keyword-colons', 'state-arrows', 'class-relations', 'escape-text', 'mindmap-text', 'mindmap-bullets',
         'sequence-notes', 'sequence-participants', 'sequence-blocks', 'state-ids', 'class-generics', 'class-bodies', 'er-attributes', 'er-entity-names',
-        'gantt-durations', 'gantt-task-ids', 'mindmap-indent', 'list-markers', 'timeline-events', 'prose-after',
+        'gantt-durations', 'gantt-task-ids', 'mindmap-indent', 'list-markers', 'timeline-events', 'prose-after', 'block-misreads',
       ].sort(),
     );
   });
@@ -195,6 +195,7 @@ describe('REPAIRS order', () => {
       'xychart-labels',
       'sankey-flows',
       'block-syntax',
+      'block-misreads',
       'gitgraph-syntax',
       'requirement-syntax',
       'rename-reserved-ids',
@@ -214,8 +215,10 @@ describe('REPAIRS order', () => {
       'gantt-date-format',
       'gantt-task-ids',
       'journey-scores',
+      'journey-missing-scores',
       'timeline-events',
       'mindmap-indent',
+      'mindmap-roots',
       'close-subgraphs',
       'sequence-blocks',
       'close-braces',

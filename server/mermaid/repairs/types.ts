@@ -1,3 +1,5 @@
+import type { DiagramChange } from '../../../common/protocol.ts';
+
 /** One deterministic fix: a name for the result's `repairs` list and a pure function. */
 export interface Repair {
   /** Stable kebab-case name, reported to clients (e.g. "quote-labels"). */
@@ -13,4 +15,6 @@ export interface Repair {
    * diagram of Mermaid's documentation triggers one.
    */
   whenValid?: boolean;
+  /** The content changes this fix made from `before` to `after` (a score filled in, a root moved), for `changes`. */
+  changes?(before: string, after: string): DiagramChange[];
 }

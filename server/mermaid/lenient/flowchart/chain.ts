@@ -13,8 +13,10 @@ export interface ChainRead {
   leftover: string;
   /** A label or quote left open, or a link with no target: what a cut line looks like. */
   unfinished: boolean;
-  /** `D -- "text"` with nothing after: the text, kept by the caller. */
+  /** `D -- "text"` or `D -->|text|` with nothing after: the text, kept by the caller. */
   dangling?: string;
+  /** The arrow written before the dangling text. */
+  danglingArrow?: Link['arrow'];
 }
 
 /** At most this many places are tried as the target after an unclosed `|label`. */
@@ -29,8 +31,11 @@ export function readChain(s: string, allowSpaced = true): ChainRead {
     const g = readGroup(s, i, allowSpaced);
     if (!g) {
       const rest = s.slice(i).trim();
-      if (links.length > 0 && rest === '') unfinished = true; // `A -->` : no target
+      const open = links.length > groups.length - 1 ? links[links.length - 1] : undefined;
       if (links.length > groups.length - 1) links.length = groups.length - 1;
+      // `D -->|text|` and nothing after: the text is kept by the caller, like `D -- "text"`.
+      if (open?.label !== undefined && rest === '') return { groups, links, leftover: '', unfinished: false, dangling: open.label, danglingArrow: open.arrow };
+      if (open !== undefined && rest === '') unfinished = true; // `A -->` : no target
       return { groups, links, leftover: rest, unfinished };
     }
     groups.push(g.nodes);
@@ -50,7 +55,7 @@ export function readChain(s: string, allowSpaced = true): ChainRead {
     if (l.dangling !== undefined) {
       const text = l.dangling.replace(/^"|"$/g, '').trim();
       const oddQuotes = (l.dangling.split('"').length - 1) % 2 === 1;
-      return { groups, links, leftover: '', unfinished: text === '' || oddQuotes, dangling: text };
+      return { groups, links, leftover: '', unfinished: text === '' || oddQuotes, dangling: text, danglingArrow: l.link.arrow };
     }
     if (l.openPipe !== undefined) return withOpenPipe(s, l.link, l.openPipe, groups, links);
     links.push(l.link);
@@ -71,6 +76,7 @@ function withOpenPipe(s: string, link: Link, textStart: number, groups: NodeRef[
     if (label !== '') fixed.label = label;
     const read: ChainRead = { groups: [...groups, ...tail.groups], links: [...links, fixed, ...tail.links], leftover: '', unfinished: false };
     if (tail.dangling !== undefined) read.dangling = tail.dangling;
+    if (tail.danglingArrow !== undefined) read.danglingArrow = tail.danglingArrow;
     return read;
   }
   return { groups, links, leftover: '', unfinished: true };

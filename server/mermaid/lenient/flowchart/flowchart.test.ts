@@ -63,7 +63,7 @@ const CASES: Case[] = [
   {
     name: "trailing comments",
     input: "flowchart TD\n  A --> B %% note\n  B --> C // later",
-    code: "flowchart TD\n    A --> B\n    B --> C",
+    code: "flowchart TD\n    %% note\n    A --> B\n    %% later\n    B --> C",
     changes: [],
   },
   {
@@ -177,8 +177,32 @@ const CASES: Case[] = [
   {
     name: "dangling edge text mid-diagram",
     input: "flowchart TD\n  A --> D\n  D -- \"text\"\n  D --> E",
-    code: "flowchart TD\n    A --> D\n    D\n    D --> E",
-    changes: ["dropped-line"],
+    code: "flowchart TD\n    A --> D\n    D --> n1[\"text\"]\n    D --> E",
+    changes: ["edge-text-as-node"],
+  },
+  {
+    name: "dangling pipe label on the cut last line (ja), dotted arrow kept",
+    input: "flowchart LR\n  A[受付] -.->|確認待ち|",
+    code: "flowchart LR\n    A[\"受付\"] -.-> n1[\"確認待ち\"]",
+    changes: ["edge-text-as-node"],
+  },
+  {
+    name: "dangling text after a thick link, in a subgraph (ar), two of them",
+    input: "flowchart TD\n  subgraph S[المراجعة]\n    A == \"موافقة\"\n    B -- رفض\n  end",
+    code: "flowchart TD\n    subgraph S [\"المراجعة\"]\n        A ==> n1[\"موافقة\"]\n        B --> n2[\"رفض\"]\n    end",
+    changes: ["edge-text-as-node", "edge-text-as-node"],
+  },
+  {
+    name: "an open link with no text on the cut last line is still a cut line",
+    input: "flowchart TD\n  A --> B\n  B -->",
+    code: "flowchart TD\n    A --> B",
+    changes: ["dropped-cut-line"],
+  },
+  {
+    name: "arrow forms Mermaid accepts are kept; `<--` (rejected) is drawn the same way round",
+    input: "flowchart LR\n  A <--> B\n  A o--o C\n  A x--x D\n  A <==> E\n  A <-.->|ok| F\n  A <-- G\n  A[x",
+    code: "flowchart LR\n    A <--> B\n    A o--o C\n    A x--x D\n    A <==> E\n    A <-.->|\"ok\"| F\n    G --> A",
+    changes: ["dropped-cut-line"],
   },
   {
     name: "comment lines kept as %%",
@@ -215,6 +239,11 @@ describe('flowchart lenient reader + printer', () => {
     expect(flowchartFormat.misread?.('flowchart TD\n  A[Check] --> B\n  B --> A[Ship]')).toBe(true);
     expect(flowchartFormat.misread?.('flowchart TD\n  A［申請］ --> B')).toBe(true);
     expect(flowchartFormat.misread?.('flowchart TD\n  B == ok --> C')).toBe(true);
+    // Mermaid accepts `<---`/`<-.-` and draws no head; a `-- text` line links to the next line's first node.
+    expect(flowchartFormat.misread?.('flowchart TD\n  A <--- B')).toBe(true);
+    expect(flowchartFormat.misread?.('flowchart TD\n  A <-.- B')).toBe(true);
+    expect(flowchartFormat.misread?.('flowchart TD\n  A -- "yes"\n  C --> D')).toBe(true);
+    expect(flowchartFormat.misread?.('flowchart TD\n  A <--> B\n  A o--o C\n  A x--x D\n  A <==> E\n  A <-.-> F')).toBe(false);
     expect(flowchartFormat.misread?.('flowchart TD\n  A[Check] --> B{Ok?}\n  B -->|yes| A\n  A[Check] --> C[「引用」]')).toBe(false);
   });
 

@@ -6,7 +6,7 @@ import { labelText } from '../text.ts';
 import type { LenientFormat, Rewrite } from '../types.ts';
 import { sameText } from './ids.ts';
 import { normalizeFullWidth } from './lines.ts';
-import type { Statement } from './model.ts';
+import type { Link, Statement } from './model.ts';
 import { printFlowchart } from './print.ts';
 import { readFlowchart } from './read.ts';
 
@@ -23,13 +23,20 @@ export const flowchartFormat: LenientFormat = {
     // Full-width brackets or pipes used as syntax: Mermaid reads `A［x］` as one id.
     if (code.split('\n').some((l) => normalizeFullWidth(l) !== l)) return true;
     const read = readFlowchart(code);
-    return read !== null && (hasTwoLabels(read.chart.body, new Map()) || hasMixedLink(read.chart.body));
+    if (read === null) return false;
+    // `D -- "text"` with a statement on the next line: Mermaid links D to that line's first node, an edge never written.
+    if (read.changes.some((c) => c.kind === 'edge-text-as-node')) return true;
+    return hasTwoLabels(read.chart.body, new Map()) || hasLink(read.chart.body, (l) => l.mixed === true || l.reversed === true);
   },
 };
 
-/** `B == text --> C`: Mermaid parses it and loses the target. */
-function hasMixedLink(body: Statement[]): boolean {
-  return body.some((s) => (s.kind === 'subgraph' ? hasMixedLink(s.body) : s.kind === 'chain' && s.links.some((l) => l.mixed)));
+/**
+ * Links Mermaid parses into something else: `B == text --> C` (mixed: the
+ * target is lost) and `A <--- B` / `A <-.- B` (reversed: Mermaid accepts the
+ * `<` and draws no head at all; `A <-- B` it rejects).
+ */
+function hasLink(body: Statement[], test: (l: Link) => boolean): boolean {
+  return body.some((s) => (s.kind === 'subgraph' ? hasLink(s.body, test) : s.kind === 'chain' && s.links.some(test)));
 }
 
 /** An id written with two different labels: Mermaid draws one node, one label is lost. */

@@ -23,7 +23,13 @@ export function stripBullet(line: string): string {
  * (`A[x]; --> B`).
  */
 export function splitStatements(line: string): string[] {
+  return splitLine(line).pieces;
+}
+
+/** splitStatements' pieces and the trailing comment it cut (text after `%%`/`//`, trimmed), or null. */
+export function splitLine(line: string): { pieces: string[]; comment: string | null } {
   const pieces: string[] = [];
+  let comment: string | null = null;
   let depth = 0;
   let quote = false;
   let pipe = false;
@@ -40,8 +46,10 @@ export function splitStatements(line: string): string[] {
     else if ((c === ']' || c === ')' || c === '}') && depth > 0) depth--;
     else if (c === '|' && depth === 0) pipe = !pipe;
     if (depth > 0 || pipe) continue;
-    if (c === '%' && line[i + 1] === '%') break;
-    if (c === '/' && line[i + 1] === '/' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) break;
+    if ((c === '%' && line[i + 1] === '%') || (c === '/' && line[i + 1] === '/' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t'))) {
+      comment = line.slice(i + 2).trim();
+      break;
+    }
     if (c === ';') {
       pieces.push(line.slice(start, i));
       start = i + 1;
@@ -55,7 +63,7 @@ export function splitStatements(line: string): string[] {
     if (out.length > 0 && linkStartsAt(p, 0)) out[out.length - 1] += ` ${p}`;
     else out.push(p);
   }
-  return out;
+  return { pieces: out, comment };
 }
 
 const FULL_OPEN: Record<string, string> = { '［': '[', '（': '(', '｛': '{' };

@@ -14,8 +14,8 @@ import type { DiagramChange } from '../types.ts';
 import { isDiagramHeader } from '../../keywords.ts';
 import { readChain, type ChainRead } from './chain.ts';
 import { readHeader } from './header.ts';
-import { normalizeFullWidth, splitStatements, stripBullet } from './lines.ts';
-import type { Chain, Flowchart, Statement, Subgraph } from './model.ts';
+import { normalizeFullWidth, splitLine, splitStatements, stripBullet } from './lines.ts';
+import type { Arrow, Chain, Flowchart, NodeRef, Statement, Subgraph } from './model.ts';
 import { linkStartsAt } from './scan.ts';
 import {
   isStylePiece,
@@ -35,6 +35,8 @@ export interface FlowchartRead {
   /** 1-based input lines that are not diagram: header, fences, comments, prose, what follows the code. */
   notDiagram: number[];
 }
+
+const SOLID: Arrow = { line: 'solid', head: '>', startHead: '', extra: 0 };
 
 interface Pending {
   /** Line number (1-based) and text of a line that was not read. */
@@ -74,10 +76,12 @@ export function readFlowchart(input: string): FlowchartRead | null {
   let lastStatementLine = i + 1;
   let last: Statement | null = null;
   /** The text of a `-- text` that waits for its arrow on the next line. */
-  let dangling: { chain: Chain; text: string; line: number } | null = null;
+  let dangling: { chain: Chain; text: string; line: number; arrow: Arrow } | null = null;
 
+  /** Into the open subgraph; `last` (what a `--> E` line continues) is left as it was. */
+  const place = (s: Statement) => (stack.length > 0 ? stack[stack.length - 1]!.body : chart.body).push(s);
   const push = (s: Statement) => {
-    (stack.length > 0 ? stack[stack.length - 1]!.body : chart.body).push(s);
+    place(s);
     last = s;
   };
 
@@ -135,19 +139,29 @@ export function readFlowchart(input: string): FlowchartRead | null {
     flushDangling();
     const read = readChain(piece);
     if (isProse(read, piece)) return false;
-    if ((read.unfinished || read.dangling !== undefined) && isLastLine) return false;
+    if (read.unfinished && isLastLine) return false;
     const chain: Chain = { kind: 'chain', groups: read.groups, links: read.links, line: lineNo };
     push(chain);
-    if (read.dangling) dangling = { chain, text: read.dangling, line: lineNo };
+    if (read.dangling) dangling = { chain, text: read.dangling, line: lineNo, arrow: read.danglingArrow ?? SOLID };
     return true;
   };
 
-  /** `D -- "text"` that no arrow followed: D is kept, the text has nowhere to go (reported). */
+  /**
+   * `D -- "text"` or `D -->|text|` that no target followed (often where the
+   * answer was cut): the text is drawn as a node the edge points to, so no
+   * word is lost and nothing is made up (reported).
+   */
   const flushDangling = () => {
     if (!dangling) return;
-    changes.push({ kind: 'dropped-line', message: `Left out the edge text “${dangling.text}”: no arrow or target follows it.`, line: dangling.line });
+    const { chain, text, line, arrow } = dangling;
     dangling = null;
+    // A raw id no statement can write (slug() gives none): the printer makes a fresh `n<k>` id for it.
+    const target: NodeRef = { raw: '\u2026'.repeat(++placeholders), needsId: true, label: text, classes: [] };
+    chain.groups.push([target]);
+    chain.links.push({ arrow: arrow.head === '' && arrow.startHead === '' ? { ...arrow, head: '>', extra: 0 } : arrow });
+    changes.push({ kind: 'edge-text-as-node', message: `The edge text “${text}” has no target (the answer may stop there): drawn as a node the edge points to.`, line });
   };
+  let placeholders = 0;
 
   const lastLine = lastContentLine(lines, i + 1);
   if (header.rest.trim() !== '') {
@@ -164,7 +178,7 @@ export function readFlowchart(input: string): FlowchartRead | null {
     const comment = commentText(t);
     if (comment !== null) {
       // Whole-line comments stay, as `%%` (a `//` or `#` comment is a parse error).
-      if (comment !== '') push({ kind: 'raw', text: `%% ${comment}`, line: lineNo });
+      if (comment !== '') place({ kind: 'raw', text: `%% ${comment}`, line: lineNo });
       notDiagram.push(lineNo);
       continue;
     }
@@ -174,7 +188,9 @@ export function readFlowchart(input: string): FlowchartRead | null {
       break;
     }
     const body = normalizeFullWidth(stripBullet(t));
-    const pieces = splitStatements(body);
+    const { pieces, comment: trailing } = splitLine(body);
+    // Mermaid takes `%%` only on a line of its own: a trailing comment is kept on the line above its statement.
+    if (trailing) place({ kind: 'raw', text: `%% ${trailing}`, line: lineNo });
     let ok = true;
     let styling = false;
     for (const piece of pieces) {
