@@ -115,6 +115,15 @@ function remove(t: Tracked, find: (text: string) => Array<[number, number]>): Tr
  * `code`. Lines past the end are clamped to the last line of `code`.
  */
 export function sourceLine(code: string, parsedLine: number): number {
+  return sourceLineMap(code)(parsedLine);
+}
+
+/**
+ * `sourceLine` for many lines of one text: the removals are done once (a
+ * langium error lists every bad line, a thousand on a 20,000-character
+ * diagram; mapping each from scratch took seconds).
+ */
+export function sourceLineMap(code: string): (parsedLine: number) => number {
   // mermaid turns \r\n and lone \r into \n first; so do we, so that "lines" agree.
   const normalized = code.replace(/\r\n?/g, '\n');
   const sourceLines = normalized.split('\n').length;
@@ -124,13 +133,13 @@ export function sourceLine(code: string, parsedLine: number): number {
   t = remove(t, commentLines);
   const lead = t.text.length - t.text.trimStart().length;
   t = { text: t.text.slice(lead), lines: t.lines.slice(lead) };
-
-  let line = 1;
-  for (let i = 0; i < t.text.length; i++) {
-    if (line === parsedLine) return Math.min((t.lines[i] ?? 0) + 1, sourceLines);
-    if (t.text[i] === '\n') line++;
+  // The source line of the start of each parsed line (index 0 = parsed line 1).
+  const starts: number[] = [];
+  if (t.text.length > 0) starts.push(Math.min((t.lines[0] ?? 0) + 1, sourceLines));
+  for (let i = 0; i < t.text.length - 1; i++) {
+    if (t.text[i] === '\n') starts.push(Math.min((t.lines[i + 1] ?? 0) + 1, sourceLines));
   }
   // The parser pointed past the end (unexpected end of input): the last line with text.
-  const trimmed = normalized.trimEnd();
-  return Math.max(1, Math.min(trimmed.split('\n').length, sourceLines));
+  const pastEnd = Math.max(1, Math.min(normalized.trimEnd().split('\n').length, sourceLines));
+  return (parsedLine) => (Number.isInteger(parsedLine) && parsedLine >= 1 ? starts[parsedLine - 1] ?? pastEnd : pastEnd);
 }

@@ -9,7 +9,8 @@
  * as Markdown, with the machine. Issue 12's targets: p99 < 250 ms, no block
  * over 20 ms. Each input runs twice in the same process: repair() on this
  * thread (the baseline), and repairOffThread() as the server calls it (the
- * repair thread, with its time limit).
+ * repair thread, with its time limit; `--off-thread-only` runs just that).
+ * Remembered verdicts are forgotten before every run, so every run parses.
  */
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -18,9 +19,9 @@ import { extractDiagram } from '../../server/mermaid/extract.ts';
 import { repair } from '../../server/mermaid/repair.ts';
 import { closeRepairThread, repairOffThread, warmUpRepairThread } from '../../server/mermaid/repair-thread.ts';
 import { WORST_CASES } from './worst-inputs.ts';
-import { closeValidator, warmUp } from '../../server/mermaid/validate.ts';
+import { closeValidator, forgetVerdicts, warmUp } from '../../server/mermaid/validate.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'in-thread-only': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'in-thread-only': { type: 'boolean' }, 'off-thread-only': { type: 'boolean' } } });
 const RUNS = Number(values.runs);
 
 function percentile(sorted: number[], p: number): number {
@@ -57,6 +58,7 @@ async function table(label: string, run: (code: string) => Promise<{ valid: bool
     let block = 0;
     let valid = false;
     for (let r = 0; r < RUNS; r++) {
+      forgetVerdicts();
       const one = await probe(async () => {
         const found = extractDiagram(text);
         return found ? run(found.code) : null;
@@ -73,7 +75,7 @@ async function table(label: string, run: (code: string) => Promise<{ valid: bool
 async function main(): Promise<void> {
   await warmUp();
   console.log(`Machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.version}, load ${loadavg()[0]!.toFixed(1)}; ${RUNS} runs per input`);
-  await table('repair() on the event loop (baseline)', repair);
+  if (!values['off-thread-only']) await table('repair() on the event loop (baseline)', repair);
   if (!values['in-thread-only']) {
     await warmUpRepairThread();
     await table('repairOffThread(), as the server runs it (repair thread, 10 s limit)', (code) => repairOffThread(code));

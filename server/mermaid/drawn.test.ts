@@ -4,6 +4,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDrawn, drawnContent } from './drawn.ts';
+import { mermaidStats } from './mermaid-worker.ts';
+import { validate } from './validate.ts';
 
 afterAll(closeDrawn);
 
@@ -46,4 +48,16 @@ describe('drawnContent', () => {
     const drawn = await drawnContent('gitGraph\n  commit\n  commit');
     expect(drawn.ok && drawn.units.map((u) => u.id)).toEqual(['main']);
   });
+});
+
+describe('one Mermaid for validate and drawnContent', () => {
+  it('both ask the same worker: no second Mermaid starts', async () => {
+    expect((await drawnContent('flowchart TD\n  A --> B')).ok).toBe(true);
+    const before = mermaidStats();
+    expect(await validate('flowchart TD\n  A --> C')).toMatchObject({ ok: true });
+    expect((await drawnContent('pie\n  "a" : 1')).ok).toBe(true);
+    const after = mermaidStats();
+    expect(after.starts).toBe(before.starts);
+    expect(after.requests).toBe(before.requests + 2);
+  }, 120_000);
 });

@@ -9,7 +9,8 @@ import { WORST_CASES } from '../../bench/mermaid/worst-inputs.ts';
 import { extractDiagram } from './extract.ts';
 import { repair } from './repair.ts';
 import { closeRepairThread, mainThreadMaxMs, repairOffThread, warmUpRepairThread } from './repair-thread.ts';
-import { closeValidator } from './validate.ts';
+import { mermaidStats } from './mermaid-worker.ts';
+import { closeValidator, validate } from './validate.ts';
 
 beforeAll(() => warmUpRepairThread(), 120_000);
 afterAll(async () => {
@@ -29,12 +30,25 @@ describe('repairOffThread', () => {
 
   it('a repair past its time limit is stopped: the text comes back sanitised and as written, and the next repair works', async () => {
     const slow = '%%{init: {"theme": "dark"}}%%\n' + WORST_CASES.find((w) => w.name.includes('deep subgraphs'))!.text;
+    const starts = mermaidStats().starts;
     const r = await repairOffThread(slow, { timeoutMs: 1 });
     expect(r.valid).toBe(false);
     expect(r.error?.message).toMatch(/took longer than .* and was stopped/);
     expect(r.code).not.toContain('%%{init');
     expect(r.code).toContain('subgraph S0 [Group 0]');
     expect(await repairOffThread('flowchart TD\n  A --> B')).toMatchObject({ valid: true, code: 'flowchart TD\n  A --> B' });
+    // The stopped repair took only its own thread down: the Mermaid other requests use was not restarted.
+    expect(await validate('flowchart TD\n  A --> after_stop')).toMatchObject({ ok: true });
+    expect(mermaidStats().starts).toBe(starts);
+  }, 120_000);
+
+  it('holds no Mermaid of its own: its parses are asked of this thread\'s Mermaid worker', async () => {
+    const before = mermaidStats();
+    const r = await repairOffThread('flowchart TD\n  A[Pay (card)] --> unique_to_this_test');
+    expect(r.valid).toBe(true);
+    const after = mermaidStats();
+    expect(after.requests).toBeGreaterThan(before.requests);
+    expect(after.starts).toBe(before.starts);
   }, 120_000);
 
   it('the worst inputs at the size limit never hold the event loop: only a post and an answer run on it', async () => {

@@ -8,12 +8,18 @@
  * code between Mermaid parses, and a pathological one (deep unclosed
  * subgraphs) seconds of re-parsing. On the server's thread that time would
  * hold every other request, /api/health included. So the whole repair runs
- * in a worker thread of its own (which starts Mermaid's parser worker beside
- * it); the main thread only posts the text and awaits the answer.
+ * in a worker thread of its own; the main thread only posts the text and
+ * awaits the answer. The thread holds no Mermaid: its `validate` calls go
+ * through a MessagePort to this thread's validator (validate.ts,
+ * `serveValidator`), which relays them to the process's one Mermaid worker
+ * (mermaid-worker.ts) and shares its cache with the pipeline's own
+ * validation of the same answer.
  *
  * A repair that outlasts `timeoutMs` is stopped: the worker is terminated
  * (and started again on the next call) and the answer is the text as the
- * model wrote it, sanitised, marked invalid with an error that says so. A
+ * model wrote it, sanitised, marked invalid with an error that says so. The
+ * Mermaid worker is not stopped with it: other requests' validation goes on
+ * (a parse of its own that runs away is stopped by validate.ts's limit). A
  * worker that cannot start falls back to repairing on this thread, so the
  * server never loses repair altogether.
  *
@@ -23,9 +29,10 @@
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { RepairResult } from '../../common/protocol.ts';
 import { sanitize } from './sanitize.ts';
+import { serveValidator } from './validate.ts';
 
 /** Far above a normal repair (tens of ms) and below the request's budget: a repair past it is stuck on its input. */
 export const REPAIR_TIMEOUT_MS = 10_000;
@@ -35,6 +42,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 (async () => {
   const { register } = await import(workerData.tsxApi);
   register();
+  const { validateThrough } = await import(workerData.validateModule);
+  validateThrough(workerData.validatorPort);
   const { repair } = await import(workerData.repairModule);
   parentPort.on('message', async ({ id, code }) => {
     try {
@@ -78,12 +87,17 @@ function timed<T>(fn: () => T): T {
 
 function startThread(): Thread {
   const require = createRequire(import.meta.url);
+  const channel = new MessageChannel();
+  serveValidator(channel.port1);
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
       tsxApi: pathToFileURL(require.resolve('tsx/esm/api')).href.replace(/index\.cjs$/, 'index.mjs'),
+      validateModule: new URL('./validate.ts', import.meta.url).href,
       repairModule: new URL('./repair.ts', import.meta.url).href,
+      validatorPort: channel.port2,
     },
+    transferList: [channel.port2],
   });
   const pending = new Map<number, Pending>();
   let markReady: () => void = () => undefined;
@@ -120,7 +134,10 @@ function startThread(): Thread {
     if (thread === t) thread = null;
   };
   worker.on('error', fail);
-  worker.on('exit', (code) => fail(new Error(`repair thread exited (${code})`)));
+  worker.on('exit', (code) => {
+    channel.port1.close();
+    fail(new Error(`repair thread exited (${code})`));
+  });
   // An idle repair thread never keeps the process alive (a CLI run ends when its work does): it is
   // held while it starts and while a caller awaits an answer, and let go after (see the handlers).
   return t;
@@ -170,7 +187,7 @@ async function stopThread(t: Thread): Promise<void> {
   await t.worker.terminate();
 }
 
-/** Starts the repair thread and its parser now (Mermaid loads in ~2 s), not on the first repair. */
+/** Starts the repair thread now (tsx and the repair modules load in ~1 s), not on the first repair; its first parse waits for Mermaid. */
 export async function warmUpRepairThread(): Promise<void> {
   await repairOffThread('flowchart TD\n  A --> B', { timeoutMs: 60_000 });
 }

@@ -69,6 +69,8 @@ export async function repair(input: string): Promise<RepairResult> {
   const untouched: RepairResult = { code, valid: false, diagramType: null, repairs, changes, error };
   // Text that does not even start like a diagram (a list, prose) is not ours to rewrite.
   if (!startsWithHeader(code) && format === null) return untouched;
+  // Over Mermaid's edge limit (500; a diagram cannot raise it): every rewrite draws the same edges, so none can pass (and each costs a parse).
+  if (first.message.startsWith('Edge limit exceeded')) return untouched;
 
   const candidates: Candidate[] = [];
   const lenient = format ? await tryRewrite(format, code, repairs, changes) : null;

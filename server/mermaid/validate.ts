@@ -5,232 +5,55 @@
  *   await validate('flowchart TD\n  A --> B')  // { ok: true, diagramType: 'flowchart' }
  *   await validate('flowchart TD\n  A --> end') // { ok: false, line: 2, message: 'Parse error on line 2: …' }
  *
- * The only importer of `mermaid` on the server. Mermaid is a browser library:
- * it wants `window`, `document` and DOMPurify (which needs a window) as
- * globals, at import and while parsing. Those globals must not leak into the
- * server: transformers.js decides "browser or Node" from `typeof window`. So
- * mermaid and its jsdom shim run in a worker thread, which has globals of its
- * own; the worker source is the string below, so the whole shim stays in
- * this file. The worker also lets us kill a parse that runs away on hostile
- * input, and it loads mermaid once (about 2 s) for all later calls.
+ * Mermaid itself runs in the process's one Mermaid worker
+ * (mermaid-worker.ts, which says why a worker); this module words its
+ * answers, remembers the last few, and gives a parse a time limit. Parses
+ * are serialized there, so `validate` is safe to call concurrently.
  *
- * Parses are serialized (mermaid keeps its config and diagram registry in
- * module state), so `validate` is safe to call concurrently.
+ * In the repair thread (repair-thread.ts) `validate` asks the main thread's
+ * validator through a MessagePort (`serveValidator` / `validateThrough`):
+ * one Mermaid for the server, one cache, and a repair that runs away can be
+ * stopped without stopping the parser other requests use.
  *
  * Validity here is Mermaid's notion, plus the RENDER CHECKS below (a gantt
  * chart whose dates the renderer cannot resolve, a journey task without a
  * score): a diagram carrying `%%{init}%%` or front matter `config:` is valid. Stripping configuration from untrusted text is
  * `sanitize.ts`'s job, and `repair()` always applies it.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import type { ValidateResult } from '../../common/protocol.ts';
 import { normalizeDiagramType } from '../../common/diagramType.ts';
-import { sourceLine } from '../../common/lineMap.ts';
+import { sourceLineMap } from '../../common/lineMap.ts';
+import { askMermaid, closeMermaid, MermaidTimeout, mermaidPatched, type ParseReply, ValidatorUnavailableError } from './mermaid-worker.ts';
 import { firstBadDeactivation } from './sequence.ts';
 
 export { normalizeDiagramType } from '../../common/diagramType.ts';
 
-/** A parse that takes longer than this is treated as a failure and its worker killed. */
+export { STARTUP_TIMEOUT_MS, ValidatorUnavailableError } from './mermaid-worker.ts';
+
+/** A parse that takes longer than this is treated as a failure and the Mermaid worker restarted. */
 export const PARSE_TIMEOUT_MS = 5_000;
-/** Starting the worker and importing mermaid (first call only). */
-export const STARTUP_TIMEOUT_MS = 60_000;
 
-/** Thrown (rejected) only when the validator itself cannot run, never for bad diagrams. */
-export class ValidatorUnavailableError extends Error {
-  override name = 'ValidatorUnavailableError';
-}
+/** Mermaid's verdict as the worker gives it, or a parse stopped at its limit. */
+type Verdict = ParseReply | { ok: false; timedOut: true; message: string };
 
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-// Speed: mermaid's getConfig() deep-copies its whole config (about 800
-// keys) on every call, and the flowchart parser calls it once per labelled
-// node: three quarters of a parse. A loader hook, registered in this worker
-// only, makes getConfig() copy once per config change (mermaid replaces its
-// config object before each parse, so answers never leak between parses).
-// If a mermaid release changes that source line, nothing is patched and
-// parsing is merely slower (parserPatched() says so; a test watches it).
-require('node:module').register('data:text/javascript,' + encodeURIComponent(workerData.hooks));
-const ready = (async () => {
-  const { JSDOM } = await import(workerData.jsdom);
-  const { window } = new JSDOM('<!doctype html><html><body></body></html>');
-  // What mermaid and DOMPurify touch while importing and parsing
-  // (the sequence diagram parser checks colours with new Option().style).
-  globalThis.window = window;
-  for (const key of ['document', 'Option', 'Element', 'HTMLElement', 'Node', 'DOMParser', 'DocumentFragment']) {
-    globalThis[key] = window[key];
-  }
-  const mermaid = (await import(workerData.mermaid)).default;
-  mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' });
-  return mermaid;
-})();
-ready.then(
-  () => parentPort.postMessage({ type: 'ready', patched: globalThis.__mermaidFlowGetConfigOnce === true }),
-  (e) => parentPort.postMessage({ type: 'failed', message: String((e && e.stack) || e) }),
-);
-// What the renderer needs and the parser does not check (see RENDER CHECKS
-// in validate.ts). Returns a problem as text, or null.
-async function renderCheck(mermaid, code, diagramType) {
-  if (diagramType !== 'gantt' && diagramType !== 'journey') return null;
-  const { db } = await mermaid.mermaidAPI.getDiagramFromText(code);
-  if (diagramType === 'gantt') {
-    try { db.getTasks(); } catch (e) { return 'gantt\u0000' + String((e && e.message) || e) + '\u0000' + db.getDateFormat(); }
-    return null;
-  }
-  const task = db.getTasks().find((t) => !Number.isFinite(t.score));
-  return task ? 'journey\u0000' + String(task.task).trim() : null;
-}
-parentPort.on('message', async ({ id, code }) => {
-  let mermaid;
-  try { mermaid = await ready; } catch { return; }
+/** Parses in the Mermaid worker. */
+async function parseInWorker(code: string): Promise<Verdict> {
   try {
-    const result = await mermaid.parse(code);
-    const drawn = await renderCheck(mermaid, code, result.diagramType);
-    if (drawn) {
-      parentPort.postMessage({ type: 'result', id, ok: false, message: drawn, locLine: null, render: true });
-      return;
-    }
-    parentPort.postMessage({ type: 'result', id, ok: true, diagramType: result.diagramType });
+    return await askMermaid({ kind: 'parse', code }, PARSE_TIMEOUT_MS);
   } catch (e) {
-    const loc = e && e.hash && e.hash.loc;
-    parentPort.postMessage({
-      type: 'result', id, ok: false,
-      message: String((e && e.message) || e),
-      locLine: loc && typeof loc.first_line === 'number' ? loc.first_line : null,
-    });
-  }
-});
-`;
-
-/** ESM loader hook (runs in the worker's loader): the getConfig() patch described above. */
-const HOOKS_SOURCE = `
-const ORIGINAL = 'var getConfig = /* @__PURE__ */ __name(() => {\\n  return assignWithDepth_default({}, currentConfig);\\n}, "getConfig");';
-const PATCHED = [
-  'var getConfigFrom, getConfigCopy;',
-  'var getConfig = /* @__PURE__ */ __name(() => {',
-  '  if (getConfigFrom !== currentConfig) { getConfigFrom = currentConfig; getConfigCopy = assignWithDepth_default({}, currentConfig); }',
-  '  return getConfigCopy;',
-  '}, "getConfig");',
-  'globalThis.__mermaidFlowGetConfigOnce = true;',
-].join('\\n');
-export async function load(url, context, nextLoad) {
-  const result = await nextLoad(url, context);
-  if (!url.includes('/mermaid/dist/chunks/') || result.source == null) return result;
-  const source = String(result.source);
-  return source.includes(ORIGINAL) ? { ...result, source: source.replace(ORIGINAL, PATCHED) } : result;
-}
-`;
-
-type WorkerReply =
-  | { type: 'ready'; patched: boolean }
-  | { type: 'failed'; message: string }
-  | { type: 'result'; id: number; ok: true; diagramType: string }
-  | { type: 'result'; id: number; ok: false; message: string; locLine: number | null; render?: boolean };
-
-interface Pending {
-  resolve: (reply: Extract<WorkerReply, { type: 'result' }>) => void;
-  reject: (error: Error) => void;
-}
-
-let worker: Worker | null = null;
-let workerReady = false;
-let patched: boolean | null = null;
-let nextId = 1;
-const pending = new Map<number, Pending>();
-/** The serialization chain: each parse starts when the previous one settled. */
-let chain: Promise<unknown> = Promise.resolve();
-
-function modulePaths(): { hooks: string; jsdom: string; mermaid: string } {
-  const require = createRequire(import.meta.url);
-  // mermaid's "exports" only has an `import` condition, so go through its package.json.
-  const mermaidDir = dirname(require.resolve('mermaid/package.json'));
-  return {
-    hooks: HOOKS_SOURCE,
-    jsdom: pathToFileURL(require.resolve('jsdom')).href,
-    mermaid: pathToFileURL(join(mermaidDir, 'dist', 'mermaid.core.mjs')).href,
-  };
-}
-
-function failAll(error: Error): void {
-  for (const p of pending.values()) p.reject(error);
-  pending.clear();
-}
-
-function startWorker(): Worker {
-  const w = new Worker(WORKER_SOURCE, { eval: true, workerData: modulePaths() });
-  workerReady = false;
-  w.unref(); // an idle validator never keeps the process alive
-  w.on('message', (reply: WorkerReply) => {
-    if (reply.type === 'ready') {
-      workerReady = true;
-      patched = reply.patched;
-    } else if (reply.type === 'failed') {
-      failAll(new ValidatorUnavailableError(`mermaid could not be loaded: ${reply.message}`));
-      void stopWorker(w);
-    } else {
-      const p = pending.get(reply.id);
-      pending.delete(reply.id);
-      p?.resolve(reply);
-    }
-  });
-  w.on('error', (e: Error) => {
-    failAll(new ValidatorUnavailableError(`mermaid worker crashed: ${e.message}`));
-    void stopWorker(w);
-  });
-  w.on('exit', (exitCode) => {
-    if (worker === w) worker = null;
-    if (pending.size > 0) failAll(new ValidatorUnavailableError(`mermaid worker exited (code ${exitCode})`));
-  });
-  return w;
-}
-
-async function stopWorker(w: Worker): Promise<void> {
-  if (worker === w) worker = null;
-  await w.terminate();
-}
-
-async function parseInWorker(code: string): Promise<ValidateResult> {
-  worker ??= startWorker();
-  const w = worker;
-  const id = nextId++;
-  const limit = workerReady ? PARSE_TIMEOUT_MS : STARTUP_TIMEOUT_MS;
-  let timer: NodeJS.Timeout | undefined;
-  w.ref(); // keep the process alive while a caller awaits an answer (CLI)
-  try {
-    const reply = await new Promise<Extract<WorkerReply, { type: 'result' }>>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      timer = setTimeout(() => {
-        pending.delete(id);
-        reject(new ParseTimeout(limit));
-      }, limit);
-      w.postMessage({ id, code });
-    });
-    if (reply.ok) return { ok: true, diagramType: normalizeDiagramType(reply.diagramType) };
-    if (reply.render) return { ok: false, ...describeRenderProblem(code, reply.message) };
-    return { ok: false, ...describeError(code, reply.message, reply.locLine) };
-  } catch (e) {
-    if (!(e instanceof ParseTimeout)) throw e;
-    await stopWorker(w); // the next call starts a fresh worker
-    if (!e.startup) return { ok: false, message: e.message };
-    throw new ValidatorUnavailableError(e.message);
-  } finally {
-    clearTimeout(timer);
-    if (worker === w) w.unref();
+    if (!(e instanceof MermaidTimeout)) throw e;
+    if (e.startup) throw new ValidatorUnavailableError(e.message);
+    return { ok: false, timedOut: true, message: `Mermaid's parser did not finish within ${e.limitMs} ms` };
   }
 }
 
-class ParseTimeout extends Error {
-  readonly startup: boolean;
-  constructor(limit: number) {
-    super(
-      limit === PARSE_TIMEOUT_MS
-        ? `Mermaid's parser did not finish within ${limit} ms`
-        : `mermaid did not load within ${limit} ms`,
-    );
-    this.startup = limit !== PARSE_TIMEOUT_MS;
-  }
+/** The verdict worded for people and the model's retry (in the thread that asked: the relay only relays). */
+function describe(code: string, verdict: Verdict): ValidateResult {
+  if (verdict.ok) return { ok: true, diagramType: normalizeDiagramType(verdict.diagramType) };
+  if ('timedOut' in verdict) return { ok: false, message: verdict.message };
+  if (verdict.render) return { ok: false, ...describeRenderProblem(code, verdict.message) };
+  return { ok: false, ...describeError(code, verdict.message, verdict.locLine) };
 }
 
 /**
@@ -252,13 +75,14 @@ function describeError(code: string, message: string, locLine: number | null): {
   const fromMessage = /\bline (\d+)/i.exec(message);
   const parsed = locLine ?? (fromMessage ? Number(fromMessage[1]) : null);
   if (parsed === null || !Number.isFinite(parsed) || parsed < 1) return { message };
-  const line = sourceLine(code, parsed);
+  const sourceLine = sourceLineMap(code);
+  const line = sourceLine(parsed);
   // Keep the message consistent with `line`: jison's "on line N" becomes ours;
   // Langium's "line N, column M" pairs are each mapped back.
   const fixed =
     locLine !== null
       ? message.replace(/\bon line \d+/i, `on line ${line}`)
-      : message.replace(/\bline (\d+)/gi, (_, n: string) => `line ${sourceLine(code, Number(n))}`);
+      : message.replace(/\bline (\d+)/gi, (_, n: string) => `line ${sourceLine(Number(n))}`);
   return { line, message: fixed };
 }
 
@@ -308,45 +132,94 @@ function describeRenderProblem(code: string, problem: string): { line?: number; 
  * broken syntax, a parse that hangs): those come back as `{ ok: false }`.
  * Rejects with ValidatorUnavailableError only if mermaid itself cannot load.
  */
-export function validate(code: string): Promise<ValidateResult> {
+export async function validate(code: string): Promise<ValidateResult> {
   const text = String(code ?? '');
+  return describe(text, await verdictOf(text));
+}
+
+/** Mermaid's verdict on `text`: through the port (whose end remembers), or remembered, or from the Mermaid worker. */
+function verdictOf(text: string): Promise<Verdict> {
+  if (remote) return remote.ask(text);
   const cached = recent.get(text);
-  if (cached) return Promise.resolve({ ...cached });
-  const run = chain.then(() => parseInWorker(text));
-  chain = run.catch(() => undefined);
-  return run.then((result) => ({ ...remember(text, result) }));
+  if (cached) return Promise.resolve(cached);
+  return parseInWorker(text).then((verdict) => remember(text, verdict));
 }
 
 /**
- * The last few answers, by exact text. A parse is deterministic (mermaid
+ * The last few verdicts, by exact text. A parse is deterministic (mermaid
  * resets its config before each one), and the pipeline asks twice about the
  * same text (validate, then repair, which re-validates after sanitizing).
  * Timeouts are not remembered.
  */
 const RECENT_MAX = 16;
-const recent = new Map<string, ValidateResult>();
+const recent = new Map<string, Verdict>();
 
-function remember(text: string, result: ValidateResult): ValidateResult {
-  if (!result.ok && result.message.startsWith("Mermaid's parser did not finish")) return result;
+function remember(text: string, verdict: Verdict): Verdict {
+  if ('timedOut' in verdict) return verdict;
   recent.delete(text);
-  recent.set(text, result);
+  recent.set(text, verdict);
   if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
-  return result;
+  return verdict;
 }
 
-/** Starts the worker and loads mermaid now, so the first real call is fast. */
+type PortReply = { id: number; verdict: Verdict } | { id: number; unavailable: string };
+
+/**
+ * Answers `validate` requests that arrive on `port` (the repair thread's)
+ * with Mermaid's raw verdict from this thread's worker and cache; the asking
+ * thread words it, so this thread only relays. The port never keeps the
+ * process alive.
+ */
+export function serveValidator(port: MessagePort): void {
+  port.on('message', ({ id, code }: { id: number; code: string }) => {
+    verdictOf(code).then(
+      (verdict) => port.postMessage({ id, verdict } satisfies PortReply),
+      (e: unknown) => port.postMessage({ id, unavailable: e instanceof Error ? e.message : String(e) } satisfies PortReply),
+    );
+  });
+  port.unref();
+}
+
+let remote: { ask: (code: string) => Promise<Verdict> } | null = null;
+
+/** From now on, `validate` in this thread asks the validator at the other end of `port` (see serveValidator). */
+export function validateThrough(port: MessagePort): void {
+  const waiting = new Map<number, { resolve: (v: Verdict) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  port.on('message', (reply: PortReply) => {
+    const w = waiting.get(reply.id);
+    waiting.delete(reply.id);
+    if ('verdict' in reply) w?.resolve(reply.verdict);
+    else w?.reject(new ValidatorUnavailableError(reply.unavailable));
+  });
+  port.unref();
+  remote = {
+    ask: (code) =>
+      new Promise<Verdict>((resolve, reject) => {
+        const id = nextId++;
+        waiting.set(id, { resolve, reject });
+        port.postMessage({ id, code });
+      }),
+  };
+}
+
+/** Forgets the remembered verdicts (benches: every run parses). */
+export function forgetVerdicts(): void {
+  recent.clear();
+}
+
+/** Starts the Mermaid worker and loads Mermaid (and every diagram type) now, so the first real call is fast. */
 export async function warmUp(): Promise<void> {
   await validate('flowchart TD\n  A --> B');
 }
 
 /** Whether the loaded mermaid got the getConfig() speed patch; null before the first parse. */
 export function parserPatched(): boolean | null {
-  return patched;
+  return mermaidPatched();
 }
 
-/** Stops the worker (tests, shutdown). A later `validate` starts a new one. */
+/** Stops the Mermaid worker (tests, shutdown). A later `validate` starts a new one. */
 export async function closeValidator(): Promise<void> {
-  await chain;
   recent.clear();
-  if (worker) await stopWorker(worker);
+  if (!remote) await closeMermaid();
 }

@@ -14,6 +14,8 @@ import type { Arrow, Chain, Flowchart, Link, NodeRef, Shape, Statement } from '.
 import { isPlainId } from './scan.ts';
 
 const INDENT = '    ';
+/** Deeper subgraphs are indented no further: 500 nested levels indented in full are 500 KB of spaces, which Mermaid's parser takes seconds to read. */
+const MAX_INDENT_DEPTH = 8;
 
 const OPEN_CLOSE: Record<Shape, readonly [string, string]> = {
   rect: ['[', ']'],
@@ -49,7 +51,7 @@ export function printFlowchart(chart: Flowchart): Printed {
   let edges = 0;
 
   const printStatements = (body: Statement[], depth: number) => {
-    const pad = INDENT.repeat(depth);
+    const pad = INDENT.repeat(Math.min(depth, MAX_INDENT_DEPTH));
     for (const s of body) {
       switch (s.kind) {
         case 'chain':
