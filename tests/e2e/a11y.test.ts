@@ -353,6 +353,7 @@ describe.skipIf(skipE2e)('accessibility: axe-core, live region, dialogs and the 
     await w.page.waitForFunction(() => document.querySelector('[data-testid=notices-api] [role=status]')?.textContent?.includes('Snippet copied'));
     expect(await notice.isVisible()).toBe(true);
     await expectNoViolations(w.page, 'API dialog with a notice');
+    await w.page.getByTestId('api').screenshot({ path: resolve(SHOTS, 'a11y-api-notice.png') });
     await w.page.getByRole('tab', { selected: true }).focus();
     const selected = () => w.page.getByRole('tab', { selected: true }).textContent();
     const first = await selected();
