@@ -2,7 +2,8 @@
 
 export type StateStatement =
   /** `A --> B : label`; ends are state names as written (`[*]` for start/end). */
-  | { kind: 'transition'; from: string; to: string; label: string }
+  /** `both`: `A <--> B`, which Mermaid's state diagrams cannot draw: printed as a transition each way. */
+  | { kind: 'transition'; from: string; to: string; label: string; both?: boolean }
   /** `A : description`. */
   | { kind: 'description'; state: string; text: string }
   /** `state X {` (a composite, with its display name when it has one). */

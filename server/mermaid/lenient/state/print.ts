@@ -37,7 +37,7 @@ export function printState(diagram: StateDiagram): string {
       declared.add(sid);
       out.push(`${indent}state "${typographic(escapeText(display))}" as ${sid}`);
     }
-    out.push(indent + statement(s, id, names, declared));
+    for (const line of statement(s, id, names, declared).split('\n')) out.push(indent + line);
     if (s.kind === 'open') depth++;
   }
   return out.join('\n');
@@ -52,8 +52,11 @@ function statement(s: StateStatement, id: (n: string) => string, names: Map<stri
     return `"${typographic(escapeText(display))}" as ${sid}`;
   };
   switch (s.kind) {
-    case 'transition':
-      return `${id(s.from)} --> ${id(s.to)}${s.label === '' ? '' : ` : ${escapeText(s.label)}`}`;
+    case 'transition': {
+      const label = s.label === '' ? '' : ` : ${escapeText(s.label)}`;
+      const line = `${id(s.from)} --> ${id(s.to)}${label}`;
+      return s.both ? `${line}\n${id(s.to)} --> ${id(s.from)}${label}` : line;
+    }
     case 'description':
       return `${id(s.state)} : ${escapeText(s.text)}`;
     case 'open':

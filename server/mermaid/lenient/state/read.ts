@@ -12,8 +12,10 @@ import type { DiagramChange } from '../types.ts';
 import { isCutLast, sourceLines, unquote } from '../lines.ts';
 import type { StateDiagram, StateStatement } from './model.ts';
 
+const BOTH = ['<-->', '<==>', '<->', '<=>', '↔', '⟷'];
 const ARROWS: Array<[string, boolean]> = [
   // [as written, reversed]
+  ...BOTH.map((a): [string, boolean] => [a, false]),
   ['-->>', false],
   ['-->', false],
   ['==>>', false],
@@ -119,7 +121,7 @@ function readLine(text: string, names: Map<string, string>): StateStatement | nu
   let from = endpoint(fromText, names);
   let to = endpoint(after, names);
   if (found.reversed) [from, to] = [to, from];
-  return { kind: 'transition', from, to, label };
+  return BOTH.includes(found.written) ? { kind: 'transition', from, to, label, both: true } : { kind: 'transition', from, to, label };
 }
 
 /** `[*]`, `(*)`, `*`; `A[Label]` (the label becomes the state's name); `"Name"`; a name as written. */

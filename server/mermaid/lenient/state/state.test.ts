@@ -7,6 +7,7 @@ const I = (...lines: string[]) => lines.map((l) => `    ${l}`);
 
 formatTable(stateFormat, [
   ['arrows of other types, (*) (ko)', S('    (*) -> 대기', '    대기 ==> 주행 : 출발', '    주행 <-- 정차 : 신호 변경', '    주행 -->|신호 대기| 정차'), S(...I('[*] --> 대기', '대기 --> 주행 : 출발', '정차 --> 주행 : 신호 변경', '주행 --> 정차 : 신호 대기'))],
+  ['two-way arrows, which state diagrams cannot draw: one transition each way (ar, es)', S('    متصل <--> منقطع : إشارة', '    state Red {', '        Activo <-> Inactivo', '    }'), S(...I('متصل --> منقطع : إشارة', 'منقطع --> متصل : إشارة', 'state Red {', '    Activo --> Inactivo', '    Inactivo --> Activo', '}'))],
   ['names with spaces and hyphens get ids and keep their names (de)', S('    [*] --> Neu', '    Neu --> In-Prüfung : eingereicht', '    In-Prüfung --> Warten auf Kunde'), S(...I('[*] --> Neu', 'state "In-Prüfung" as In_Prüfung', 'Neu --> In_Prüfung : eingereicht', 'state "Warten auf Kunde" as Warten_auf_Kunde', 'In_Prüfung --> Warten_auf_Kunde'))],
   ['flowchart shapes carry the names (fr)', S('    [*] --> A[Ouvert]', '    A[Ouvert] --> B[En attente du client]', '    B --> [*]'), S(...I('state "Ouvert" as A', '[*] --> A', 'state "En attente du client" as B', 'A --> B', 'B --> [*]'))],
   ['quoted states (en)', S('    [*] --> "Idle"', '    "Idle" --> "Heating": temperature below 20°C'), S(...I('[*] --> Idle', 'Idle --> Heating : temperature below 20°C'))],
