@@ -66,6 +66,8 @@ COPY --from=deps --chown=1000:1000 /app/node_modules ./node_modules
 COPY --from=deps --chown=1000:1000 /app/package.json ./package.json
 # Only the downloader: editing another script must not throw away a baked model.
 COPY --chown=1000:1000 scripts/fetch-model.ts ./scripts/fetch-model.ts
+# with the one rule for which files a dtype needs (shared with the server's download; imports nothing)
+COPY --chown=1000:1000 server/engine/hub-files.ts ./server/engine/hub-files.ts
 
 # Bake the model into the image (deploy.ts passes BAKE_MODEL=1 and the commit MODEL_REVISION resolved
 # to, for both targets: weights once, never downloaded again at a cold start). A gated or private

@@ -77,7 +77,7 @@ describe('fetch-model hub', () => {
   });
 
   it('says which dtype is missing', async () => {
-    await expect(fetchFromHub({ model: 'org/m', dtype: 'q8', out, hubUrl, log: () => {} })).rejects.toThrow(/no onnx\/model_q8\.onnx/);
+    await expect(fetchFromHub({ model: 'org/m', dtype: 'q8', out, hubUrl, log: () => {} })).rejects.toThrow(/no onnx\/model_quantized\.onnx/);
   });
 });
 

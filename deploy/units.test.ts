@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { selectModelFiles } from '../scripts/fetch-model.ts';
 import { MASK, Redactor } from './redact.ts';
 import { defaultCard, renderReadme, validateCard } from './spaces/readme.ts';
 
@@ -47,18 +46,6 @@ describe('Redactor', () => {
     r.add('s3cr3t-value');
     r.add('ab'); // too short to mask safely
     expect(r.redact('key=s3cr3t-value tok=hf_abcdefGHIJ123 ab')).toBe(`key=${MASK} tok=${MASK} ab`);
-  });
-});
-
-describe('fetch-model helpers', () => {
-  const files = [
-    'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja', 'README.md',
-    'onnx/model.onnx', 'onnx/model.onnx_data', 'onnx/model_q4f16.onnx', 'onnx/model_q4f16.onnx_data', 'onnx/model_fp16.onnx', 'onnx/model_fp16.onnx_data_1',
-  ].map((path) => ({ path, size: 1 }));
-  it('takes the small files and one ONNX variant', () => {
-    expect(selectModelFiles(files, 'q4f16').map((f) => f.path)).toEqual(['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja', 'README.md', 'onnx/model_q4f16.onnx', 'onnx/model_q4f16.onnx_data']);
-    expect(selectModelFiles(files, 'fp32').filter((f) => f.path.startsWith('onnx/')).map((f) => f.path)).toEqual(['onnx/model.onnx', 'onnx/model.onnx_data']);
-    expect(selectModelFiles(files, 'fp16').filter((f) => f.path.startsWith('onnx/')).map((f) => f.path)).toEqual(['onnx/model_fp16.onnx', 'onnx/model_fp16.onnx_data_1']);
   });
 });
 

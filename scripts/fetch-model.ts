@@ -12,7 +12,9 @@
  *   Cloud Storage is no longer copied by hand at start: Cloud Run mounts the
  *   bucket as a read-only volume (deploy.ts cloudrun --model-path gs://…).
  *
- * Imports nothing from the server.
+ * Imports nothing from the server but server/engine/hub-files.ts (the one rule for
+ * which files a dtype needs, shared with the server's own download; it imports
+ * nothing, and the Dockerfile copies it beside this script).
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,24 +22,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-
-export interface RemoteFile {
-  path: string;
-  size: number;
-}
-
-/** Which files of an onnx-community export a given dtype needs. */
-export function selectModelFiles(files: RemoteFile[], dtype: string): RemoteFile[] {
-  const stem = dtype === 'fp32' ? 'model' : `model_${dtype}`;
-  return files.filter((f) => {
-    if (f.path.startsWith('onnx/')) {
-      const name = f.path.slice('onnx/'.length);
-      return name === `${stem}.onnx` || name.startsWith(`${stem}.onnx_data`);
-    }
-    // Everything else small: config, generation config, tokenizer, chat template.
-    return !/\.(onnx|onnx_data|bin|safetensors|pt|gguf)$/i.test(f.path) && !f.path.includes('/');
-  });
-}
+import { onnxFileName, selectModelFiles, type RemoteFile } from '../server/engine/hub-files.ts';
 
 function fmt(n: number): string {
   return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`;
@@ -101,8 +86,8 @@ export async function fetchFromHub(opts: { model: string; revision?: string; dty
     if (f.type === 'file') all.push({ path: f.path, size: f.size });
   }
   const wanted = selectModelFiles(all, opts.dtype);
-  if (!wanted.some((f) => f.path.startsWith('onnx/'))) {
-    throw new Error(`${opts.model} has no onnx/${opts.dtype === 'fp32' ? 'model' : `model_${opts.dtype}`}.onnx; pick another --dtype`);
+  if (!wanted.some((f) => f.path === onnxFileName(opts.dtype))) {
+    throw new Error(`${opts.model} has no ${onnxFileName(opts.dtype)}; pick another --dtype`);
   }
   const progress = new Progress(wanted.reduce((s, f) => s + f.size, 0), log);
   log(`fetch-model: ${opts.model} (${opts.dtype}), ${wanted.length} files, ${fmt(progress.total)} → ${opts.out}`);

@@ -3,11 +3,11 @@
  * transformers.js `generate`, with the fallbacks between them, and the
  * 1-token warm-up that proves the choice runs.
  *
- * One model session: a local directory with the fused path never builds a
- * transformers.js session (the weights are read once); a Hub model is
- * downloaded through transformers.js (its cache, its progress events, its
- * checks), whose session is released as soon as the fused one loads. The
- * step-by-step session is created only when the fused path fails.
+ * One model session: the model is a directory on disk (MODEL_PATH, or a Hub
+ * model that hub-download.ts put in CACHE_DIR first), and the fused path
+ * never builds a transformers.js session, so the weights are read once. The
+ * step-by-step session is created only with FUSED=off or when the fused path
+ * fails.
  */
 import './float16.ts'; // first: hides Node 24's Float16Array from ONNX Runtime (see there)
 import { existsSync } from 'node:fs';
@@ -22,16 +22,15 @@ import { FusedGenerator } from './fused/generate.ts';
 import { ensureFusedModel } from './fused/transform.ts';
 import type { LoadedTables } from './grammar/cache.ts';
 import { loadModelGrammar } from './grammar/for-model.ts';
-import { modelFilesDir } from './files.ts';
 import { disposeDecoder, FusedRequiredError, type Decoded, type ResolvedOptions } from './model-options.ts';
 import type { ChatMessage } from './types.ts';
 
 export interface DecoderContext {
   opts: ResolvedOptions;
   log: Logger;
-  /** What transformers.js loads from: the local directory or the Hub id. */
-  source: string;
-  /** Options for transformers.js's from_pretrained (progress, cache, offline). */
+  /** The model directory (MODEL_PATH, or the Hub download's snapshot). */
+  dir: string;
+  /** Options for transformers.js's from_pretrained (local files only). */
   common: Record<string, unknown>;
   /** Says what is happening while ONNX Runtime reads weights (it reports no progress). */
   say(message: string): void;
@@ -43,7 +42,7 @@ export interface DecoderContext {
 async function loadGrammar(ctx: DecoderContext): Promise<LoadedTables | null> {
   if (ctx.opts.constrained === 'off') return null;
   try {
-    const g = await loadModelGrammar({ dir: modelFilesDir(ctx.opts), tokenizerEos: ctx.tokenizerEos ?? [], cacheDir: ctx.opts.cacheDir });
+    const g = await loadModelGrammar({ dir: ctx.dir, tokenizerEos: ctx.tokenizerEos ?? [], cacheDir: ctx.opts.cacheDir });
     ctx.log.info({ ms: Math.round(g.ms), built: g.built, classes: g.tables.classes, states: g.tables.states }, 'grammar tables ready');
     return g;
   } catch (error) {
@@ -62,28 +61,24 @@ async function loadGrammar(ctx: DecoderContext): Promise<LoadedTables | null> {
  */
 export async function loadDecoder(ctx: DecoderContext, device: ResolvedDevice): Promise<Decoded> {
   const { opts, log } = ctx;
-  const dtype = chooseDtype(opts.dtype, device, opts.modelPath);
+  const dtype = chooseDtype(opts.dtype, device, ctx.dir);
   const mode = opts.fused;
-  let model: PreTrainedModel | null = null;
-  // Hub models are downloaded (and verified) through transformers.js; local ones are already on disk.
-  if (mode === 'off' || !opts.modelPath) model = await loadTransformers(ctx, device, dtype);
-  if (mode === 'off') return { model, fused: null, device, dtype, grammar: opts.constrained === 'on' ? await loadGrammar(ctx) : null };
+  if (mode === 'off') return { model: await loadTransformers(ctx, device, dtype), fused: null, device, dtype, grammar: opts.constrained === 'on' ? await loadGrammar(ctx) : null };
   const grammar = await loadGrammar(ctx);
   const grammarOption = grammar ? { grammar: { tables: grammar.tables, hash: grammar.hash } } : {};
 
-  const onnxFile = onnxFilePath(opts, dtype);
+  const onnxFile = onnxFilePath(ctx.dir, dtype);
   const cacheDir = path.join(opts.cacheDir, 'fused');
   const fallback = async (what: string, error: unknown): Promise<Decoded> => {
     const why = error instanceof Error ? error.message : String(error);
     if (mode === 'on') {
-      await model?.dispose();
       // On CUDA the cause may be the device: the loader explains it (and may retry on the CPU).
       if (device === 'cuda' && what === 'did not load') throw error;
       throw new FusedRequiredError(`FUSED=on, but the fused greedy loop ${what} (${why}). Set FUSED=auto (or off) to decode with transformers.js generate.`);
     }
     log.warn(`FUSED=auto: the fused greedy loop ${what} on ${device} (${why}); decoding with transformers.js generate.`);
     // On a broken CUDA this throws too, and the loader explains it.
-    return { model: model ?? (await loadTransformers(ctx, device, dtype)), fused: null, device, dtype, grammar };
+    return { model: await loadTransformers(ctx, device, dtype), fused: null, device, dtype, grammar };
   };
 
   try {
@@ -99,8 +94,6 @@ export async function loadDecoder(ctx: DecoderContext, device: ResolvedDevice): 
   ctx.say(`Loading the decoder onto ${device} (${path.basename(onnxFile)}${Number(gb) >= 0.1 ? `, ${gb} GB` : ''})`);
   try {
     const fused = await FusedGenerator.create({ modelPath: onnxFile, device, cacheDir, ...grammarOption });
-    // The fused session holds the weights now; the download session is not needed.
-    await model?.dispose();
     return { model: null, fused, device, dtype, grammar };
   } catch (error) {
     return fallback('did not load', error);
@@ -109,7 +102,7 @@ export async function loadDecoder(ctx: DecoderContext, device: ResolvedDevice): 
 
 function loadTransformers(ctx: DecoderContext, device: ResolvedDevice, dtype: ConcreteDtype): Promise<PreTrainedModel> {
   ctx.log.info({ device, dtype }, `loading model on ${device} (${dtype}) through transformers.js`);
-  return AutoModelForCausalLM.from_pretrained(ctx.source, { ...ctx.common, device, dtype });
+  return AutoModelForCausalLM.from_pretrained(ctx.dir, { ...ctx.common, device, dtype });
 }
 
 /**

@@ -8,21 +8,12 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Dtype } from '../config.ts';
+import { DTYPE_FILE_SUFFIX, onnxFileName } from './hub-files.ts';
+
+export { DTYPE_FILE_SUFFIX } from './hub-files.ts';
 
 export type ResolvedDevice = 'cuda' | 'cpu';
 export type ConcreteDtype = Exclude<Dtype, 'auto'>;
-
-/** File-name suffix transformers.js uses for each dtype (onnx/model<suffix>.onnx). */
-export const DTYPE_FILE_SUFFIX: Record<ConcreteDtype, string> = {
-  fp32: '',
-  fp16: '_fp16',
-  q8: '_quantized',
-  int8: '_int8',
-  uint8: '_uint8',
-  q4: '_q4',
-  bnb4: '_bnb4',
-  q4f16: '_q4f16',
-};
 
 /** dtype preference when DTYPE=auto: first is the default; the rest are tried for local dirs that lack it. */
 export const AUTO_DTYPES: Record<ResolvedDevice, ConcreteDtype[]> = {
@@ -40,33 +31,15 @@ export function chooseDtype(requested: Dtype, device: ResolvedDevice, localDir: 
   const prefs = AUTO_DTYPES[device];
   if (localDir) {
     for (const d of prefs) {
-      if (existsSync(path.join(localDir, 'onnx', `model${DTYPE_FILE_SUFFIX[d]}.onnx`))) return d;
+      if (existsSync(path.join(localDir, onnxFileName(d)))) return d;
     }
   }
   return prefs[0]!;
 }
 
-/**
- * The decoder file for a dtype: in the local directory, or where
- * transformers.js's file cache puts a Hub download (`<cache>/<id>/onnx/…` for
- * main, `<cache>/<id>/<revision>/onnx/…` otherwise; the engine's Hub test
- * checks this layout against the real transformers.js).
- */
-export function onnxFilePath(src: ModelSource, dtype: ConcreteDtype): string {
-  return path.join(modelFilesDir(src), 'onnx', `model${DTYPE_FILE_SUFFIX[dtype]}.onnx`);
-}
-
-export interface ModelSource {
-  modelPath: string | null;
-  cacheDir: string;
-  modelId: string;
-  revision: string;
-}
-
-/** The folder holding config.json, generation_config.json, … : the local directory, or the Hub download in transformers.js's cache. */
-export function modelFilesDir(src: ModelSource): string {
-  if (src.modelPath) return src.modelPath;
-  return path.join(src.cacheDir, src.modelId, src.revision === 'main' ? '' : src.revision);
+/** The decoder file for a dtype in a model directory (MODEL_PATH, or a Hub download's snapshot: hub-download.ts). */
+export function onnxFilePath(dir: string, dtype: ConcreteDtype): string {
+  return path.join(dir, onnxFileName(dtype));
 }
 
 /** A key of a model directory's JSON file (null when the file or key is missing). */

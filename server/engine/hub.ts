@@ -1,6 +1,6 @@
 /**
- * Talking to the Hugging Face Hub (or a mirror, HF_ENDPOINT) around
- * transformers.js's own downloads: the token only for the Hub's host, and,
+ * Talking to the Hugging Face Hub (or a mirror, HF_ENDPOINT) for the
+ * engine's download (hub-download.ts): the token only for the Hub's host, and,
  * when a load fails, a message that says what went wrong and what to do.
  */
 
@@ -34,8 +34,8 @@ export function fetchWithToken(base: typeof fetch, token: string, hubHost?: stri
 /**
  * After a failed Hub load: one request for the repo's config.json tells a
  * missing repo or revision (404), a refused token (401/403) and no network
- * apart, which transformers.js's own errors do not (a missing repo surfaces
- * as "Cannot read properties of undefined"). Null when the repo answers.
+ * apart in words a person can act on (the download's own error is an HTTP
+ * status or "fetch failed"). Null when the repo answers.
  */
 export async function diagnoseHub(src: HubSource, fetchFn: typeof fetch): Promise<string | null> {
 const { modelId, revision, hubUrl, hfToken } = src;

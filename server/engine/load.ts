@@ -1,7 +1,8 @@
 /**
- * One load of the real model: check the source (a local directory, or the
- * Hub through transformers.js), decide the device before reading anything
- * big, read the tokenizer and the end-of-turn ids, pick the decoder (with the
+ * One load of the real model: check the source (a local directory, or a Hub
+ * model downloaded once into CACHE_DIR by hub-download.ts and then loaded
+ * like a local directory), decide the device before reading anything big,
+ * read the tokenizer and the end-of-turn ids, pick the decoder (with the
  * CUDA → CPU and fused → generate fallbacks) and warm it up. Progress goes to
  * `report`; a failure is thrown as a ModelLoadError whose message says why
  * and what to do (`onFailing` hears the first explanation at once, before the
@@ -10,17 +11,16 @@
  */
 import './float16.ts'; // first: hides Node 24's Float16Array from ONNX Runtime (see there)
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { AutoConfig, AutoTokenizer, env } from '@huggingface/transformers';
+import { AutoTokenizer } from '@huggingface/transformers';
 import type { ReadyStatus } from '../../common/protocol.ts';
 import type { Logger } from '../log.ts';
 import { cudaPrecheck, explainCudaFailure } from './cuda.ts';
 import { loadDecoder, warmUpOrFallBack, type DecoderContext } from './decoders.ts';
-import { modelFilesDir, readLocalJson, type ResolvedDevice } from './files.ts';
+import { chooseDtype, readLocalJson, type ResolvedDevice } from './files.ts';
+import { openHubSnapshot, type DownloadProgress, type HubSnapshot } from './hub-download.ts';
 import { diagnoseHub, explainLoadError, fetchWithToken } from './hub.ts';
 import { checkModelConfig } from './model-config.ts';
 import { FusedRequiredError, ModelLoadError, type Decoded, type Loaded, type ResolvedOptions } from './model-options.ts';
-import { ProgressAggregator } from './progress.ts';
 import { addedTokenStrings, createNeutraliser } from './special-tokens.ts';
 
 export interface LoadContext {
@@ -37,7 +37,6 @@ const LOAD_WEIGHT = 90; // % of the bar for downloads/reads; the rest is session
 export async function loadModel(ctx: LoadContext): Promise<Loaded> {
   const { opts, log } = ctx;
   const local = opts.modelPath;
-  const source = local ?? opts.modelId;
   let shownPct = -1;
   let shownState: ReadyStatus['state'] = 'loading';
   const show = (pct: number, message: string, state: ReadyStatus['state'] = 'loading') => {
@@ -47,14 +46,13 @@ export async function loadModel(ctx: LoadContext): Promise<Loaded> {
     shownState = state;
     ctx.report({ state, progress: rounded, message });
   };
-  const progress = new ProgressAggregator();
-  const progress_callback = (info: { status: string; file?: string; loaded?: number; total?: number }) => {
-    if (info.status === 'progress_total' || info.status === 'ready') return;
-    const pct = progress.update(info);
-    const { loaded, total } = progress.bytes;
+  const onProgress = ({ loaded, total }: DownloadProgress) => {
     const mb = (n: number) => (n / 1e6).toFixed(0);
-    show((pct * LOAD_WEIGHT) / 100, total > 5e6 ? `Loading model files (${mb(loaded)}/${mb(total)} MB)` : 'Loading model files');
+    const pct = total > 0 ? (100 * loaded) / total : 100;
+    show((pct * LOAD_WEIGHT) / 100, total > 5e6 ? `Downloading model files (${mb(loaded)}/${mb(total)} MB)` : 'Downloading model files');
   };
+  const base = globalThis.fetch.bind(globalThis);
+  const hubFetch = opts.hfToken ? fetchWithToken(base, opts.hfToken, new URL(opts.hubUrl).hostname) : base;
 
   try {
     if (local) {
@@ -62,14 +60,7 @@ export async function loadModel(ctx: LoadContext): Promise<Loaded> {
         throw new Error(`MODEL_PATH=${local} does not exist. Point MODEL_PATH at a model directory (config.json, tokenizer files, onnx/model*.onnx) or unset it to download ${opts.modelId} from the Hub.`);
       }
       await checkModelConfig(local, `MODEL_PATH=${local}`);
-    } else {
-      // transformers.js keeps these in its global env; this engine (one per worker thread) is their only writer.
-      env.remoteHost = `${opts.hubUrl}/`;
-      env.remotePathTemplate = '{model}/resolve/{revision}/';
-      const fetchBase = globalThis.fetch.bind(globalThis);
-      env.fetch = opts.hfToken ? fetchWithToken(fetchBase, opts.hfToken, new URL(opts.hubUrl).hostname) : fetchBase;
     }
-    const common = { progress_callback, cache_dir: opts.cacheDir, local_files_only: Boolean(local), revision: opts.revision };
 
     // Decide the device before reading anything big, so a forced CUDA that cannot work fails at once.
     const requested = opts.device;
@@ -87,8 +78,18 @@ export async function loadModel(ctx: LoadContext): Promise<Loaded> {
       }
     }
 
-    if (!local) await checkHubConfig(opts, common);
-    const tokenizer = await AutoTokenizer.from_pretrained(source, common);
+    // A Hub model: the files the first device's dtype needs, downloaded once (config.json checked
+    // before the weights); from here on it is a local directory.
+    let snapshot: HubSnapshot | null = null;
+    const ensureHub = async (device: ResolvedDevice) => {
+      snapshot ??= await openHubSnapshot({ ...opts, fetch: base, log: (m) => log.info(m) });
+      await snapshot.ensure(chooseDtype(opts.dtype, device, null), { onProgress, beforeWeights: (d) => checkModelConfig(d, opts.modelId) });
+      return snapshot.dir;
+    };
+    const dir = local ?? (await ensureHub(tryCuda ? 'cuda' : 'cpu'));
+    const common = { local_files_only: true };
+    show(LOAD_WEIGHT, 'Reading the tokenizer');
+    const tokenizer = await AutoTokenizer.from_pretrained(dir, common);
 
     // The eos ids come from the model's own files (generation_config.json, config.json) and the tokenizer.
     const eosIds = new Set<number>();
@@ -97,8 +98,12 @@ export async function loadModel(ctx: LoadContext): Promise<Loaded> {
     };
     addEos((tokenizer as unknown as { eos_token_id?: unknown }).eos_token_id);
 
-    const dctx: DecoderContext = { opts, log, source, common, tokenizerEos: [...eosIds], say: (message) => ctx.report({ message }) };
-    const loadOn = (device: ResolvedDevice) => loadDecoder(dctx, device);
+    const dctx: DecoderContext = { opts, log, dir, common, tokenizerEos: [...eosIds], say: (message) => ctx.report({ message }) };
+    // After a CUDA failure a Hub model may need the CPU's dtype too (a second, smaller download).
+    const loadOn = async (device: ResolvedDevice) => {
+      if (!local) await ensureHub(device);
+      return loadDecoder(dctx, device);
+    };
     let chosen: Decoded;
     if (!tryCuda) {
       chosen = await loadOn('cpu');
@@ -118,9 +123,7 @@ export async function loadModel(ctx: LoadContext): Promise<Loaded> {
       addEos((chosen.model.generation_config as { eos_token_id?: unknown } | null)?.eos_token_id);
       addEos((chosen.model.config as { eos_token_id?: unknown }).eos_token_id);
     } else {
-      // The fused decoder alone: the model's files are on disk, in the local directory or where
-      // transformers.js cached the Hub download (its session was released once the fused one loaded).
-      const dir = modelFilesDir(opts);
+      // The fused decoder alone: the model's files are on disk (the local directory or the Hub download).
       for (const file of ['generation_config.json', 'config.json']) addEos(await readLocalJson(dir, file, 'eos_token_id'));
     }
     ctx.report({ device: chosen.device, dtype: chosen.dtype });
@@ -147,21 +150,7 @@ export async function loadModel(ctx: LoadContext): Promise<Loaded> {
     ctx.onFailing?.(first);
     // Only failures that can come from fetching are diagnosed against the Hub (not, say, a forced CUDA).
     const fromFetch = /fetch|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|network|not found|could not locate|undefined|\b40[134]\b|unauthori[sz]ed/i;
-    const friendly = (!local && fromFetch.test(message) && (await diagnoseHub(opts, env.fetch as typeof fetch))) || first;
+    const friendly = (!local && fromFetch.test(message) && (await diagnoseHub(opts, hubFetch))) || first;
     throw new ModelLoadError(friendly, { cause: error });
   }
-}
-
-/** A Hub model's config.json (a small download) checked before the tokenizer and the weights. */
-async function checkHubConfig(opts: ResolvedOptions, common: Record<string, unknown>): Promise<void> {
-  const dir = modelFilesDir(opts);
-  const onDisk = () => existsSync(path.join(dir, 'config.json'));
-  try {
-    await AutoConfig.from_pretrained(opts.modelId, common);
-  } catch (error) {
-    // transformers.js's own JSON error says less than ours
-    if (onDisk()) await checkModelConfig(dir, opts.modelId);
-    throw error;
-  }
-  if (onDisk()) await checkModelConfig(dir, opts.modelId);
 }

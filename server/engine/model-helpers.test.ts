@@ -6,7 +6,6 @@ import { loadConfig } from '../config.ts';
 import { chooseDtype } from './files.ts';
 import { fetchWithToken } from './hub.ts';
 import { engineOptionsFromConfig } from './model.ts';
-import { ProgressAggregator } from './progress.ts';
 
 describe('chooseDtype', () => {
   let dir: string;
@@ -31,24 +30,6 @@ describe('chooseDtype', () => {
     expect(chooseDtype('auto', 'cuda', dir)).toBe('fp16');
     expect(chooseDtype('auto', 'cpu', dir)).toBe('fp32');
     expect(chooseDtype('q4', 'cpu', dir)).toBe('q4'); // explicit wins, even if missing (clear error later)
-  });
-});
-
-describe('ProgressAggregator', () => {
-  it('aggregates bytes over files and never goes backwards', () => {
-    const p = new ProgressAggregator();
-    expect(p.update({ status: 'initiate', file: 'a' })).toBe(0);
-    expect(p.update({ status: 'progress', file: 'a', loaded: 50, total: 100 })).toBe(50);
-    // a second, bigger file appears: the ratio drops, the reported percent does not
-    expect(p.update({ status: 'progress', file: 'b', loaded: 0, total: 900 })).toBe(50);
-    expect(p.update({ status: 'progress', file: 'b', loaded: 900, total: 900 })).toBe(95);
-    expect(p.update({ status: 'done', file: 'a' })).toBe(100);
-    expect(p.bytes).toEqual({ loaded: 1000, total: 1000 });
-  });
-
-  it('ignores events without a file', () => {
-    const p = new ProgressAggregator();
-    expect(p.update({ status: 'ready' })).toBe(0);
   });
 });
 

@@ -2,7 +2,8 @@
  * TransformersEngine: the real model, in the thread that calls it (the
  * server runs it inside a worker thread, ./worker; tests and benches may use
  * it directly). transformers.js (this folder's decoders and loader are its
- * only importers) owns the tokenizer, the chat template and Hub downloads;
+ * only importers) owns the tokenizer and the chat template (hub-download.ts
+ * puts a Hub model on disk first);
  * ONNX Runtime runs the fused greedy loop, or transformers.js `generate`
  * where the loop cannot run.
  *
