@@ -56,8 +56,9 @@ export class HubHttpError extends Error {
   constructor(
     readonly status: number,
     what: string,
+    hubUrl: string,
   ) {
-    super(`HTTP ${status} for ${what}`);
+    super(`${hubUrl} answered HTTP ${status} for ${what}.${status >= 500 ? ' Try again later, or set MODEL_PATH to a local model directory.' : ''}`);
   }
 }
 
@@ -121,7 +122,7 @@ export async function openHubSnapshot(o: HubDownloadOptions): Promise<HubSnapsho
       return open(last, true);
     }
   }
-  if (!res.ok) throw new HubHttpError(res.status, `${o.modelId} at ${o.revision}`);
+  if (!res.ok) throw new HubHttpError(res.status, `${o.modelId} at ${o.revision}`, o.hubUrl);
   const info = (await res.json()) as { sha?: unknown; siblings?: { rfilename?: unknown; size?: unknown }[] };
   if (typeof info.sha !== 'string' || !/^[0-9a-f]{40}$/.test(info.sha) || !Array.isArray(info.siblings)) {
     throw new Error(`${o.hubUrl} did not say which commit ${o.modelId} at ${o.revision} is (no sha or file list in its API answer).`);
@@ -171,7 +172,7 @@ async function ensureFiles(
   const weights = missing.filter((f) => f.path.startsWith('onnx/'));
   const get = async (f: RemoteFile) => {
     const url = `${o.hubUrl}/${o.modelId}/resolve/${m.commit}/${f.path.split('/').map(encodeURIComponent).join('/')}`;
-    await downloadOne(fetchFn, url, path.join(dir, f.path), f, (n) => {
+    await downloadOne(fetchFn, url, o.hubUrl, path.join(dir, f.path), f, (n) => {
       loaded += n;
       report();
     });
@@ -186,7 +187,7 @@ async function ensureFiles(
  * `target` only at its listed size. `onBytes` hears every chunk (and a negative count when a
  * refused resume starts over).
  */
-async function downloadOne(fetchFn: typeof fetch, url: string, target: string, f: RemoteFile, onBytes: (n: number) => void): Promise<void> {
+async function downloadOne(fetchFn: typeof fetch, url: string, hubUrl: string, target: string, f: RemoteFile, onBytes: (n: number) => void): Promise<void> {
   const part = `${target}.part`;
   await mkdir(path.dirname(target), { recursive: true });
   let have = (await stat(part).catch(() => null))?.size ?? 0;
@@ -205,7 +206,7 @@ async function downloadOne(fetchFn: typeof fetch, url: string, target: string, f
     return;
   } else if (!res.ok || res.status === 206) {
     await res.body?.cancel();
-    throw new HubHttpError(res.status, f.path);
+    throw new HubHttpError(res.status, f.path, hubUrl);
   }
   if (append) onBytes(have);
   let got = append ? have : 0;
