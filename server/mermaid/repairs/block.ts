@@ -48,12 +48,66 @@ export const blockSyntax: Repair = {
   },
 };
 
-/** `A[用户请求]`, `B(x: y)`: block labels outside ASCII words are quoted (unquoted they are lexer errors). */
+/**
+ * `A[用户请求]`, `B(x: y)`, `C((Ship))`, `db[(Data)]`: unquoted block labels are quoted
+ * (Mermaid 11's block lexer takes only quoted labels: `c[Ship]` is a lexer
+ * error too). A hand scan, one pass, quoted text skipped: an id (a run of
+ * letters, digits, `_`), then a shape's opener (SHAPES), text without quotes
+ * or brackets, and the matching closer. (The pattern it replaces was flagged as
+ * quadratic by the ReDoS check on `0(0(0(…`.)
+ */
 function quoteLabels(line: string): string {
-  return line.replace(/(?<![\p{L}\p{N}_])([\p{L}\p{N}_]+)(\[|\(\(|\()([^"[\]()]+)(\]|\)\)|\))/gu, (whole, id: string, open: string, text: string, close: string) => {
-    const pair = (open === '[' && close === ']') || (open === '((' && close === '))') || (open === '(' && close === ')');
-    return pair && !/^[A-Za-z0-9 _]+$/.test(text) ? `${id}${open}${quoted(text)}${close}` : whole;
-  });
+  let out = '';
+  let i = 0;
+  while (i < line.length) {
+    if (line[i] === '"') {
+      const end = line.indexOf('"', i + 1);
+      const stop = end === -1 ? line.length : end + 1;
+      out += line.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    const idEnd = wordEnd(line, i);
+    if (idEnd === i || (i > 0 && isWordChar(line[i - 1]!))) {
+      out += line[i];
+      i++;
+      continue;
+    }
+    const open = SHAPES.find(([o]) => line.startsWith(o, idEnd))?.[0] ?? '';
+    const close = SHAPES.find(([o]) => o === open)?.[1] ?? '';
+    let j = idEnd + open.length;
+    while (open !== '' && j < line.length && !'"[](){}'.includes(line[j]!)) j++;
+    const text = line.slice(idEnd + open.length, j);
+    if (open === '' || text === '' || !line.startsWith(close, j)) {
+      out += line.slice(i, idEnd);
+      i = idEnd;
+      continue;
+    }
+    out += `${line.slice(i, idEnd)}${open}${quoted(text)}${close}`;
+    i = j + close.length;
+  }
+  return out;
+}
+
+/** Block shapes as in flowcharts, two-character openers first. */
+const SHAPES: ReadonlyArray<readonly [string, string]> = [
+  ['((', '))'],
+  ['([', '])'],
+  ['[(', ')]'],
+  ['[[', ']]'],
+  ['{{', '}}'],
+  ['[', ']'],
+  ['(', ')'],
+  ['{', '}'],
+];
+
+const isWordChar = (c: string) => /[\p{L}\p{N}_]/u.test(c);
+
+/** The end of the run of letters, digits and `_` that starts at i (i itself when none). */
+function wordEnd(s: string, i: number): number {
+  let j = i;
+  while (j < s.length && isWordChar(s[j]!)) j++;
+  return j;
 }
 
 function group(rest: string): string {

@@ -1,4 +1,5 @@
 /** Table tests for the chart repairs (pie, quadrant, xychart, sankey, block); every changed row is checked with Mermaid's parser. */
+import { describe, expect, it } from 'vitest';
 import { blockSyntax } from './block.ts';
 import { pieSlices } from './pie.ts';
 import { quadrantPoints } from './quadrant.ts';
@@ -50,5 +51,20 @@ table(blockSyntax, [
   ['unquoted edge label (de)', 'block-beta\n  A -- ja --> B', 'block-beta\n  A -- "ja" --> B'],
   ['single arrows (de)', 'block-beta\n  columns 2\n  sensor["Sensor"] gateway["Gateway"]\n  sensor -> gateway', 'block-beta\n  columns 2\n  sensor["Sensor"] gateway["Gateway"]\n  sensor --> gateway'],
   ['labels outside ASCII quoted (zh)', 'block-beta\n  columns 2\n  A[用户请求] B(网关鉴权)\n  A --> B', 'block-beta\n  columns 2\n  A["用户请求"] B("网关鉴权")\n  A --> B'],
+  ['circle and round labels, any script, quoted; quoted text left as it is (ja, ar, en)', 'block-beta\n  columns 4\n  a((受付窓口)) b(مراجعة) c[Ship] d["see e[x]"]', 'block-beta\n  columns 4\n  a(("受付窓口")) b("مراجعة") c["Ship"] d["see e[x]"]'],
+  ['two-character shapes (de)', 'block-beta\n  columns 3\n  db[(Datenbank)] q{{Warteschlange}} s([Start])', 'block-beta\n  columns 3\n  db[("Datenbank")] q{{"Warteschlange"}} s(["Start"])'],
   ['valid block untouched', 'block-beta\n  columns 2\n  block:X\n  A["Start: here"] B\n  end\n  A -- "X" --> B', 'block-beta\n  columns 2\n  block:X\n  A["Start: here"] B\n  end\n  A -- "X" --> B'],
 ]);
+
+describe('block labels: linear on the ReDoS checker\'s attack string', () => {
+  it('quotes nothing in 20,000 characters of `0(` quickly', () => {
+    const line = `block-beta\n  ${'0('.repeat(10_000)}0(]]`;
+    const started = performance.now();
+    expect(blockSyntax.apply(line)).toBe(line);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('leaves a shape with no closer as written', () => {
+    expect(blockSyntax.apply('block-beta\n  a(معلق b[x')).toBe('block-beta\n  a(معلق b[x');
+  });
+});
