@@ -193,6 +193,18 @@ const CASES: Case[] = [
     changes: ["edge-text-as-node", "edge-text-as-node"],
   },
   {
+    name: "the target on the next line, alone (fr): joined, not a placeholder",
+    input: "flowchart TD\n  A[Commande] --> D{Stock ?}\n  D -->|oui|\n      E[Expédier]\n  E --> F[Fin]",
+    code: "flowchart TD\n    A[\"Commande\"] --> D{\"Stock ?\"}\n    D -->|\"oui\"| E[\"Expédier\"]\n    E --> F[\"Fin\"]",
+    changes: [],
+  },
+  {
+    name: "a text, then the arrow with a label of its own on the next line: one link, both texts (de)",
+    input: "flowchart LR\n  A --> D\n  D -- \"bei Fehler\"\n  -->|erneut| E",
+    code: "flowchart LR\n    A --> D\n    D -->|\"bei Fehler erneut\"| E",
+    changes: [],
+  },
+  {
     name: "an open link with no text on the cut last line is still a cut line",
     input: "flowchart TD\n  A --> B\n  B -->",
     code: "flowchart TD\n    A --> B",

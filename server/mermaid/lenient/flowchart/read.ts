@@ -16,7 +16,7 @@ import { readChain, type ChainRead } from './chain.ts';
 import { readHeader } from './header.ts';
 import { normalizeFullWidth, splitLine, splitStatements, stripBullet } from './lines.ts';
 import type { Arrow, Chain, Flowchart, NodeRef, Statement, Subgraph } from './model.ts';
-import { linkStartsAt } from './scan.ts';
+import { joinLabels, linkStartsAt } from './scan.ts';
 import {
   isStylePiece,
   keywordOf,
@@ -128,7 +128,8 @@ export function readFlowchart(input: string): FlowchartRead | null {
       const joined = readChain(`_ ${piece}`);
       if (joined.groups.length > 1 && joined.leftover === '' && !joined.unfinished) {
         const links = joined.links;
-        if (dangling && dangling.chain === prev && links[0] && !links[0].label) links[0] = { ...links[0], label: dangling.text };
+        // `D -- "text"` / `--> E` (and `-->|more| E`): one link, its texts joined.
+        if (dangling && dangling.chain === prev && links[0]) links[0] = { ...links[0], label: joinLabels(dangling.text, links[0].label ?? '') };
         else flushDangling();
         dangling = null;
         prev.groups.push(...joined.groups.slice(1));
@@ -136,8 +137,16 @@ export function readFlowchart(input: string): FlowchartRead | null {
         return true;
       }
     }
-    flushDangling();
     const read = readChain(piece);
+    // `D -->|yes|` / `E[Ship]`: a line that only declares a node, right after an edge with no target, is that target.
+    if (dangling && dangling.chain === last && read.links.length === 0 && read.dangling === undefined && read.groups.length === 1 && read.leftover === '' && !read.unfinished && !isProse(read, piece)) {
+      const { chain, text, arrow } = dangling;
+      dangling = null;
+      chain.groups.push(read.groups[0]!);
+      chain.links.push({ arrow: arrow.head === '' && arrow.startHead === '' ? { ...arrow, head: '>', extra: 0 } : arrow, label: text });
+      return true;
+    }
+    flushDangling();
     if (isProse(read, piece)) return false;
     if (read.unfinished && isLastLine) return false;
     const chain: Chain = { kind: 'chain', groups: read.groups, links: read.links, line: lineNo };
