@@ -137,6 +137,19 @@ describe('openHubSnapshot + ensure', () => {
     await expect(snap.ensure('fp16')).rejects.toThrow(/only partly in .* \(onnx\/model_fp16\.onnx missing\) and the Hub could not be reached.*set MODEL_PATH/);
   });
 
+  it('a pinned commit in the cache asks the API nothing, and still downloads a dtype it lacks by that commit', async () => {
+    await (await openHubSnapshot(src())).ensure('q4');
+    seen.length = 0;
+    const snap = await openHubSnapshot({ ...src(), revision: SHA });
+    expect(snap).toMatchObject({ commit: SHA, offline: false });
+    await snap.ensure('q4');
+    expect(seen).toEqual([]);
+    await snap.ensure('fp16');
+    expect(seen.map((s) => s.url)).toEqual([`/org/m/resolve/${SHA}/onnx/model_fp16.onnx`]);
+    // a branch name is one file under refs/, whatever its characters
+    expect(readFileSync(path.join(cacheDir, 'hub', 'org', 'm', 'refs', 'main'), 'utf8')).toBe(SHA);
+  });
+
   it('refuses file names and model ids that would leave the cache folder', async () => {
     mode.listed = [{ rfilename: '../../evil.json', size: 1 }];
     await expect(openHubSnapshot(src())).rejects.toThrow('org/m: the Hub listed an unsafe file name "../../evil.json".');

@@ -42,7 +42,7 @@ export interface HubSnapshot {
   /** The model directory: load it like MODEL_PATH once `ensure` has run for the dtype. */
   dir: string;
   commit: string;
-  /** True when the Hub could not be asked and the cache answered instead. */
+  /** True when the Hub could not be reached and the cache answered instead (nothing can be downloaded). */
   offline: boolean;
   /**
    * Puts the files a dtype needs in `dir` (nothing is fetched for files already there). The
@@ -84,7 +84,8 @@ export async function openHubSnapshot(o: HubDownloadOptions): Promise<HubSnapsho
   const repoDir = hubRepoDir(o.cacheDir, o.modelId);
   const base = o.fetch ?? globalThis.fetch.bind(globalThis);
   const fetchFn = o.hfToken ? fetchWithToken(base, o.hfToken, new URL(o.hubUrl).hostname) : base;
-  const refFile = path.join(repoDir, 'refs', encodeURIComponent(o.revision));
+  // a branch or tag name as one file name ('/' and dots escaped, so no name means a folder)
+  const refFile = path.join(repoDir, 'refs', encodeURIComponent(o.revision).replace(/\./g, '%2E'));
   const snapshotDir = (commit: string) => path.join(repoDir, 'snapshots', commit);
   const cached = async (commit: string | null): Promise<Manifest | null> => {
     if (!commit || !/^[0-9a-f]{40}$/.test(commit)) return null;
@@ -99,9 +100,10 @@ export async function openHubSnapshot(o: HubDownloadOptions): Promise<HubSnapsho
     return { dir, commit: m.commit, offline, ensure: (dtype, opts = {}) => ensureFiles(o, fetchFn, dir, m, dtype, offline, opts) };
   };
 
-  // A pinned commit never changes: once its list is cached, no request at all.
+  // A pinned commit never changes: once its list is cached, no API request (its files, if some
+  // are missing, still come from /resolve/<commit>/).
   const pinned = await cached(o.revision);
-  if (pinned) return open(pinned, true);
+  if (pinned) return open(pinned, false);
 
   const url = `${o.hubUrl}/api/models/${o.modelId}/revision/${encodeURIComponent(o.revision)}?blobs=true`;
   let res: Response;
