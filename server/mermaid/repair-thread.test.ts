@@ -10,7 +10,7 @@ import { extractDiagram } from './extract.ts';
 import { repair } from './repair.ts';
 import { closeRepairThread, mainThreadMaxMs, repairOffThread, warmUpRepairThread } from './repair-thread.ts';
 import { mermaidStats } from './mermaid-worker.ts';
-import { closeValidator, validate } from './validate.ts';
+import { closeValidator, relayMaxMs, validate } from './validate.ts';
 
 beforeAll(() => warmUpRepairThread(), 120_000);
 afterAll(async () => {
@@ -51,24 +51,38 @@ describe('repairOffThread', () => {
     expect(after.starts).toBe(before.starts);
   }, 120_000);
 
-  it('the worst inputs at the size limit never hold the event loop: only a post and an answer run on it', async () => {
+  it('the worst inputs at the size limit never hold the event loop: only a post, relayed parses and an answer run on it', async () => {
     const delay = monitorEventLoopDelay({ resolution: 5 });
     delay.enable();
+    const t0 = performance.now();
     let extractMax = 0;
     for (const { text } of WORST_CASES) {
-      const t0 = performance.now();
+      const t1 = performance.now();
       const found = extractDiagram(text); // the pipeline extracts on its thread, then repairs off it
-      extractMax = Math.max(extractMax, performance.now() - t0);
+      extractMax = Math.max(extractMax, performance.now() - t1);
       if (found) await repairOffThread(found.code);
     }
     delay.disable();
-    // Our own work on the event loop per repair: structured-cloning ≤ 20,000 characters each way, about
-    // 1 ms on a quiet machine (bench/mermaid/worst-case.ts; the target is 20 ms). Twice that bound here, for a
-    // test machine that is busy with other test files (17.6 ms was seen at load average 25 on 2 cores).
+    // The same time with nothing to do: what the machine's other load alone does to this event loop.
+    const idle = monitorEventLoopDelay({ resolution: 5 });
+    idle.enable();
+    await new Promise((r) => setTimeout(r, Math.min(performance.now() - t0, 20_000)));
+    idle.disable();
+    // Our own work on the event loop: posting each repair and taking its answer, and relaying the
+    // repair thread's parse requests to the Mermaid worker and their verdicts back (structured-cloning
+    // ≤ 20,000 characters each way), about 1 ms each on a quiet machine (bench/mermaid/worst-case.ts; the
+    // target is 20 ms). Twice that bound here, for a test machine busy with other test files (17.6 ms was
+    // seen at load average 25 on 2 cores).
     expect(mainThreadMaxMs()).toBeLessThan(40);
+    expect(relayMaxMs()).toBeLessThan(40);
     expect(extractMax).toBeLessThan(20 * 5); // linear, a few ms quiet; generous for a busy machine
-    // Whole-loop delay includes the machine's other load: on this thread the same inputs block 0.4–7 s.
-    expect(delay.max / 1e6).toBeLessThan(250);
-    console.log(`event loop: own work max ${mainThreadMaxMs().toFixed(1)} ms, extract max ${extractMax.toFixed(1)} ms, delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
+    // The whole loop's longest delay also carries the machine's other load (347 ms were seen at load 9.5
+    // with ~40 other test files), so it is judged against the idle loop's in the same test. It catches this
+    // thread held for long (an error line mapping that ran here took 1.7 s on the 1,000-slice pie).
+    expect(delay.max / 1e6).toBeLessThan(Math.max(250, 3 * (idle.max / 1e6)));
+    console.log(
+      `event loop: own work max ${mainThreadMaxMs().toFixed(1)} ms, relay max ${relayMaxMs().toFixed(1)} ms, extract max ${extractMax.toFixed(1)} ms, ` +
+        `delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms (idle max ${(idle.max / 1e6).toFixed(1)} ms)`,
+    );
   }, 600_000);
 });
