@@ -32,6 +32,7 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { RepairResult } from '../../common/protocol.ts';
 import { sanitize } from './sanitize.ts';
+import { stretchTracker } from './longest-stretch.ts';
 import { serveValidator } from './validate.ts';
 
 /** Far above a normal repair (tens of ms) and below the request's budget: a repair past it is stuck on its input. */
@@ -72,18 +73,8 @@ let thread: Thread | null = null;
 let nextId = 1;
 
 /** The longest stretch the event loop spent in this module's own work (posting a job, taking an answer), for tests and benches. */
-const own = { maxMs: 0 };
-export function mainThreadMaxMs(): number {
-  return own.maxMs;
-}
-function timed<T>(fn: () => T): T {
-  const t0 = performance.now();
-  try {
-    return fn();
-  } finally {
-    own.maxMs = Math.max(own.maxMs, performance.now() - t0);
-  }
-}
+const own = stretchTracker();
+export const mainThreadMaxMs = own.maxMs;
 
 function startThread(): Thread {
   const require = createRequire(import.meta.url);
@@ -109,7 +100,7 @@ function startThread(): Thread {
   ready.catch(() => undefined);
   const t: Thread = { worker, ready, pending };
   worker.on('message', (m: { ready?: true; fatal?: string; id?: number; result?: RepairResult; error?: string }) =>
-    timed(() => {
+    own.time(() => {
     if (m.ready) {
       if (pending.size === 0) worker.unref();
       return markReady();
@@ -178,7 +169,7 @@ export async function repairOffThread(code: string, options: { timeoutMs?: numbe
     }, timeoutMs);
     t.pending.set(id, { resolve, reject, timer });
     t.worker.ref();
-    timed(() => t.worker.postMessage({ id, code }));
+    own.time(() => t.worker.postMessage({ id, code }));
   }).catch((err: unknown) => unrepaired(code, `Repair failed: ${err instanceof Error ? err.message : String(err)}`));
 }
 

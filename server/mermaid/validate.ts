@@ -25,6 +25,7 @@ import type { ValidateResult } from '../../common/protocol.ts';
 import { normalizeDiagramType } from '../../common/diagramType.ts';
 import { sourceLineMap } from '../../common/lineMap.ts';
 import { askMermaid, closeMermaid, MermaidTimeout, mermaidPatched, type ParseReply, ValidatorUnavailableError } from './mermaid-worker.ts';
+import { stretchTracker } from './longest-stretch.ts';
 import { firstBadDeactivation } from './sequence.ts';
 
 export { normalizeDiagramType } from '../../common/diagramType.ts';
@@ -171,9 +172,9 @@ type PortReply = { id: number; verdict: Verdict } | { id: number; unavailable: s
  * process alive.
  */
 export function serveValidator(port: MessagePort): void {
-  const reply = (message: PortReply) => relayed(() => port.postMessage(message));
+  const reply = (message: PortReply) => relay.time(() => port.postMessage(message));
   port.on('message', ({ id, code }: { id: number; code: string }) =>
-    relayed(() =>
+    relay.time(() =>
       verdictOf(code).then(
         (verdict) => reply({ id, verdict }),
         (e: unknown) => reply({ id, unavailable: e instanceof Error ? e.message : String(e) }),
@@ -184,18 +185,8 @@ export function serveValidator(port: MessagePort): void {
 }
 
 /** The longest stretch this thread spent on one relayed request or answer (tests: the event loop only relays). */
-const relay = { maxMs: 0 };
-export function relayMaxMs(): number {
-  return relay.maxMs;
-}
-function relayed<T>(fn: () => T): T {
-  const t0 = performance.now();
-  try {
-    return fn();
-  } finally {
-    relay.maxMs = Math.max(relay.maxMs, performance.now() - t0);
-  }
-}
+const relay = stretchTracker();
+export const relayMaxMs = relay.maxMs;
 
 let remote: { ask: (code: string) => Promise<Verdict> } | null = null;
 
